@@ -1,0 +1,66 @@
+# MARQUE: `make run` sets up and serves the shop with demo data; `make test` runs every test.
+SHELL := /bin/bash
+# Python 3.12+ (.python-version pins 3.12 for pyenv).
+PYTHON ?= $(shell for p in python3.12 python3.13 python3; do if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+
+.PHONY: help setup run test lint format migrations-check deploy-check superuser clean
+
+help:
+	@echo "make run     set up (venv, database, demo data) and serve http://$(HOST):$(PORT)"
+	@echo "make test    set up and run the whole test suite (SQLite, or DATABASE_URL)"
+	@echo "make lint    ruff; make superuser: create an admin user"
+
+$(VENV)/bin/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+.env:
+	cp .env.example .env
+
+setup: $(VENV)/.runtime .env
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+
+run: setup
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(VENV)/.dev
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: $(VENV)/.dev
+	ENV_FILE=.env.test $(MANAGE) makemigrations --check --dry-run
+
+# Django's deployment checklist with production-like settings; any warning fails.
+deploy-check: $(VENV)/.dev
+	ENV_FILE=/dev/null DEBUG=false SECRET_KEY=$$(openssl rand -hex 40) ALLOWED_HOSTS=shop.marque.example \
+	  SECURE_HSTS_PRELOAD=true EMAIL_URL=smtp+tls://mailer:secret@smtp.marque.example:587 \
+	  $(MANAGE) check --deploy --fail-level WARNING
+
+superuser: $(VENV)/.runtime .env
+	$(MANAGE) createsuperuser
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

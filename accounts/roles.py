@@ -1,0 +1,64 @@
+"""The admin roles the project creates, and what each may do.
+
+Merchandisers run the catalog and the homepage; market managers move the orders of the markets
+assigned to them (the scoping itself is enforced in the admin's querysets).
+"""
+
+MERCHANDISER = "Merchandiser"
+MARKET_MANAGER = "Market manager"
+
+ALL_ACTIONS = ("view", "add", "change", "delete")
+
+ROLE_PERMISSIONS = {
+    MERCHANDISER: {
+        "catalog": {
+            "category": ALL_ACTIONS,
+            "subcategory": ALL_ACTIONS,
+            "product": ALL_ACTIONS,
+            "productimage": ALL_ACTIONS,
+            "productfeature": ALL_ACTIONS,
+            "sku": ALL_ACTIONS,
+            "marketprice": ALL_ACTIONS,
+            "exchangerate": ("view", "change"),
+            "review": ("view", "change", "delete"),
+            "reviewimage": ("view", "delete"),
+        },
+        "marketing": {
+            "banner": ALL_ACTIONS,
+            "bannerstat": ("view",),
+        },
+    },
+    MARKET_MANAGER: {
+        "checkout": {
+            "order": ("view", "change"),
+            "orderitem": ("view",),
+            "orderstatushistory": ("view",),
+        },
+    },
+}
+
+
+def sync_roles(apps):
+    """Create both groups with exactly the permissions above (safe to run again)."""
+    from django.contrib.auth.management import create_permissions
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for app_config in apps.get_app_configs():
+        # Permissions are normally created after migrate; the roles need them now.
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    for role, apps_models in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        codenames = [
+            (app_label, f"{action}_{model}")
+            for app_label, models in apps_models.items()
+            for model, actions in models.items()
+            for action in actions
+        ]
+        permissions = [
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in codenames
+        ]
+        group.permissions.set(permissions)

@@ -1,0 +1,381 @@
+"""The catalog: categories, products with their SKUs, pictures and features, prices per market,
+wishlists and reviews."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from storefront.markets import Market, MarketQuerySet, MarketScope, get_market
+from storefront.media import UploadedOrLinkedImage
+from storefront.money import price_in_market
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class CategoryQuerySet(MarketQuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Category(UploadedOrLinkedImage):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=120)
+    icon = models.CharField(_("icon"), max_length=50, blank=True, help_text=_("Icon name, such as shirt."))
+    image = models.ImageField(_("image"), upload_to="categories/", blank=True)
+    description = models.TextField(_("description"), blank=True)
+    market = models.CharField(_("market"), max_length=3, choices=MarketScope.choices, default=MarketScope.ALL)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "market"], name="category_name_market_unique"),
+            models.UniqueConstraint(fields=["slug", "market"], name="category_slug_market_unique"),
+        ]
+        indexes = [models.Index(fields=["market", "is_active"], name="category_market_active_idx")]
+
+    def __str__(self):
+        return self.name
+
+
+class SubcategoryQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, category__is_active=True)
+
+
+class Subcategory(models.Model):
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="subcategories")
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=120)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    objects = SubcategoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("subcategory")
+        verbose_name_plural = _("subcategories")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "slug"], name="subcategory_category_slug_unique"),
+            models.UniqueConstraint(fields=["category", "name"], name="subcategory_category_name_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.category} › {self.name}"
+
+
+class ProductQuerySet(MarketQuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def in_stock(self):
+        return self.filter(in_stock=True)
+
+    def featured(self):
+        return self.filter(is_featured=True)
+
+    def best_sellers(self):
+        return self.filter(Q(is_best_seller=True) | Q(sales_count__gt=0)).order_by("-is_best_seller", "-sales_count")
+
+
+class Product(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    brand = models.CharField(_("brand"), max_length=100, db_index=True)
+    description = models.TextField(_("description"), blank=True)
+    market = models.CharField(_("market"), max_length=3, choices=MarketScope.choices, default=MarketScope.KG)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    subcategory = models.ForeignKey(
+        Subcategory, on_delete=models.PROTECT, related_name="products", null=True, blank=True
+    )
+    price = models.DecimalField(
+        _("price"),
+        **MONEY,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("In the product's base currency: som for KG, dollars for US and ALL."),
+    )
+    original_price = models.DecimalField(_("original price"), **MONEY, null=True, blank=True)
+    discount = models.PositiveSmallIntegerField(_("discount %"), default=0, validators=[MaxValueValidator(100)])
+    image = models.ImageField(_("main image"), upload_to="products/", blank=True)
+    rating = models.DecimalField(
+        _("rating"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0), MaxValueValidator(5)],
+    )
+    reviews_count = models.PositiveIntegerField(_("reviews"), default=0)
+    sales_count = models.PositiveIntegerField(_("sales"), default=0)
+    in_stock = models.BooleanField(_("in stock"), default=True, help_text=_("Any active SKU has stock."))
+    is_active = models.BooleanField(_("active"), default=True)
+    is_featured = models.BooleanField(_("featured"), default=False)
+    is_best_seller = models.BooleanField(_("best seller"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["market", "is_active", "in_stock"], name="product_mkt_active_stock_idx"),
+            models.Index(fields=["category", "subcategory"], name="product_category_sub_idx"),
+            models.Index(F("sales_count").desc(), name="product_sales_desc_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="product_price_positive"),
+            models.CheckConstraint(condition=Q(discount__gte=0, discount__lte=100), name="product_discount_percent"),
+            models.CheckConstraint(condition=Q(rating__gte=0, rating__lte=5), name="product_rating_range"),
+            models.CheckConstraint(
+                condition=Q(original_price__isnull=True) | Q(original_price__gte=F("price")),
+                name="product_original_price_not_below_price",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def base_currency(self):
+        """Currency `price` is written in: the market's own, or the catalog base for ALL."""
+        if self.market == MarketScope.ALL:
+            return settings.CATALOG_BASE_CURRENCY
+        return get_market(self.market).currency
+
+    def is_sold_in(self, market):
+        return self.market in (MarketScope.ALL, str(getattr(market, "code", market)))
+
+
+class ProductImage(UploadedOrLinkedImage):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(_("image"), upload_to="products/", blank=True)
+    alt_text = models.CharField(_("alt text"), max_length=200, blank=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return self.alt_text or f"{self.product} #{self.sort_order}"
+
+
+class ProductFeature(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="features")
+    feature_text = models.CharField(_("feature"), max_length=255)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("product feature")
+        verbose_name_plural = _("product features")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return self.feature_text
+
+
+class SKUQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, product__is_active=True)
+
+    def in_stock(self):
+        return self.filter(stock__gt=0)
+
+
+class SKU(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="skus")
+    sku_code = models.CharField(_("SKU code"), max_length=64, unique=True)
+    size = models.CharField(_("size"), max_length=20, blank=True)
+    color = models.CharField(_("color"), max_length=40, blank=True)
+    color_hex = models.CharField(_("color swatch"), max_length=7, blank=True, help_text=_("Such as #1A1A1A."))
+    price = models.DecimalField(_("price"), **MONEY, help_text=_("In the product's base currency."))
+    original_price = models.DecimalField(_("original price"), **MONEY, null=True, blank=True)
+    stock = models.PositiveIntegerField(_("stock"), default=0)
+    variant_image = models.ImageField(_("variant image"), upload_to="variants/", blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = SKUQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("SKU")
+        verbose_name_plural = _("SKUs")
+        ordering = ["product_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "size", "color"], name="sku_product_size_color_unique"),
+            models.CheckConstraint(condition=Q(stock__gte=0), name="sku_stock_not_negative"),
+            models.CheckConstraint(condition=Q(price__gt=0), name="sku_price_positive"),
+            models.CheckConstraint(
+                condition=Q(original_price__isnull=True) | Q(original_price__gte=F("price")),
+                name="sku_original_price_not_below_price",
+            ),
+        ]
+        indexes = [models.Index(fields=["product", "is_active"], name="sku_product_active_idx")]
+
+    def __str__(self):
+        variant = " / ".join(v for v in [self.size, self.color] if v)
+        return f"{self.product} ({variant})" if variant else str(self.product)
+
+
+class ExchangeRate(models.Model):
+    """How many units of a market's currency one unit of the catalog base currency buys."""
+
+    market = models.CharField(_("market"), max_length=2, choices=Market.choices, unique=True)
+    rate = models.DecimalField(
+        _("rate"), max_digits=14, decimal_places=6, validators=[MinValueValidator(Decimal("0.000001"))]
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [models.CheckConstraint(condition=Q(rate__gt=0), name="exchange_rate_positive")]
+
+    def __str__(self):
+        return f"1 {settings.CATALOG_BASE_CURRENCY} = {self.rate} {get_market(self.market).currency}"
+
+    @classmethod
+    def rate_for(cls, market, base_currency):
+        """Rate from `base_currency` to `market`'s currency (1 when they are the same)."""
+        config = get_market(market)
+        if config.currency == base_currency:
+            return Decimal("1")
+        if base_currency != settings.CATALOG_BASE_CURRENCY:
+            raise ValueError(f"No conversion from {base_currency} to {config.currency}.")
+        return cls.objects.get(market=config.code).rate
+
+
+class MarketPrice(models.Model):
+    """A price a merchandiser fixed for one market, for a product or one of its SKUs."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="market_prices")
+    sku = models.ForeignKey(SKU, on_delete=models.CASCADE, related_name="market_prices", null=True, blank=True)
+    market = models.CharField(_("market"), max_length=2, choices=Market.choices)
+    price = models.DecimalField(_("price"), **MONEY)
+    original_price = models.DecimalField(_("original price"), **MONEY, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("market price")
+        verbose_name_plural = _("market prices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "market"], condition=Q(sku__isnull=True), name="market_price_product_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["sku", "market"], condition=Q(sku__isnull=False), name="market_price_sku_unique"
+            ),
+            models.CheckConstraint(condition=Q(price__gt=0), name="market_price_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.sku or self.product} @ {self.market}: {self.price}"
+
+
+def resolve_price(item, market, *, fixed=None):
+    """The (price, original_price) of a product or SKU in `market`, in that market's currency."""
+    if fixed is not None:
+        return fixed.price, fixed.original_price
+    product = item if isinstance(item, Product) else item.product
+    rate = ExchangeRate.rate_for(market, product.base_currency)
+    price = price_in_market(item.price, market, rate=rate)
+    original = price_in_market(item.original_price, market, rate=rate) if item.original_price else None
+    return price, original
+
+
+class Wishlist(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wishlist")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("wishlist")
+        verbose_name_plural = _("wishlists")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class WishlistItem(models.Model):
+    wishlist = models.ForeignKey(Wishlist, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="wishlist_items")
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("wishlist item")
+        verbose_name_plural = _("wishlist items")
+        ordering = ["-added_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["wishlist", "product"], name="wishlist_item_unique"),
+        ]
+
+    def __str__(self):
+        return str(self.product)
+
+
+class ReviewQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(is_approved=True)
+
+
+class Review(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews")
+    order = models.ForeignKey(
+        "checkout.Order", on_delete=models.SET_NULL, related_name="reviews", null=True, blank=True
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    title = models.CharField(_("title"), max_length=150, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    is_verified_purchase = models.BooleanField(_("verified purchase"), default=False)
+    is_approved = models.BooleanField(_("approved"), default=False, db_index=True)
+    helpful_count = models.PositiveIntegerField(_("found helpful"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"),
+            models.UniqueConstraint(
+                fields=["user", "product", "order"],
+                condition=Q(order__isnull=False),
+                name="review_one_per_product_per_order",
+            ),
+        ]
+        indexes = [models.Index(fields=["product", "is_approved"], name="review_product_approved_idx")]
+
+    def __str__(self):
+        return f"{self.product} — {self.rating}★"
+
+
+class ReviewImage(UploadedOrLinkedImage):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(_("image"), upload_to="reviews/", blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review image")
+        verbose_name_plural = _("review images")
+
+    def __str__(self):
+        return f"{self.review} image"

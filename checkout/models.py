@@ -1,0 +1,238 @@
+"""Carts (a shopper's or a visitor's session's), orders with their items and status history.
+
+An order keeps what was charged: its items are snapshots, and deleting or deactivating a product
+or SKU never alters an order, an item or an amount.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import SKU, Product
+from storefront.markets import Currency, Market, MarketQuerySet, PaymentType
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Cart(models.Model):
+    """A shopper's cart, or a visitor's (tied to the session) until they sign in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart", null=True, blank=True
+    )
+    session_key = models.CharField(_("session"), max_length=64, null=True, blank=True, unique=True)
+    market = models.CharField(_("market"), max_length=2, choices=Market.choices, default=Market.KG)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(session_key__isnull=False), name="cart_has_owner"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.user) if self.user_id else _("Visitor cart")
+
+    @property
+    def total_items(self):
+        """Units in the cart (a line of 3 counts 3)."""
+        return self.items.aggregate(total=Sum("quantity"))["total"] or 0
+
+    @property
+    def total_price(self):
+        """Sum of the lines at the SKUs' base prices; checkout prices them in the market."""
+        total = self.items.aggregate(total=Sum(F("quantity") * F("sku__price")))["total"]
+        return total or 0
+
+
+class CartItem(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
+    sku = models.ForeignKey(SKU, on_delete=models.CASCADE, related_name="cart_items")
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("cart item")
+        verbose_name_plural = _("cart items")
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "sku"], name="cart_item_unique_sku"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="cart_item_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.sku}"
+
+
+def new_order_number():
+    """A short, unguessable order number such as `MQ-7F3K9QX2` (reveals nothing about volume)."""
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    return "MQ-" + "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class OrderQuerySet(MarketQuerySet):
+    def active(self):
+        return self.filter(status__in=Order.ACTIVE_STATUSES)
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        CONFIRMED = "confirmed", _("Confirmed")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class PaymentMethod(models.TextChoices):
+        CARD = PaymentType.CARD.value, PaymentType.CARD.label
+        CASH = PaymentType.CASH.value, PaymentType.CASH.label
+        BANK_TRANSFER = PaymentType.BANK_TRANSFER.value, PaymentType.BANK_TRANSFER.label
+        DIGITAL_WALLET = PaymentType.DIGITAL_WALLET.value, PaymentType.DIGITAL_WALLET.label
+        TEST = "test", _("Test payment (no money moves)")
+
+    class PaymentStatus(models.TextChoices):
+        PENDING = "pending", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+        REFUNDED = "refunded", _("Refunded")
+
+    ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.SHIPPED)
+    CANCELLABLE_STATUSES = (Status.PENDING, Status.CONFIRMED)
+
+    order_number = models.CharField(_("order number"), max_length=20, unique=True, default=new_order_number)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="orders", null=True, blank=True
+    )
+    market = models.CharField(_("market"), max_length=2, choices=Market.choices, db_index=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    customer_name = models.CharField(_("customer name"), max_length=150)
+    customer_phone = models.CharField(_("customer phone"), max_length=20)
+    customer_email = models.EmailField(_("customer email"), blank=True)
+    delivery_address = models.CharField(_("delivery address"), max_length=300)
+    delivery_city = models.CharField(_("delivery city"), max_length=100)
+    delivery_notes = models.TextField(_("delivery notes"), blank=True)
+    payment_method = models.CharField(_("payment method"), max_length=20, choices=PaymentMethod.choices)
+    payment_status = models.CharField(
+        _("payment status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
+    subtotal = models.DecimalField(_("subtotal"), **MONEY)
+    shipping_cost = models.DecimalField(_("shipping"), **MONEY, default=0)
+    tax = models.DecimalField(_("tax"), **MONEY, default=0)
+    tax_included = models.BooleanField(
+        _("tax included in prices"), default=False, help_text=_("KG prices include VAT; US adds sales tax.")
+    )
+    total_amount = models.DecimalField(_("total"), **MONEY)
+    order_date = models.DateTimeField(_("order date"), auto_now_add=True)
+    confirmed_date = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    shipped_date = models.DateTimeField(_("shipped"), null=True, blank=True)
+    delivered_date = models.DateTimeField(_("delivered"), null=True, blank=True)
+    cancelled_date = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["user", "status"], name="order_user_status_idx"),
+            models.Index(F("created_at").desc(), name="order_created_desc_idx"),
+            models.Index(fields=["market", "status"], name="order_market_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(subtotal__gte=0, shipping_cost__gte=0, tax__gte=0, total_amount__gte=0),
+                name="order_amounts_not_negative",
+            ),
+            # Sales tax is added on top; VAT is already inside the subtotal.
+            models.CheckConstraint(
+                condition=Q(tax_included=False, total_amount=F("subtotal") + F("shipping_cost") + F("tax"))
+                | Q(tax_included=True, total_amount=F("subtotal") + F("shipping_cost")),
+                name="order_total_adds_up",
+            ),
+        ]
+
+    def __str__(self):
+        return self.order_number
+
+    @property
+    def items_count(self):
+        """Units ordered (a line of 3 counts 3)."""
+        if hasattr(self, "_prefetched_objects_cache") and "items" in self._prefetched_objects_cache:
+            return sum(item.quantity for item in self.items.all())
+        return self.items.aggregate(total=Sum("quantity"))["total"] or 0
+
+    @property
+    def is_active(self):
+        """Still on its way: neither delivered nor cancelled."""
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def can_cancel(self):
+        """The customer or a manager may still cancel it: nothing has shipped yet."""
+        return self.status in self.CANCELLABLE_STATUSES
+
+
+class OrderItem(models.Model):
+    """One line of an order, as it was when bought."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    sku = models.ForeignKey(SKU, on_delete=models.SET_NULL, related_name="order_items", null=True, blank=True)
+    product = models.ForeignKey(Product, on_delete=models.SET_NULL, related_name="order_items", null=True, blank=True)
+    sku_code = models.CharField(_("SKU code"), max_length=64, blank=True)
+    product_name = models.CharField(_("product"), max_length=200)
+    product_brand = models.CharField(_("brand"), max_length=100, blank=True)
+    size = models.CharField(_("size"), max_length=20, blank=True)
+    color = models.CharField(_("color"), max_length=40, blank=True)
+    image_url = models.CharField(_("image"), max_length=500, blank=True)
+    price = models.DecimalField(_("unit price"), **MONEY)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    subtotal = models.DecimalField(_("line total"), **MONEY)
+
+    class Meta:
+        verbose_name = _("order item")
+        verbose_name_plural = _("order items")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="order_item_quantity_positive"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="order_item_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(subtotal=F("price") * F("quantity")), name="order_item_subtotal_adds_up"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.product_name}"
+
+
+class OrderStatusHistory(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_history")
+    status = models.CharField(_("status"), max_length=20, choices=Order.Status.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="order_status_changes",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("order status change")
+        verbose_name_plural = _("order status history")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.order} → {self.get_status_display()}"

@@ -1,0 +1,232 @@
+"""The markets MARQUE sells in, and the one place the market rule is written.
+
+Catalog content (Product, Category, Banner) carries `KG`, `US` or `ALL`; a shopper sees
+`market = their market OR market = ALL`, through `MarketQuerySet.for_market`. Everything a
+market decides (currency, phone code, languages, SMS provider, payment methods, shipping and
+tax rules, address format) lives in `MARKETS`.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Market(models.TextChoices):
+    """A market a shopper belongs to."""
+
+    KG = "KG", _("Kyrgyzstan")
+    US = "US", _("United States")
+
+
+class MarketScope(models.TextChoices):
+    """Where a piece of catalog content is sold: one market or all of them."""
+
+    KG = "KG", _("Kyrgyzstan")
+    US = "US", _("United States")
+    ALL = "ALL", _("All markets")
+
+
+class Currency(models.TextChoices):
+    KGS = "KGS", _("Kyrgyz som")
+    USD = "USD", _("US dollar")
+
+
+class PaymentType(models.TextChoices):
+    CARD = "card", _("Card")
+    CASH = "cash", _("Cash on delivery")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    DIGITAL_WALLET = "digital_wallet", _("Digital wallet")
+
+
+class CardType(models.TextChoices):
+    VISA = "visa", _("Visa")
+    MASTERCARD = "mastercard", _("Mastercard")
+    MIR = "mir", _("MIR")
+    AMEX = "amex", _("American Express")
+
+
+class Language(models.TextChoices):
+    EN = "en", _("English")
+    RU = "ru", _("Russian")
+    KY = "ky", _("Kyrgyz")
+
+
+@dataclass(frozen=True)
+class RoundingRule:
+    """Rounds a converted price up to the next `increment`, then takes `ending` off.
+
+    KG: increment 10, ending 1 gives 1 299 som; US: increment 1, ending 0.01 gives $24.99.
+    """
+
+    increment: Decimal
+    ending: Decimal
+
+
+@dataclass(frozen=True)
+class ShippingRule:
+    flat_rate: Decimal
+    free_over: Decimal
+
+
+@dataclass(frozen=True)
+class TaxRule:
+    """`included`: prices already hold VAT at `rate`; `by_state`: sales tax is added per state."""
+
+    mode: str
+    rate: Decimal = Decimal("0")
+
+
+@dataclass(frozen=True)
+class AddressFormat:
+    requires_state: bool
+    postal_code_pattern: str
+    postal_code_required: bool
+    cities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MarketConfig:
+    code: str
+    name: str
+    country: str
+    currency: str
+    currency_symbol: str
+    phone_country_code: int
+    languages: tuple[str, ...]
+    default_language: str
+    sms_provider: str
+    payment_types: tuple[str, ...]
+    card_types: tuple[str, ...]
+    shipping: ShippingRule
+    tax: TaxRule
+    rounding: RoundingRule
+    address: AddressFormat
+    url_prefix: str = field(default="")
+
+    @property
+    def label(self):
+        return Market(self.code).label
+
+
+MARKETS = {
+    Market.KG: MarketConfig(
+        code="KG",
+        name="Kyrgyzstan",
+        country="KG",
+        currency=Currency.KGS,
+        currency_symbol="сом",
+        phone_country_code=996,
+        languages=(Language.RU, Language.KY, Language.EN),
+        default_language=Language.RU,
+        sms_provider="kg_gateway",
+        payment_types=(PaymentType.CASH, PaymentType.BANK_TRANSFER),
+        card_types=(CardType.VISA, CardType.MASTERCARD, CardType.MIR),
+        shipping=ShippingRule(flat_rate=Decimal("250"), free_over=Decimal("5000")),
+        tax=TaxRule(mode="included", rate=Decimal("0.12")),
+        rounding=RoundingRule(increment=Decimal("10"), ending=Decimal("1")),
+        address=AddressFormat(
+            requires_state=False,
+            postal_code_pattern=r"^\d{6}$",
+            postal_code_required=False,
+            cities=(
+                "Bishkek",
+                "Osh",
+                "Jalal-Abad",
+                "Karakol",
+                "Naryn",
+                "Talas",
+                "Batken",
+                "Tokmok",
+                "Kara-Balta",
+                "Cholpon-Ata",
+            ),
+        ),
+        url_prefix="kg",
+    ),
+    Market.US: MarketConfig(
+        code="US",
+        name="United States",
+        country="US",
+        currency=Currency.USD,
+        currency_symbol="$",
+        phone_country_code=1,
+        languages=(Language.EN,),
+        default_language=Language.EN,
+        sms_provider="twilio",
+        payment_types=(PaymentType.CARD,),
+        card_types=(CardType.VISA, CardType.MASTERCARD, CardType.AMEX),
+        shipping=ShippingRule(flat_rate=Decimal("7.95"), free_over=Decimal("100")),
+        tax=TaxRule(mode="by_state"),
+        rounding=RoundingRule(increment=Decimal("1"), ending=Decimal("0.01")),
+        address=AddressFormat(
+            requires_state=True,
+            postal_code_pattern=r"^\d{5}(-\d{4})?$",
+            postal_code_required=True,
+        ),
+        url_prefix="us",
+    ),
+}
+
+
+def market_code(market) -> str:
+    """`"KG"`/`"US"` from a code, a Market or a MarketConfig; ValueError for anything else."""
+    return Market(str(getattr(market, "code", market))).value
+
+
+def get_market(market) -> MarketConfig:
+    """The configuration of a market given as a code, a Market or a MarketConfig."""
+    return MARKETS[Market(market_code(market))]
+
+
+class PhoneNumberRefused(ValidationError):
+    """A phone number that is invalid or belongs to a country MARQUE does not sell in."""
+
+
+_REGION_TO_MARKET = {"KG": Market.KG, "US": Market.US}
+
+
+def normalize_phone(raw: str) -> tuple[str, str]:
+    """Parse `raw` into E.164 and its market; raise PhoneNumberRefused with a clear message."""
+    text = (raw or "").strip()
+    if not text:
+        raise PhoneNumberRefused(_("Enter your phone number."), code="required")
+    if not text.startswith("+"):
+        text = "+" + text.lstrip("0")
+    try:
+        number = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        raise PhoneNumberRefused(
+            _("Enter a phone number with its country code, such as +996 555 123 456 or +1 212 555 0100."),
+            code="invalid",
+        ) from None
+    if not phonenumbers.is_valid_number(number):
+        raise PhoneNumberRefused(_("This phone number is not valid."), code="invalid")
+    region = phonenumbers.region_code_for_number(number)
+    market = _REGION_TO_MARKET.get(region)
+    if market is None:
+        raise PhoneNumberRefused(
+            _("MARQUE sells in Kyrgyzstan (+996) and the United States (+1) only."),
+            code="unsupported_country",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), market
+
+
+def market_from_phone(raw: str) -> str:
+    """The market (`"KG"`/`"US"`) a phone number belongs to; PhoneNumberRefused otherwise."""
+    return normalize_phone(raw)[1]
+
+
+class MarketQuerySet(models.QuerySet):
+    """Querysets of models with a `market` field; the only place that filters on it."""
+
+    def for_market(self, market):
+        """Rows a shopper of `market` may see: that market's and those sold in ALL."""
+        return self.filter(market__in=[market_code(market), MarketScope.ALL.value])
+
+    def in_markets(self, markets):
+        """Rows of exactly these markets (staff scoping; no ALL rows unless named)."""
+        return self.filter(market__in=[market_code(m) for m in markets])

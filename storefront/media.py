@@ -1,0 +1,21 @@
+"""Pictures that are either uploaded here or hosted elsewhere (the original backend kept URLs)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UploadedOrLinkedImage(models.Model):
+    """An `image` upload or an external `image_url`; `picture_url` gives whichever is set."""
+
+    image_url = models.URLField(
+        _("image URL"), max_length=500, blank=True, help_text=_("Leave empty when you upload an image.")
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def picture_url(self):
+        if self.image:
+            return self.image.url
+        return self.image_url

@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: help setup run test lint format migrations-check deploy-check superuser clean
+.PHONY: help setup css run test lint format migrations-check deploy-check superuser clean
 
 help:
 	@echo "make run     set up (venv, database, demo data) and serve http://$(HOST):$(PORT)"
@@ -32,14 +32,23 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 .env:
 	cp .env.example .env
 
-setup: $(VENV)/.runtime .env
+# Tailwind through django-tailwind: npm packages from the lock file, then the CSS build.
+NODE_MODULES := theme/static_src/node_modules/.package-lock.json
+$(NODE_MODULES): theme/static_src/package.json theme/static_src/package-lock.json
+	cd theme/static_src && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+css: $(VENV)/.runtime $(NODE_MODULES)
+	DEBUG=true $(MANAGE) tailwind build
+
+setup: $(VENV)/.runtime .env css
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 
 run: setup
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev css
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 lint: $(VENV)/.dev
@@ -63,4 +72,4 @@ superuser: $(VENV)/.runtime .env
 	$(MANAGE) createsuperuser
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) db.sqlite3 media staticfiles theme/static_src/node_modules theme/static/css/dist

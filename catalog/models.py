@@ -4,12 +4,14 @@ wishlists and reviews."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from storefront.markets import Market, MarketQuerySet, MarketScope, get_market
+from storefront.markets import Market, MarketQuerySet, MarketScope, get_market, sold_in_all_markets
 from storefront.media import UploadedOrLinkedImage
 from storefront.money import price_in_market
 
@@ -48,6 +50,10 @@ class Category(UploadedOrLinkedImage):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        forget_navigation()
+
 
 class SubcategoryQuerySet(models.QuerySet):
     def active(self):
@@ -75,6 +81,10 @@ class Subcategory(models.Model):
     def __str__(self):
         return f"{self.category} › {self.name}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        forget_navigation()
+
 
 class ProductQuerySet(MarketQuerySet):
     def active(self):
@@ -88,6 +98,22 @@ class ProductQuerySet(MarketQuerySet):
 
     def best_sellers(self):
         return self.filter(Q(is_best_seller=True) | Q(sales_count__gt=0)).order_by("-is_best_seller", "-sales_count")
+
+    def with_prices(self, pricing):
+        """Annotate the market's fixed prices and `market_price`, a sortable, filterable price."""
+        fixed = MarketPrice.objects.filter(product=OuterRef("pk"), sku__isnull=True).in_markets([pricing.market])
+        return self.annotate(
+            fixed_price=Subquery(fixed.values("price")[:1]),
+            fixed_original_price=Subquery(fixed.values("original_price")[:1]),
+            market_price=Coalesce(
+                F("fixed_price"),
+                Case(
+                    When(sold_in_all_markets(), then=F("price") * Value(pricing.rate)),
+                    default=F("price"),
+                    output_field=models.DecimalField(**MONEY),
+                ),
+            ),
+        )
 
 
 class Product(models.Model):
@@ -233,6 +259,19 @@ class SKU(models.Model):
         return f"{self.product} ({variant})" if variant else str(self.product)
 
 
+def rate_cache_key(market_code):
+    return f"catalog:rate:{market_code}"
+
+
+def nav_cache_key(market_code):
+    return f"catalog:nav:{market_code}"
+
+
+def forget_navigation():
+    """Drop the cached category menus after a category or subcategory changes."""
+    cache.delete_many([nav_cache_key(code) for code in Market.values])
+
+
 class ExchangeRate(models.Model):
     """How many units of a market's currency one unit of the catalog base currency buys."""
 
@@ -250,6 +289,10 @@ class ExchangeRate(models.Model):
     def __str__(self):
         return f"1 {settings.CATALOG_BASE_CURRENCY} = {self.rate} {get_market(self.market).currency}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(rate_cache_key(self.market))
+
     @classmethod
     def rate_for(cls, market, base_currency):
         """Rate from `base_currency` to `market`'s currency (1 when they are the same)."""
@@ -263,6 +306,8 @@ class ExchangeRate(models.Model):
 
 class MarketPrice(models.Model):
     """A price a merchandiser fixed for one market, for a product or one of its SKUs."""
+
+    objects = MarketQuerySet.as_manager()
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="market_prices")
     sku = models.ForeignKey(SKU, on_delete=models.CASCADE, related_name="market_prices", null=True, blank=True)

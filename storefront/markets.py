@@ -220,6 +220,11 @@ def market_from_phone(raw: str) -> str:
     return normalize_phone(raw)[1]
 
 
+def sold_in_all_markets():
+    """The condition "this catalog row is sold in every market" (for annotations)."""
+    return models.Q(market=MarketScope.ALL)
+
+
 class MarketQuerySet(models.QuerySet):
     """Querysets of models with a `market` field; the only place that filters on it."""
 

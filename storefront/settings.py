@@ -4,6 +4,7 @@ Safe defaults: `DEBUG` is off unless asked for, and with `DEBUG` off a missing `
 or `ALLOWED_HOSTS` stops start-up with a clear message instead of running half-configured.
 """
 
+import shutil
 from pathlib import Path
 
 import environ
@@ -48,6 +49,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
+    "django_htmx",
+    "tailwind",
+    "theme",
     "storefront",
     "accounts",
     "catalog",
@@ -66,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "storefront.middleware.MarketMiddleware",
 ]
 
 ROOT_URLCONF = "storefront.urls"
@@ -84,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "storefront.context_processors.storefront",
             ],
         },
     },
@@ -212,6 +220,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DEFAULT_MARKET = env.str("DEFAULT_MARKET", default="KG")
 # Base currency of products sold in ALL markets, converted with the admin's exchange rates.
 CATALOG_BASE_CURRENCY = "USD"
+
+# Tailwind (django-tailwind): sources in theme/static_src, built CSS in theme/static/css/dist.
+TAILWIND_APP_NAME = "theme"
+NPM_BIN_PATH = env.str("NPM_BIN_PATH", default=shutil.which("npm") or "npm")
 
 LOGGING = {
     "version": 1,

@@ -1,18 +1,39 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 
+from catalog.sitemaps import market_sitemaps
 from storefront import views
+from storefront.market_urls import MarketConverter
+
+register_converter(MarketConverter, "market")
 
 admin.site.site_header = _("MARQUE administration")
 admin.site.site_title = _("MARQUE admin")
 admin.site.index_title = _("Catalog, marketing and orders")
 
-urlpatterns = [
+# Storefront pages live under a market prefix (/kg/…, /us/…); the middleware turns the prefix
+# into request.market, so these views never receive it as an argument.
+market_patterns = [
     path("", views.home, name="home"),
+    path("", include("catalog.urls")),
+]
+
+sitemaps = market_sitemaps()
+
+urlpatterns = [
+    path("", views.root, name="root"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps, "sitemap_url_name": "sitemap"}, name="sitemap_index"
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("market/", views.switch_market, name="switch_market"),
     path("admin/", admin.site.urls),
+    path("<market:market>/", include(market_patterns)),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,207 @@
+"""Product listings: filters from the query string, facet counts, sorting and paging.
+
+Every listing (category, subcategory, all products, best sellers, search) goes through
+`build_listing`, so filters behave the same everywhere and each option shows how many products
+it would leave.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import SKU
+
+PAGE_SIZE = 24
+MAX_VALUES = 20
+SIZE_ORDER = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL", "ONE SIZE"]
+
+SORTS = {
+    "best": (_("Best selling"), ["-sales_count", "-id"]),
+    "new": (_("Newest"), ["-created_at", "-id"]),
+    "price_asc": (_("Price: low to high"), ["market_price", "id"]),
+    "price_desc": (_("Price: high to low"), ["-market_price", "-id"]),
+    "rating": (_("Top rated"), ["-rating", "-reviews_count", "-id"]),
+}
+LIST_FILTERS = ("sub", "brand", "size", "color")
+
+
+class ListingFilterForm(forms.Form):
+    """The single-valued filters; multi-valued ones are read by `parse_filters`."""
+
+    min = forms.DecimalField(label=_("Minimum price"), required=False, min_value=0, max_digits=12, decimal_places=2)
+    max = forms.DecimalField(label=_("Maximum price"), required=False, min_value=0, max_digits=12, decimal_places=2)
+    in_stock = forms.BooleanField(label=_("In stock"), required=False)
+    sale = forms.BooleanField(label=_("On sale"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[(k, v[0]) for k, v in SORTS.items()])
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min"), data.get("max")
+        if low is not None and high is not None and low > high:
+            data["min"], data["max"] = high, low
+        return data
+
+
+@dataclass
+class Filters:
+    sub: list[str] = field(default_factory=list)
+    brand: list[str] = field(default_factory=list)
+    size: list[str] = field(default_factory=list)
+    color: list[str] = field(default_factory=list)
+    min: Decimal | None = None
+    max: Decimal | None = None
+    in_stock: bool = False
+    sale: bool = False
+    sort: str = "best"
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def active_count(self):
+        lists = sum(len(getattr(self, name)) for name in LIST_FILTERS)
+        return lists + (self.min is not None) + (self.max is not None) + self.in_stock + self.sale
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _clean_values(values):
+    cleaned = []
+    for value in values[:MAX_VALUES]:
+        value = _CONTROL.sub("", value).strip()[:100]
+        if value and value not in cleaned:
+            cleaned.append(value)
+    return cleaned
+
+
+def parse_filters(query, *, default_sort="best"):
+    """Filters from a query dict; bad values are dropped with a message, never an error page."""
+    form = ListingFilterForm(query)
+    form.is_valid()
+    data = {name: form.cleaned_data.get(name) for name in form.fields if name not in form.errors}
+    errors = []
+    if "min" in form.errors or "max" in form.errors:
+        errors.append(_("The price range was not understood, so it is not applied."))
+    return Filters(
+        **{name: _clean_values(query.getlist(name)) for name in LIST_FILTERS},
+        min=data.get("min"),
+        max=data.get("max"),
+        in_stock=bool(data.get("in_stock")),
+        sale=bool(data.get("sale")),
+        sort=data.get("sort") or default_sort,
+        errors=errors,
+    )
+
+
+def _apply(queryset, filters, *, skip=()):
+    if filters.sub and "sub" not in skip:
+        queryset = queryset.filter(subcategory__slug__in=filters.sub)
+    if filters.brand and "brand" not in skip:
+        queryset = queryset.filter(brand__in=filters.brand)
+    for name in ("size", "color"):
+        values = getattr(filters, name)
+        if values and name not in skip:
+            skus = SKU.objects.filter(is_active=True, **{f"{name}__in": values})
+            queryset = queryset.filter(pk__in=skus.values("product_id"))
+    if "price" not in skip:
+        if filters.min is not None:
+            queryset = queryset.filter(market_price__gte=filters.min)
+        if filters.max is not None:
+            queryset = queryset.filter(market_price__lte=filters.max)
+    if filters.in_stock and "flags" not in skip:
+        queryset = queryset.filter(in_stock=True)
+    if filters.sale and "flags" not in skip:
+        queryset = queryset.filter(on_sale_condition())
+    return queryset
+
+
+def on_sale_condition():
+    """A product is on sale when its (fixed or base) original price is above its price."""
+    return Q(fixed_price__isnull=True, original_price__gt=F("price")) | Q(
+        fixed_price__isnull=False, fixed_original_price__gt=F("fixed_price")
+    )
+
+
+def size_sort_key(size):
+    upper = size.upper()
+    if upper in SIZE_ORDER:
+        return (0, SIZE_ORDER.index(upper), upper)
+    try:
+        return (1, float(size.replace(",", ".")), upper)
+    except ValueError:
+        return (2, 0, upper)
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Listing:
+    filters: Filters
+    page: object
+    paginator: object
+    facets: dict
+    sort_options: list
+
+    @property
+    def products(self):
+        return self.page.object_list
+
+
+def _options(rows, selected, *, label_key=None, sort_key=None):
+    options = [
+        Option(value=row["value"], label=row.get(label_key or "value") or row["value"], count=row["n"], selected=False)
+        for row in rows
+        if row["value"]
+    ]
+    counted = {option.value for option in options}
+    # A chosen option stays visible (with 0) so it can be unticked.
+    options += [Option(value=v, label=v, count=0, selected=True) for v in selected if v not in counted]
+    for option in options:
+        option.selected = option.value in selected
+    return sorted(options, key=sort_key or (lambda o: o.label.lower()))
+
+
+def build_listing(base, filters, *, page_number, with_subcategories=True, order_by=None):
+    """Filter, count, sort and page `base` (a priced, market-filtered product queryset)."""
+    results = _apply(base, filters)
+    ordering = order_by or SORTS.get(filters.sort, SORTS["best"])[1]
+    paginator = Paginator(results.order_by(*ordering), PAGE_SIZE)
+    page = paginator.get_page(page_number)
+
+    facets = {}
+    if with_subcategories:
+        rows = (
+            _apply(base, filters, skip=("sub",))
+            .filter(subcategory__isnull=False)
+            .values(value=F("subcategory__slug"), sub_name=F("subcategory__name"))
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        facets["sub"] = _options(rows, filters.sub, label_key="sub_name")
+    rows = _apply(base, filters, skip=("brand",)).values(value=F("brand")).annotate(n=Count("id")).order_by()
+    facets["brand"] = _options(rows, filters.brand)
+    for name in ("size", "color"):
+        products = _apply(base, filters, skip=(name,)).values("pk")
+        rows = (
+            SKU.objects.filter(is_active=True, product__in=products)
+            .values(value=F(name))
+            .annotate(n=Count("product_id", distinct=True))
+            .order_by()
+        )
+        sort_key = (lambda o: size_sort_key(o.value)) if name == "size" else None
+        facets[name] = _options(rows, getattr(filters, name), sort_key=sort_key)
+    facets["flags"] = _apply(base, filters, skip=("flags",)).aggregate(
+        in_stock=Count("id", filter=Q(in_stock=True)), sale=Count("id", filter=on_sale_condition())
+    )
+    sort_options = [(key, label) for key, (label, _ordering) in SORTS.items()]
+    return Listing(filters=filters, page=page, paginator=paginator, facets=facets, sort_options=sort_options)

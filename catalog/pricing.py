@@ -1,0 +1,93 @@
+"""Prices in a market: a merchandiser's fixed price, or the base price converted and rounded."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+
+from catalog.models import ExchangeRate, rate_cache_key
+from storefront.markets import MarketScope, get_market
+from storefront.money import format_money, price_in_market
+
+
+@dataclass(frozen=True)
+class Price:
+    amount: Decimal
+    original: Decimal | None
+    currency: str
+
+    @property
+    def is_discounted(self):
+        return self.original is not None and self.original > self.amount
+
+    @property
+    def discount_percent(self):
+        if not self.is_discounted:
+            return 0
+        return int(((self.original - self.amount) * 100 / self.original).to_integral_value())
+
+    @property
+    def display(self):
+        return format_money(self.amount, self.currency)
+
+    @property
+    def original_display(self):
+        return format_money(self.original, self.currency) if self.is_discounted else ""
+
+    def __str__(self):
+        return self.display
+
+
+@dataclass(frozen=True)
+class MarketPricing:
+    """Everything needed to price catalog items in one market (one query for the rate)."""
+
+    market: object
+    rate: Decimal
+
+    @classmethod
+    def load(cls, market):
+        config = get_market(market)
+        rate = cache.get_or_set(
+            rate_cache_key(config.code),
+            lambda: ExchangeRate.rate_for(config, settings.CATALOG_BASE_CURRENCY),
+            timeout=3600,
+        )
+        return cls(market=config, rate=rate)
+
+    def rate_for(self, product):
+        """Products of one market are priced in its currency; ALL products in the base currency."""
+        return self.rate if product.market == MarketScope.ALL else Decimal("1")
+
+    def _price(self, product, amount, original, fixed_amount, fixed_original):
+        if fixed_amount is not None:
+            return Price(fixed_amount, fixed_original, self.market.currency)
+        rate = self.rate_for(product)
+        return Price(
+            price_in_market(amount, self.market, rate=rate),
+            price_in_market(original, self.market, rate=rate) if original else None,
+            self.market.currency,
+        )
+
+    def product_price(self, product):
+        """A product's price; uses `fixed_price` annotations from `ProductQuerySet.with_prices`."""
+        return self._price(
+            product,
+            product.price,
+            product.original_price,
+            getattr(product, "fixed_price", None),
+            getattr(product, "fixed_original_price", None),
+        )
+
+    def sku_price(self, sku, product=None):
+        """A SKU's price; reads the SKU's prefetched `market_prices` when they are there."""
+        product = product or sku.product
+        fixed = next((p for p in sku.market_prices.all() if p.market == self.market.code), None)
+        return self._price(
+            product,
+            sku.price,
+            sku.original_price,
+            fixed.price if fixed else None,
+            fixed.original_price if fixed else None,
+        )

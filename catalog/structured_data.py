@@ -1,0 +1,96 @@
+"""schema.org JSON-LD for catalog pages (Product with Offer, AggregateRating, BreadcrumbList)."""
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from storefront.market_urls import market_reverse
+from storefront.markets import MARKETS, MarketScope
+
+IN_STOCK = "https://schema.org/InStock"
+OUT_OF_STOCK = "https://schema.org/OutOfStock"
+
+
+def absolute(request, path):
+    return request.build_absolute_uri(path)
+
+
+def breadcrumbs(request, trail):
+    """BreadcrumbList from (name, path) pairs, Home first."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": absolute(request, path)}
+            for position, (name, path) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def category_trail(request, category, subcategory=None):
+    market = request.market
+    trail = [
+        (_("Home"), market_reverse("home", market)),
+        (category.name, market_reverse("catalog:category_detail", market, kwargs={"slug": category.slug})),
+    ]
+    if subcategory:
+        kwargs = {"slug": category.slug, "subslug": subcategory.slug}
+        trail.append((subcategory.name, market_reverse("catalog:subcategory_detail", market, kwargs=kwargs)))
+    return trail
+
+
+def product_trail(request, product):
+    url = market_reverse("catalog:product_detail", request.market, kwargs={"slug": product.slug})
+    return [*category_trail(request, product.category, product.subcategory), (product.name, url)]
+
+
+def product(request, product, *, choice, review_total, images):
+    """Product with one Offer in the market's currency; availability from the chosen SKU's stock."""
+    url = absolute(request, request.path)
+    pictures = [absolute(request, choice.image_url)] if choice.image_url else []
+    pictures += [absolute(request, image.picture_url) for image in images if image.picture_url]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.name,
+        "brand": {"@type": "Brand", "name": product.brand},
+        "description": product.description,
+        "sku": choice.sku.sku_code if choice.sku else product.slug,
+        "url": url,
+        "image": pictures,
+        "category": product.category.name,
+        "offers": {
+            "@type": "Offer",
+            "url": url,
+            "price": f"{choice.price.amount:.2f}",
+            "priceCurrency": choice.price.currency,
+            "availability": IN_STOCK if choice.in_stock else OUT_OF_STOCK,
+            "itemCondition": "https://schema.org/NewCondition",
+        },
+    }
+    if review_total:
+        data["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": f"{product.rating:.1f}",
+            "reviewCount": review_total,
+            "bestRating": "5",
+            "worstRating": "1",
+        }
+    return data
+
+
+def hreflang(market):
+    return f"{get_language() or 'en'}-{MARKETS[market].country}"
+
+
+def product_alternates(request, product):
+    """`hreflang` links to the product's page in every market that sells it (with x-default)."""
+    if product.market != MarketScope.ALL:
+        return []
+    links = [
+        {
+            "hreflang": hreflang(code),
+            "url": absolute(request, market_reverse("catalog:product_detail", code, kwargs={"slug": product.slug})),
+        }
+        for code in MARKETS
+    ]
+    return [*links, {"hreflang": "x-default", "url": links[0]["url"]}]

@@ -1,0 +1,192 @@
+"""Catalog pages: categories and listings with filters, best sellers, product pages with variants."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from catalog import structured_data
+from catalog.listing import build_listing, parse_filters
+from catalog.models import Category, MarketPrice, Product, Subcategory
+from catalog.pricing import MarketPricing
+from catalog.search import clean_query, did_you_mean, search_products, suggest
+from catalog.variants import VariantChoice
+from storefront.htmx import wants_partial
+from storefront.market_urls import market_reverse
+from storefront.markets import MarketScope
+
+REVIEWS_PER_PAGE = 5
+RELATED_COUNT = 8
+
+
+def priced(products, pricing):
+    """Attach `price_info` (a Price in the market's currency) to each product."""
+    for product in products:
+        product.price_info = pricing.product_price(product)
+    return products
+
+
+def storefront_products(request, pricing):
+    """Active products of the shopper's market (and ALL), priced for it."""
+    return Product.objects.active().for_market(request.market).with_prices(pricing)
+
+
+def _render_listing(request, template, context, base, *, default_sort="best", with_subcategories=True, order_by=None):
+    pricing = MarketPricing.load(request.market)
+    filters = parse_filters(request.GET, default_sort=default_sort)
+    listing = build_listing(
+        base, filters, page_number=request.GET.get("page"), with_subcategories=with_subcategories, order_by=order_by
+    )
+    priced(listing.products, pricing)
+    context = {**context, "listing": listing, "filters": filters}
+    if wants_partial(request):
+        template += "#listing"
+    return TemplateResponse(request, template, context)
+
+
+def _category_for(request, slug):
+    categories = Category.objects.active().for_market(request.market).filter(slug=slug)
+    # A market's own category wins over an ALL one with the same slug ("KG"/"US" sort after "ALL").
+    category = categories.order_by("-market").first()
+    if category is None:
+        raise Http404(_("No such category."))
+    return category
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def category_detail(request, slug):
+    category = _category_for(request, slug)
+    pricing = MarketPricing.load(request.market)
+    base = storefront_products(request, pricing).filter(category=category)
+    context = {
+        "category": category,
+        "heading": category.name,
+        "breadcrumbs_jsonld": structured_data.breadcrumbs(request, structured_data.category_trail(request, category)),
+    }
+    return _render_listing(request, "catalog/product_list.html", context, base)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def subcategory_detail(request, slug, subslug):
+    category = _category_for(request, slug)
+    subcategory = get_object_or_404(Subcategory.objects.active(), category=category, slug=subslug)
+    pricing = MarketPricing.load(request.market)
+    base = storefront_products(request, pricing).filter(subcategory=subcategory)
+    trail = structured_data.category_trail(request, category, subcategory)
+    context = {
+        "category": category,
+        "subcategory": subcategory,
+        "heading": subcategory.name,
+        "breadcrumbs_jsonld": structured_data.breadcrumbs(request, trail),
+    }
+    return _render_listing(request, "catalog/product_list.html", context, base, with_subcategories=False)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def product_list(request):
+    pricing = MarketPricing.load(request.market)
+    base = storefront_products(request, pricing)
+    context = {"heading": _("All products")}
+    return _render_listing(request, "catalog/product_list.html", context, base, default_sort="new")
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def best_sellers(request):
+    pricing = MarketPricing.load(request.market)
+    base = storefront_products(request, pricing).best_sellers()
+    context = {"heading": _("Best sellers"), "is_best_sellers": True}
+    return _render_listing(request, "catalog/product_list.html", context, base)
+
+
+def _product_or_redirect(request, slug, pricing):
+    products = Product.objects.active().with_prices(pricing).select_related("category", "subcategory")
+    product = get_object_or_404(products, slug=slug)
+    if product.is_sold_in(request.market):
+        return product, None
+    if request.user.is_authenticated or product.market == MarketScope.ALL:
+        raise Http404(_("This product is not sold in your market."))
+    # A visitor on the wrong market's page goes to the market that sells it.
+    url = market_reverse("catalog:product_detail", product.market, kwargs={"slug": slug})
+    return None, redirect(url)
+
+
+def _variant_choice(request, product, pricing):
+    skus = product.skus.filter(is_active=True).prefetch_related(
+        Prefetch("market_prices", queryset=MarketPrice.objects.in_markets([request.market]))
+    )
+    return VariantChoice(
+        product, list(skus), pricing, size=request.GET.get("size", ""), color=request.GET.get("color", "")
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def product_detail(request, slug):
+    pricing = MarketPricing.load(request.market)
+    product, response = _product_or_redirect(request, slug, pricing)
+    if response:
+        return response
+    choice = _variant_choice(request, product, pricing)
+    context = {"product": product, "choice": choice, "price": choice.price}
+    if wants_partial(request):
+        return TemplateResponse(request, "catalog/product_detail.html#product-buy-box", context)
+
+    summary = {row["rating"]: row["n"] for row in product.reviews.approved().values("rating").annotate(n=Count("id"))}
+    review_total = sum(summary.values())
+    reviews = Paginator(product.reviews.approved().select_related("user").order_by("-created_at"), REVIEWS_PER_PAGE)
+    reviews.__dict__["count"] = review_total  # known from the summary; saves a COUNT query
+    related = (
+        storefront_products(request, pricing)
+        .filter(category_id=product.category_id)
+        .exclude(pk=product.pk)
+        .order_by("-sales_count", "-id")[:RELATED_COUNT]
+    )
+    images = list(product.images.all())
+    context.update(
+        images=images,
+        features=list(product.features.all()),
+        rating_rows=[(stars, summary.get(stars, 0)) for stars in range(5, 0, -1)],
+        review_total=review_total,
+        reviews_page=reviews.get_page(request.GET.get("reviews")),
+        related=priced(list(related), pricing),
+        structured_data=[
+            structured_data.product(request, product, choice=choice, review_total=review_total, images=images),
+            structured_data.breadcrumbs(request, structured_data.product_trail(request, product)),
+        ],
+        alternates=structured_data.product_alternates(request, product),
+    )
+    return TemplateResponse(request, "catalog/product_detail.html", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def search(request):
+    query = clean_query(request.GET.get("q", ""))
+    pricing = MarketPricing.load(request.market)
+    base = storefront_products(request, pricing)
+    context = {"heading": _("Search"), "search_query": query}
+    if not query:
+        base = base.none()
+    else:
+        base = search_products(base, query)
+        context["suggestions"] = did_you_mean(storefront_products(request, pricing), query)
+    relevance = None if "sort" in request.GET else ["-search_rank", "-sales_count", "-id"]
+    return _render_listing(request, "catalog/product_list.html", context, base, order_by=relevance if query else None)
+
+
+@require_GET
+def search_suggestions(request):
+    query = clean_query(request.GET.get("q", ""))
+    pricing = MarketPricing.load(request.market)
+    products = suggest(storefront_products(request, pricing), query) if len(query) >= 2 else []
+    return TemplateResponse(
+        request, "catalog/_search_suggestions.html", {"suggestions": products, "search_query": query}
+    )

@@ -1,0 +1,71 @@
+"""Resolves the shopper's market once per request and sets `request.market`."""
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.urls import get_script_prefix
+from django.utils.cache import patch_vary_headers
+
+from storefront.market_urls import path_in_market, resolves_in_market, split_market_prefix
+from storefront.markets import get_market
+
+SESSION_KEY = "market"
+# Paths that never carry a market and are never redirected into one.
+UNPREFIXED = ("/admin/", "/api/", "/static/", "/media/", "/accounts/", "/robots.txt", "/sitemap", "/favicon")
+
+
+def preferred_market(request):
+    """A signed-in user's market, else the one in the session, else the default."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return user.market
+    return request.session.get(SESSION_KEY) or settings.DEFAULT_MARKET
+
+
+def remember_market(request, code):
+    """Keep a visitor's market in the session (only writes when it changes)."""
+    session = request.session
+    # A visitor without a session who stays in the default market needs no session row.
+    if session.get(SESSION_KEY) != code and (session.session_key or code != settings.DEFAULT_MARKET):
+        session[SESSION_KEY] = code
+
+
+class MarketMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.market = get_market(preferred_market(request))
+        response = self.get_response(request)
+        if response.status_code == 404 and self._may_redirect(request):
+            market = preferred_market(request)
+            if resolves_in_market(request.path_info, market):
+                return self._redirect(request, market)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        code = view_kwargs.pop("market", None)
+        if code is None:
+            return None
+        user = request.user
+        if user.is_authenticated and user.market != code:
+            # A signed-in shopper always shops in the market of their phone number.
+            return self._redirect(request, user.market)
+        request.market = get_market(code)
+        if not user.is_authenticated:
+            remember_market(request, code)
+        return None
+
+    @staticmethod
+    def _may_redirect(request):
+        if request.method not in ("GET", "HEAD"):
+            return False
+        code, _rest = split_market_prefix(request.path_info)
+        return code is None and not request.path_info.startswith(UNPREFIXED)
+
+    @staticmethod
+    def _redirect(request, market):
+        target = get_script_prefix().rstrip("/") + path_in_market(request.path_info, market)
+        query = request.META.get("QUERY_STRING")
+        response = HttpResponseRedirect(f"{target}?{query}" if query else target)
+        patch_vary_headers(response, ["Cookie"])
+        return response

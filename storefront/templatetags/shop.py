@@ -1,0 +1,53 @@
+"""Template helpers for storefront pages: market URLs, money, structured data, query strings."""
+
+import json
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from storefront.market_urls import market_reverse, path_in_market
+from storefront.money import format_for_market
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def shop_url(context, viewname, *args, **kwargs):
+    """`{% shop_url "catalog:product_detail" slug=p.slug %}` in the page's market."""
+    market = kwargs.pop("market", None) or context["request"].market
+    return market_reverse(viewname, market, kwargs=kwargs)
+
+
+@register.simple_tag(takes_context=True)
+def same_page_in(context, market):
+    """This page's path in another market (for the switcher and hreflang)."""
+    return path_in_market(context["request"].path_info, market)
+
+
+@register.filter
+def money(amount, market):
+    """`{{ amount|money:request.market }}`: `$1,299.00`, `1 299 сом`."""
+    if amount in (None, ""):
+        return ""
+    return format_for_market(amount, market)
+
+
+@register.filter
+def jsonld(data):
+    """A `<script type="application/ld+json">` block; `<`, `>` and `&` are escaped."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (None removes one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value not in (None, ""):
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"

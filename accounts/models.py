@@ -121,7 +121,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.set_market(market)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "market", "currency", "country"}
+            # set_market may also move the language to one the new market speaks.
+            kwargs["update_fields"] = {*update_fields, "market", "currency", "country", "language"}
         super().save(*args, **kwargs)
 
     def set_market(self, market):
@@ -236,6 +237,9 @@ class Address(MarketOwnedModel):
         self.country = get_market(self.user.market).country
         if not self.full_address:
             self.full_address = self.one_line()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "country" not in update_fields:
+            kwargs["update_fields"] = {*update_fields, "country"}
         super().save(*args, **kwargs)
 
     def one_line(self):

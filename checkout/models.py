@@ -5,10 +5,12 @@ or SKU never alters an order, an item or an amount.
 """
 
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Sum
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import SKU, Product
@@ -49,7 +51,7 @@ class Cart(models.Model):
     def total_price(self):
         """Sum of the lines at the SKUs' base prices; checkout prices them in the market."""
         total = self.items.aggregate(total=Sum(F("quantity") * F("sku__price")))["total"]
-        return total or 0
+        return total or Decimal("0")
 
 
 class CartItem(models.Model):
@@ -157,8 +159,9 @@ class Order(models.Model):
             ),
             # Sales tax is added on top; VAT is already inside the subtotal.
             models.CheckConstraint(
-                condition=Q(tax_included=False, total_amount=F("subtotal") + F("shipping_cost") + F("tax"))
-                | Q(tax_included=True, total_amount=F("subtotal") + F("shipping_cost")),
+                # Rounded to the cent: SQLite keeps decimals as binary floats.
+                condition=Q(tax_included=False, total_amount=Round(F("subtotal") + F("shipping_cost") + F("tax"), 2))
+                | Q(tax_included=True, total_amount=Round(F("subtotal") + F("shipping_cost"), 2)),
                 name="order_total_adds_up",
             ),
         ]
@@ -208,7 +211,7 @@ class OrderItem(models.Model):
             models.CheckConstraint(condition=Q(quantity__gte=1), name="order_item_quantity_positive"),
             models.CheckConstraint(condition=Q(price__gte=0), name="order_item_price_not_negative"),
             models.CheckConstraint(
-                condition=Q(subtotal=F("price") * F("quantity")), name="order_item_subtotal_adds_up"
+                condition=Q(subtotal=Round(F("price") * F("quantity"), 2)), name="order_item_subtotal_adds_up"
             ),
         ]
 

@@ -1,0 +1,65 @@
+// Banner impressions: a banner counts once per page view, when at least half of it is on screen.
+// Reads the endpoint from <body data-banner-impressions-url> and the CSRF token from <body hx-headers>;
+// banners are elements carrying data-banner-id. Without this file the shop works, uncounted.
+(function () {
+  "use strict";
+  var MAX_PER_REQUEST = 20; // the server refuses bigger batches
+  var DEBOUNCE_MS = 1000;
+
+  var url = document.body && document.body.dataset.bannerImpressionsUrl;
+  if (!url || !("IntersectionObserver" in window)) return;
+
+  var seen = new Set();
+  var pending = [];
+  var timer = null;
+
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (error) {
+      return "";
+    }
+  }
+
+  function post(ids, leaving) {
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", csrfToken());
+    ids.forEach(function (id) { data.append("ids", id); });
+    // On the way out only a beacon is sure to leave; otherwise fetch (keepalive) is as good.
+    if (leaving && navigator.sendBeacon && navigator.sendBeacon(url, data)) return;
+    fetch(url, { method: "POST", body: data, credentials: "same-origin", keepalive: true }).catch(function () {});
+  }
+
+  function flush(leaving) {
+    if (timer !== null) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    while (pending.length) post(pending.splice(0, MAX_PER_REQUEST), leaving);
+  }
+
+  var observer = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (!entry.isIntersecting || entry.intersectionRatio < 0.5) return;
+      observer.unobserve(entry.target);
+      var id = entry.target.dataset.bannerId;
+      if (!/^[0-9]+$/.test(id || "") || seen.has(id)) return;
+      seen.add(id);
+      pending.push(id);
+    });
+    if (pending.length && timer === null) timer = setTimeout(function () { flush(false); }, DEBOUNCE_MS);
+  }, { threshold: 0.5 });
+
+  function watch(root) {
+    if (root.matches && root.matches("[data-banner-id]")) observer.observe(root);
+    if (root.querySelectorAll) root.querySelectorAll("[data-banner-id]").forEach(function (el) { observer.observe(el); });
+  }
+
+  watch(document);
+  // Banners that htmx swaps in later count too (still once per page view).
+  document.addEventListener("htmx:load", function (event) { watch(event.detail.elt); });
+  window.addEventListener("pagehide", function () { flush(true); });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") flush(true);
+  });
+})();

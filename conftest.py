@@ -21,7 +21,30 @@ def product_factory(db):
     return ProductFactory
 
 
+@pytest.fixture
+def admin_user(db, django_user_model):
+    """pytest-django's admin is named "admin", which is not a phone number."""
+    return django_user_model.objects.create_superuser(phone="+996550123456")
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded and generated files go to a per-test folder, never the developer's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# Browser tests drive Debian's Chromium (never a downloaded browser).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}

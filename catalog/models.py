@@ -9,6 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from storefront.markets import Market, MarketQuerySet, MarketScope, get_market, sold_in_all_markets
@@ -307,13 +309,13 @@ class ExchangeRate(models.Model):
 class MarketPrice(models.Model):
     """A price a merchandiser fixed for one market, for a product or one of its SKUs."""
 
-    objects = MarketQuerySet.as_manager()
-
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="market_prices")
     sku = models.ForeignKey(SKU, on_delete=models.CASCADE, related_name="market_prices", null=True, blank=True)
     market = models.CharField(_("market"), max_length=2, choices=Market.choices)
     price = models.DecimalField(_("price"), **MONEY)
     original_price = models.DecimalField(_("original price"), **MONEY, null=True, blank=True)
+
+    objects = MarketQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("market price")
@@ -424,3 +426,15 @@ class ReviewImage(UploadedOrLinkedImage):
 
     def __str__(self):
         return f"{self.review} image"
+
+
+@receiver(post_delete, sender=Category)
+@receiver(post_delete, sender=Subcategory)
+def _forget_navigation_after_delete(sender, **kwargs):
+    # Bulk deletes in the admin skip save(); the cached menus must still go.
+    forget_navigation()
+
+
+@receiver(post_delete, sender=ExchangeRate)
+def _forget_rate_after_delete(sender, instance, **kwargs):
+    cache.delete(rate_cache_key(instance.market))

@@ -1,0 +1,291 @@
+"""The orders admin, where market managers follow the orders of their own markets, and the carts.
+
+A staff user who is not a superuser sees only the orders of the markets assigned to them
+(`User.managed_market_codes`): the changelist, every object lookup and every POST go through the
+scoped queryset, so another market's order is as missing as a deleted one.
+"""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from catalog.admin import ViewOnlyInline, image_preview
+from checkout.models import Cart, CartItem, Order, OrderItem, OrderStatusHistory
+from storefront.markets import Market
+from storefront.money import format_money
+
+
+def managed_market_codes(request):
+    """The markets whose orders the signed-in staff user may see, read once per request."""
+    if not hasattr(request, "_managed_market_codes"):
+        request._managed_market_codes = request.user.managed_market_codes
+    return request._managed_market_codes
+
+
+class MarketScopedAdmin(admin.ModelAdmin):
+    """An admin whose rows belong to an order's market and are scoped to the user's markets."""
+
+    def in_markets(self, queryset, codes):
+        """`queryset` narrowed to rows of the markets `codes`."""
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return self.in_markets(queryset, managed_market_codes(request))
+
+
+class OrderMarketFilter(admin.SimpleListFilter):
+    """Market filter offering only the markets the user manages (none when there is one)."""
+
+    title = _("market")
+    parameter_name = "market"
+
+    def __init__(self, request, params, model, model_admin):
+        self.model_admin = model_admin
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        codes = managed_market_codes(request)
+        if len(codes) < 2:
+            return []
+        return [(code, Market(code).label) for code in codes]
+
+    def queryset(self, request, queryset):
+        if self.value() in Market.values:
+            return self.model_admin.in_markets(queryset, [self.value()])
+        return queryset
+
+
+class OrderItemInline(ViewOnlyInline):
+    model = OrderItem
+    fields = (
+        "picture",
+        "product_name",
+        "product_brand",
+        "sku_code",
+        "size",
+        "color",
+        "unit_price",
+        "quantity",
+        "line_total",
+    )
+    readonly_fields = fields
+    related = ("order",)
+
+    @admin.display(description=_("picture"))
+    def picture(self, item):
+        return image_preview(item.image_url, item.product_name)
+
+    @admin.display(description=_("unit price"))
+    def unit_price(self, item):
+        return format_money(item.price, item.order.currency)
+
+    @admin.display(description=_("line total"))
+    def line_total(self, item):
+        return format_money(item.subtotal, item.order.currency)
+
+
+class OrderStatusHistoryInline(ViewOnlyInline):
+    model = OrderStatusHistory
+    fields = ("created_at", "status", "changed_by", "notes")
+    readonly_fields = fields
+    related = ("order", "changed_by")
+
+
+@admin.register(Order)
+class OrderAdmin(MarketScopedAdmin):
+    list_display = (
+        "order_number",
+        "order_date",
+        "customer_name",
+        "customer_phone",
+        "market",
+        "status",
+        "payment_status",
+        "payment_method",
+        "total",
+    )
+    list_filter = (OrderMarketFilter, "status", "payment_status", "payment_method", "order_date")
+    search_fields = ("order_number", "customer_phone", "customer_name")
+    date_hierarchy = "order_date"
+    list_per_page = 50
+    # Statuses move through a service of their own; amounts and the snapshot are as charged.
+    readonly_fields = (
+        "order_number",
+        "user",
+        "market",
+        "currency",
+        "status",
+        "customer_name",
+        "customer_phone",
+        "payment_method",
+        "payment_status",
+        "subtotal_charged",
+        "shipping_charged",
+        "tax_charged",
+        "tax_included",
+        "total",
+        "order_date",
+        "confirmed_date",
+        "shipped_date",
+        "delivered_date",
+        "cancelled_date",
+        "created_at",
+        "updated_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("order_number", "market", "status", "order_date")}),
+        (_("Customer"), {"fields": ("user", "customer_name", "customer_phone", "customer_email")}),
+        (_("Delivery"), {"fields": ("delivery_address", "delivery_city", "delivery_notes")}),
+        (
+            _("Payment"),
+            {
+                "fields": (
+                    "payment_method",
+                    "payment_status",
+                    "currency",
+                    "subtotal_charged",
+                    "shipping_charged",
+                    "tax_charged",
+                    "tax_included",
+                    "total",
+                )
+            },
+        ),
+        (
+            _("Dates"),
+            {
+                "fields": (
+                    "confirmed_date",
+                    "shipped_date",
+                    "delivered_date",
+                    "cancelled_date",
+                    "created_at",
+                    "updated_at",
+                ),
+                "classes": ("collapse",),
+            },
+        ),
+    )
+    inlines = (OrderItemInline, OrderStatusHistoryInline)
+
+    def in_markets(self, queryset, codes):
+        return queryset.in_markets(codes)
+
+    def has_add_permission(self, request):
+        # Orders are placed by shoppers at checkout, never typed in.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("total"), ordering="total_amount")
+    def total(self, order):
+        return format_money(order.total_amount, order.currency)
+
+    @admin.display(description=_("subtotal"))
+    def subtotal_charged(self, order):
+        return format_money(order.subtotal, order.currency)
+
+    @admin.display(description=_("shipping"))
+    def shipping_charged(self, order):
+        return format_money(order.shipping_cost, order.currency)
+
+    @admin.display(description=_("tax"))
+    def tax_charged(self, order):
+        return format_money(order.tax, order.currency)
+
+
+class OrderRowAdmin(MarketScopedAdmin):
+    """A view-only list of rows that belong to an order, scoped by the order's market."""
+
+    list_filter = (OrderMarketFilter,)
+    list_select_related = ("order",)
+    search_fields = ("order__order_number",)
+
+    def in_markets(self, queryset, codes):
+        return queryset.filter(order__in=Order.objects.in_markets(codes))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OrderItem)
+class OrderItemAdmin(OrderRowAdmin):
+    list_display = ("order", "product_name", "product_brand", "sku_code", "size", "color", "quantity", "line_total")
+    search_fields = ("order__order_number", "product_name", "sku_code")
+    fields = (
+        "order",
+        "product_name",
+        "product_brand",
+        "sku_code",
+        "size",
+        "color",
+        "picture",
+        "price",
+        "quantity",
+        "subtotal",
+    )
+    readonly_fields = ("picture",)
+
+    @admin.display(description=_("picture"))
+    def picture(self, item):
+        return image_preview(item.image_url, item.product_name)
+
+    @admin.display(description=_("line total"), ordering="subtotal")
+    def line_total(self, item):
+        return format_money(item.subtotal, item.order.currency)
+
+
+@admin.register(OrderStatusHistory)
+class OrderStatusHistoryAdmin(OrderRowAdmin):
+    list_display = ("order", "status", "changed_by", "created_at")
+    list_filter = (OrderMarketFilter, "status", "created_at")
+    list_select_related = ("order", "changed_by")
+    date_hierarchy = "created_at"
+
+
+# Carts --------------------------------------------------------------------------------------
+
+
+class CartItemInline(ViewOnlyInline):
+    model = CartItem
+    related = ("sku__product",)
+    fields = ("sku", "quantity", "added_at", "updated_at")
+    readonly_fields = fields
+
+
+@admin.register(Cart)
+class CartAdmin(admin.ModelAdmin):
+    list_display = ("owner", "market", "line_count", "created_at", "updated_at")
+    list_filter = ("market",)
+    list_select_related = ("user",)
+    search_fields = ("user__phone", "user__full_name")
+    date_hierarchy = "updated_at"
+    # The session key is a visitor's credential: it is never shown.
+    fields = ("user", "market", "created_at", "updated_at")
+    readonly_fields = fields
+    inlines = (CartItemInline,)
+
+    def has_add_permission(self, request):
+        # A cart is opened by a shopper or a visitor's session, in their market.
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(line_count=Count("items"))
+
+    @admin.display(description=_("owner"), ordering="user__phone")
+    def owner(self, cart):
+        return cart.user if cart.user_id else _("Visitor")
+
+    @admin.display(description=_("lines"), ordering="line_count")
+    def line_count(self, cart):
+        return cart.line_count

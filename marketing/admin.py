@@ -1,0 +1,138 @@
+"""The banners admin: homepage banners per market and schedule, with their views, clicks and
+click-through rates, overall and per day."""
+
+import datetime
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from marketing.models import Banner, BannerStat
+
+THUMBNAIL_WIDTH = 96
+RECENT_STATS = datetime.timedelta(days=30)
+
+
+def image_preview(url, alt):
+    """A small <img> of a banner, or a dash when it has no picture yet."""
+    if not url:
+        return "—"
+    # Width only: the picture keeps its proportions (the CSP allows no inline style).
+    return format_html('<img src="{}" alt="{}" width="{}" loading="lazy">', url, alt, THUMBNAIL_WIDTH)
+
+
+def percent(rate):
+    """A click-through rate (a Decimal percent) written for the admin's language: 12.50 %."""
+    return _("%(rate)s %%") % {"rate": number_format(rate, 2)}
+
+
+class ScheduleFilter(admin.SimpleListFilter):
+    title = _("schedule")
+    parameter_name = "schedule"
+
+    def lookups(self, request, model_admin):
+        return [("live", _("Showing now")), ("not_live", _("Not showing now"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "live":
+            return queryset.live()
+        if self.value() == "not_live":
+            return queryset.exclude(pk__in=Banner.objects.live().values("pk"))
+        return queryset
+
+
+class BannerStatInline(admin.TabularInline):
+    model = BannerStat
+    verbose_name_plural = _("views and clicks of the last 30 days")
+    extra = 0
+    can_delete = False
+    fields = ("date", "market", "views", "clicks", "rate")
+    readonly_fields = fields
+    ordering = ("-date", "market")
+
+    def get_queryset(self, request):
+        since = timezone.localdate() - RECENT_STATS
+        return super().get_queryset(request).filter(date__gte=since).select_related("banner")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("CTR"))
+    def rate(self, stat):
+        return percent(stat.ctr)
+
+
+@admin.register(Banner)
+class BannerAdmin(admin.ModelAdmin):
+    list_display = (
+        "thumbnail",
+        "title",
+        "banner_type",
+        "market",
+        "is_active",
+        "sort_order",
+        "start_date",
+        "end_date",
+        "view_count",
+        "click_count",
+        "click_through_rate",
+    )
+    list_display_links = ("thumbnail", "title")
+    list_editable = ("is_active", "sort_order")
+    list_filter = ("market", "banner_type", "is_active", ScheduleFilter)
+    search_fields = ("title", "subtitle", "link_url")
+    date_hierarchy = "start_date"
+    readonly_fields = ("preview", "view_count", "click_count", "click_through_rate", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("title", "subtitle", "button_text", "link_url")}),
+        (_("Picture"), {"fields": ("image", "image_url", "preview", "alt_text")}),
+        (_("Placement"), {"fields": ("banner_type", "market", "sort_order", "is_active")}),
+        (_("Schedule"), {"fields": ("start_date", "end_date")}),
+        (
+            _("Performance"),
+            {"fields": ("view_count", "click_count", "click_through_rate", "created_at", "updated_at")},
+        ),
+    )
+    inlines = (BannerStatInline,)
+
+    @admin.display(description=_("picture"))
+    def thumbnail(self, banner):
+        return image_preview(banner.picture_url, banner.alt_text or banner.title)
+
+    @admin.display(description=_("preview"))
+    def preview(self, banner):
+        return image_preview(banner.picture_url, banner.alt_text or banner.title)
+
+    @admin.display(description=_("CTR"))
+    def click_through_rate(self, banner):
+        return percent(banner.ctr)
+
+
+@admin.register(BannerStat)
+class BannerStatAdmin(admin.ModelAdmin):
+    list_display = ("date", "banner", "market", "views", "clicks", "click_through_rate")
+    list_filter = ("market", "date", "banner")
+    list_select_related = ("banner",)
+    search_fields = ("banner__title",)
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("CTR"))
+    def click_through_rate(self, stat):
+        return percent(stat.ctr)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import BooleanField, Case, Count, F, Q, When
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import SKU
@@ -157,9 +157,9 @@ class Listing:
         return self.page.object_list
 
 
-def _options(rows, selected, *, label_key=None, sort_key=None):
+def _options(rows, selected, *, sort_key=None):
     options = [
-        Option(value=row["value"], label=row.get(label_key or "value") or row["value"], count=row["n"], selected=False)
+        Option(value=row["value"], label=row.get("label") or row["value"], count=row["n"], selected=False)
         for row in rows
         if row["value"]
     ]
@@ -171,25 +171,60 @@ def _options(rows, selected, *, label_key=None, sort_key=None):
     return sorted(options, key=sort_key or (lambda o: o.label.lower()))
 
 
+def _group(rows, key, label):
+    """[{"value", "label", "n"}] of `rows` summed by `key`."""
+    totals, labels = {}, {}
+    for row in rows:
+        totals[row[key]] = totals.get(row[key], 0) + row["n"]
+        labels[row[key]] = row[label]
+    return [{"value": value, "label": labels[value], "n": n} for value, n in totals.items()]
+
+
+def _field_counts(base, filters):
+    """The results count and the brand, subcategory and flag facets, from one grouped query.
+
+    The query applies every filter but these four and groups by their fields; each facet then
+    applies the other three in Python, as an option must count what ticking it would leave.
+    """
+    rows = list(
+        _apply(base, filters, skip=("sub", "brand", "flags"))
+        .annotate(on_sale=Case(When(on_sale_condition(), then=True), default=False, output_field=BooleanField()))
+        .values("brand", "in_stock", "on_sale", sub=F("subcategory__slug"), sub_name=F("subcategory__name"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    tests = {
+        "sub": lambda row: not filters.sub or row["sub"] in filters.sub,
+        "brand": lambda row: not filters.brand or row["brand"] in filters.brand,
+        "in_stock": lambda row: not filters.in_stock or row["in_stock"],
+        "sale": lambda row: not filters.sale or row["on_sale"],
+    }
+
+    def kept(but=None):
+        return [row for row in rows if all(test(row) for name, test in tests.items() if name != but)]
+
+    return {
+        "total": sum(row["n"] for row in kept()),
+        "brand": _group(kept(but="brand"), "brand", "brand"),
+        "sub": _group([row for row in kept(but="sub") if row["sub"] is not None], "sub", "sub_name"),
+        "flags": {
+            "in_stock": sum(row["n"] for row in kept(but="in_stock") if row["in_stock"]),
+            "sale": sum(row["n"] for row in kept(but="sale") if row["on_sale"]),
+        },
+    }
+
+
 def build_listing(base, filters, *, page_number, with_subcategories=True, order_by=None):
     """Filter, count, sort and page `base` (a priced, market-filtered product queryset)."""
-    results = _apply(base, filters)
+    counts = _field_counts(base, filters)
     ordering = order_by or SORTS.get(filters.sort, SORTS["best"])[1]
-    paginator = Paginator(results.order_by(*ordering), PAGE_SIZE)
+    paginator = Paginator(_apply(base, filters).order_by(*ordering), PAGE_SIZE)
+    paginator.__dict__["count"] = counts["total"]  # already counted: saves a COUNT query
     page = paginator.get_page(page_number)
 
-    facets = {}
+    facets = {"brand": _options(counts["brand"], filters.brand), "flags": counts["flags"]}
     if with_subcategories:
-        rows = (
-            _apply(base, filters, skip=("sub",))
-            .filter(subcategory__isnull=False)
-            .values(value=F("subcategory__slug"), sub_name=F("subcategory__name"))
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        facets["sub"] = _options(rows, filters.sub, label_key="sub_name")
-    rows = _apply(base, filters, skip=("brand",)).values(value=F("brand")).annotate(n=Count("id")).order_by()
-    facets["brand"] = _options(rows, filters.brand)
+        facets["sub"] = _options(counts["sub"], filters.sub)
     for name in ("size", "color"):
         products = _apply(base, filters, skip=(name,)).values("pk")
         rows = (
@@ -200,8 +235,5 @@ def build_listing(base, filters, *, page_number, with_subcategories=True, order_
         )
         sort_key = (lambda o: size_sort_key(o.value)) if name == "size" else None
         facets[name] = _options(rows, getattr(filters, name), sort_key=sort_key)
-    facets["flags"] = _apply(base, filters, skip=("flags",)).aggregate(
-        in_stock=Count("id", filter=Q(in_stock=True)), sale=Count("id", filter=on_sale_condition())
-    )
     sort_options = [(key, label) for key, (label, _ordering) in SORTS.items()]
     return Listing(filters=filters, page=page, paginator=paginator, facets=facets, sort_options=sort_options)

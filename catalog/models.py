@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, ExpressionWrapper, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Ceil, Coalesce
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -104,16 +104,19 @@ class ProductQuerySet(MarketQuerySet):
     def with_prices(self, pricing):
         """Annotate the market's fixed prices and `market_price`, a sortable, filterable price."""
         fixed = MarketPrice.objects.filter(product=OuterRef("pk"), sku__isnull=True).in_markets([pricing.market])
+        money = models.DecimalField(**MONEY)
+        converted = F("price")
+        if pricing.rate != 1:
+            # The same conversion and rounding as storefront.money.round_for_market, in SQL.
+            rule = pricing.market.rounding
+            steps = Ceil(F("price") * Value(pricing.rate) / Value(rule.increment))
+            converted = ExpressionWrapper(steps * Value(rule.increment) - Value(rule.ending), output_field=money)
         return self.annotate(
             fixed_price=Subquery(fixed.values("price")[:1]),
             fixed_original_price=Subquery(fixed.values("original_price")[:1]),
             market_price=Coalesce(
                 F("fixed_price"),
-                Case(
-                    When(sold_in_all_markets(), then=F("price") * Value(pricing.rate)),
-                    default=F("price"),
-                    output_field=models.DecimalField(**MONEY),
-                ),
+                Case(When(sold_in_all_markets(), then=converted), default=F("price"), output_field=money),
             ),
         )
 

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import OuterRef, Subquery
 
-from catalog.models import ExchangeRate, rate_cache_key
+from catalog.models import ExchangeRate, MarketPrice, rate_cache_key
 from storefront.markets import MarketScope, get_market
 from storefront.money import format_money, price_in_market
 
@@ -80,14 +81,28 @@ class MarketPricing:
             getattr(product, "fixed_original_price", None),
         )
 
-    def sku_price(self, sku, product=None):
-        """A SKU's price; reads the SKU's prefetched `market_prices` when they are there."""
-        product = product or sku.product
-        fixed = next((p for p in sku.market_prices.all() if p.market == self.market.code), None)
-        return self._price(
-            product,
-            sku.price,
-            sku.original_price,
-            fixed.price if fixed else None,
-            fixed.original_price if fixed else None,
+    def with_sku_prices(self, skus):
+        """Annotate SKUs with this market's fixed prices (`fixed_price`, `fixed_original_price`)."""
+        fixed = MarketPrice.objects.filter(sku=OuterRef("pk")).in_markets([self.market])
+        return skus.annotate(
+            fixed_price=Subquery(fixed.values("price")[:1]),
+            fixed_original_price=Subquery(fixed.values("original_price")[:1]),
         )
+
+    def sku_price(self, sku, product=None):
+        """A SKU's price: its own fixed price, else (at the product's base price) the product's, else converted.
+
+        Reads the `with_sku_prices` annotations, else the SKU's (prefetched) `market_prices`; the
+        product's fixed price comes from `ProductQuerySet.with_prices` on `product`.
+        """
+        product = product or sku.product
+        if hasattr(sku, "fixed_price"):
+            fixed_amount, fixed_original = sku.fixed_price, sku.fixed_original_price
+        else:
+            fixed = next((p for p in sku.market_prices.all() if p.market == self.market.code), None)
+            fixed_amount, fixed_original = (fixed.price, fixed.original_price) if fixed else (None, None)
+        if fixed_amount is None and sku.price == product.price:
+            # A SKU that costs what its product costs sells at the product's fixed price, as listed.
+            fixed_amount = getattr(product, "fixed_price", None)
+            fixed_original = getattr(product, "fixed_original_price", None)
+        return self._price(product, sku.price, sku.original_price, fixed_amount, fixed_original)

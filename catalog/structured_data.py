@@ -43,8 +43,11 @@ def product_trail(request, product):
     return [*category_trail(request, product.category, product.subcategory), (product.name, url)]
 
 
-def product(request, product, *, choice, review_total, images):
-    """Product with one Offer in the market's currency; availability from the chosen SKU's stock."""
+def product(request, product, *, choice, review_total, images, rating=None):
+    """Product with one Offer in the market's currency; availability from the chosen SKU's stock.
+
+    `rating` is the average of the `review_total` approved reviews (the stored `product.rating` otherwise).
+    """
     url = absolute(request, request.path)
     pictures = [absolute(request, choice.image_url)] if choice.image_url else []
     pictures += [absolute(request, image.picture_url) for image in images if image.picture_url]
@@ -70,7 +73,7 @@ def product(request, product, *, choice, review_total, images):
     if review_total:
         data["aggregateRating"] = {
             "@type": "AggregateRating",
-            "ratingValue": f"{product.rating:.1f}",
+            "ratingValue": f"{rating if rating is not None else product.rating:.1f}",
             "reviewCount": review_total,
             "bestRating": "5",
             "worstRating": "1",
@@ -82,15 +85,17 @@ def hreflang(market):
     return f"{get_language() or 'en'}-{MARKETS[market].country}"
 
 
-def product_alternates(request, product):
-    """`hreflang` links to the product's page in every market that sells it (with x-default)."""
-    if product.market != MarketScope.ALL:
-        return []
+def alternates(request, viewname, kwargs=None):
+    """`hreflang` links to a page in every market (with x-default, the first market's)."""
     links = [
-        {
-            "hreflang": hreflang(code),
-            "url": absolute(request, market_reverse("catalog:product_detail", code, kwargs={"slug": product.slug})),
-        }
+        {"hreflang": hreflang(code), "url": absolute(request, market_reverse(viewname, code, kwargs=kwargs))}
         for code in MARKETS
     ]
     return [*links, {"hreflang": "x-default", "url": links[0]["url"]}]
+
+
+def product_alternates(request, product):
+    """`hreflang` links for a product sold in every market; none for a one-market product."""
+    if product.market != MarketScope.ALL:
+        return []
+    return alternates(request, "catalog:product_detail", {"slug": product.slug})

@@ -1,17 +1,19 @@
 """Catalog pages: categories and listings with filters, best sellers, product pages with variants."""
 
+from decimal import Decimal
+
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from catalog import structured_data
 from catalog.listing import build_listing, parse_filters
-from catalog.models import Category, MarketPrice, Product, Subcategory
+from catalog.models import Category, Product, Subcategory
 from catalog.pricing import MarketPricing
 from catalog.search import clean_query, did_you_mean, search_products, suggest
 from catalog.variants import VariantChoice
@@ -21,6 +23,7 @@ from storefront.markets import MarketScope
 
 REVIEWS_PER_PAGE = 5
 RELATED_COUNT = 8
+BEST_SELLER_ORDER = ["-is_best_seller", "-sales_count", "-id"]
 
 
 def priced(products, pricing):
@@ -57,7 +60,7 @@ def _category_for(request, slug):
     return category
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def category_detail(request, slug):
     category = _category_for(request, slug)
@@ -71,7 +74,7 @@ def category_detail(request, slug):
     return _render_listing(request, "catalog/product_list.html", context, base)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def subcategory_detail(request, slug, subslug):
     category = _category_for(request, slug)
@@ -88,7 +91,7 @@ def subcategory_detail(request, slug, subslug):
     return _render_listing(request, "catalog/product_list.html", context, base, with_subcategories=False)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def product_list(request):
     pricing = MarketPricing.load(request.market)
@@ -97,13 +100,15 @@ def product_list(request):
     return _render_listing(request, "catalog/product_list.html", context, base, default_sort="new")
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def best_sellers(request):
     pricing = MarketPricing.load(request.market)
     base = storefront_products(request, pricing).best_sellers()
     context = {"heading": _("Best sellers"), "is_best_sellers": True}
-    return _render_listing(request, "catalog/product_list.html", context, base)
+    # Unless the shopper picks a sort, the page lists best sellers as the home page shelf does.
+    ordering = None if "sort" in request.GET else BEST_SELLER_ORDER
+    return _render_listing(request, "catalog/product_list.html", context, base, order_by=ordering)
 
 
 def _product_or_redirect(request, slug, pricing):
@@ -114,20 +119,18 @@ def _product_or_redirect(request, slug, pricing):
     if request.user.is_authenticated or product.market == MarketScope.ALL:
         raise Http404(_("This product is not sold in your market."))
     # A visitor on the wrong market's page goes to the market that sells it.
-    url = market_reverse("catalog:product_detail", product.market, kwargs={"slug": slug})
+    url = market_reverse("catalog:product_detail", product.market, kwargs={"slug": slug}, query=request.GET or None)
     return None, redirect(url)
 
 
 def _variant_choice(request, product, pricing):
-    skus = product.skus.filter(is_active=True).prefetch_related(
-        Prefetch("market_prices", queryset=MarketPrice.objects.in_markets([request.market]))
-    )
+    skus = pricing.with_sku_prices(product.skus.filter(is_active=True))
     return VariantChoice(
         product, list(skus), pricing, size=request.GET.get("size", ""), color=request.GET.get("color", "")
     )
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def product_detail(request, slug):
     pricing = MarketPricing.load(request.market)
@@ -135,12 +138,16 @@ def product_detail(request, slug):
     if response:
         return response
     choice = _variant_choice(request, product, pricing)
-    context = {"product": product, "choice": choice, "price": choice.price}
+    # The buy box shows the thumbnails too, so its HTMX partial needs them as much as the page.
+    images = list(product.images.all())
+    context = {"product": product, "choice": choice, "price": choice.price, "images": images}
     if wants_partial(request):
         return TemplateResponse(request, "catalog/product_detail.html#product-buy-box", context)
 
     summary = {row["rating"]: row["n"] for row in product.reviews.approved().values("rating").annotate(n=Count("id"))}
     review_total = sum(summary.values())
+    # The average of the reviews counted here, so the stars shown and in JSON-LD agree with the count.
+    rating = Decimal(sum(stars * n for stars, n in summary.items())) / review_total if review_total else None
     reviews = Paginator(product.reviews.approved().select_related("user").order_by("-created_at"), REVIEWS_PER_PAGE)
     reviews.__dict__["count"] = review_total  # known from the summary; saves a COUNT query
     related = (
@@ -149,16 +156,17 @@ def product_detail(request, slug):
         .exclude(pk=product.pk)
         .order_by("-sales_count", "-id")[:RELATED_COUNT]
     )
-    images = list(product.images.all())
     context.update(
-        images=images,
         features=list(product.features.all()),
         rating_rows=[(stars, summary.get(stars, 0)) for stars in range(5, 0, -1)],
         review_total=review_total,
+        rating=rating,
         reviews_page=reviews.get_page(request.GET.get("reviews")),
         related=priced(list(related), pricing),
         structured_data=[
-            structured_data.product(request, product, choice=choice, review_total=review_total, images=images),
+            structured_data.product(
+                request, product, choice=choice, review_total=review_total, rating=rating, images=images
+            ),
             structured_data.breadcrumbs(request, structured_data.product_trail(request, product)),
         ],
         alternates=structured_data.product_alternates(request, product),
@@ -166,7 +174,7 @@ def product_detail(request, slug):
     return TemplateResponse(request, "catalog/product_detail.html", context)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def search(request):
     query = clean_query(request.GET.get("q", ""))
@@ -182,7 +190,7 @@ def search(request):
     return _render_listing(request, "catalog/product_list.html", context, base, order_by=relevance if query else None)
 
 
-@require_GET
+@require_safe
 def search_suggestions(request):
     query = clean_query(request.GET.get("q", ""))
     pricing = MarketPricing.load(request.market)

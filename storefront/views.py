@@ -7,8 +7,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from catalog import structured_data
 from catalog.pricing import MarketPricing
 from catalog.views import priced, storefront_products
 from marketing.models import Banner
@@ -19,7 +20,7 @@ from storefront.middleware import preferred_market
 HOME_SHELF = 8
 
 
-@require_GET
+@require_safe
 def root(request):
     """`/` goes to the home page of the user's, the session's or the default market."""
     return redirect(market_reverse("home", preferred_market(request)))
@@ -44,7 +45,7 @@ def switch_market(request):
     return redirect(path_in_market(next_path, code))
 
 
-@require_GET
+@require_safe
 def home(request):
     pricing = MarketPricing.load(request.market)
     banners = list(Banner.objects.live().for_market(request.market).order_by("sort_order", "-created_at"))
@@ -55,7 +56,7 @@ def home(request):
         "category_banners": [b for b in banners if b.banner_type == Banner.Type.CATEGORY],
         "featured": priced(list(products.featured().order_by("-created_at", "-id")[:HOME_SHELF]), pricing),
         "best_sellers": priced(list(products.best_sellers()[:HOME_SHELF]), pricing),
-        "markets": MARKETS.values(),
+        "alternates": structured_data.alternates(request, "home"),
     }
     return TemplateResponse(request, "home.html", context)
 
@@ -64,7 +65,7 @@ ROBOTS_DISALLOW = ["/admin/", "/api/", "/accounts/", "/market/"]
 PRIVATE_SECTIONS = ["cart/", "checkout/", "account/", "wishlist/", "orders/", "search/", "b/"]
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     """Crawlers may index the shop but stay out of carts, checkout, accounts and the admin."""
     lines = ["User-agent: *"]

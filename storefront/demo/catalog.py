@@ -1,0 +1,322 @@
+"""The demo catalog: categories with subcategories, then products with SKUs, features and pictures.
+
+Product number `i` is planned from its own seed, so it comes out the same however many products
+are asked for and whichever run creates it; its slug and SKU codes carry `i`, which is how a rerun
+recognises what already exists. Products are planned as plain rows and go in with bulk inserts
+(see bulk_insert.py), a chunk per transaction, so a large catalog needs no query per product and
+an interrupted run leaves no product without its SKUs.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+from functools import lru_cache
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from catalog.models import SKU, Category, Product, ProductFeature, ProductImage, Subcategory
+from storefront.demo.bulk_insert import ChunkWriter, insert_rows
+from storefront.demo.seeding import seeded_random
+from storefront.demo.wardrobe import (
+    ADJECTIVES,
+    CARE,
+    CATEGORIES,
+    CLOSINGS,
+    COLORS,
+    FITS,
+    HARD_GOODS,
+    MATERIAL_PHRASES,
+    MIDDLES,
+    MODEL_NOTES,
+    OPENINGS,
+    SIZE_RUNS,
+    CategorySpec,
+    SubcategorySpec,
+)
+from storefront.markets import MarketScope
+
+CHUNK = 2000  # products per transaction
+
+# Share of products per market; every product is listed under a category its market can see.
+MARKET_WEIGHTS = {MarketScope.KG: 40, MarketScope.US: 35, MarketScope.ALL: 25}
+VISIBLE_CATEGORIES = {
+    MarketScope.KG: {MarketScope.KG, MarketScope.ALL},
+    MarketScope.US: {MarketScope.US, MarketScope.ALL},
+    MarketScope.ALL: {MarketScope.ALL},
+}
+SOM_PER_DOLLAR_OF_BAND = 68  # local KG prices sit a little under a straight conversion
+KGS_RANGE = (Decimal("1290"), Decimal("24900"))
+USD_RANGE = (Decimal("19"), Decimal("390"))
+DISCOUNTS = (10, 15, 20, 25, 30, 40, 50)
+
+
+@dataclass(frozen=True)
+class Offering:
+    """A subcategory products can be listed in, with the specs it was made from."""
+
+    category_id: int
+    subcategory_id: int
+    category: CategorySpec
+    subcategory: SubcategorySpec
+
+
+def seed_categories(*, pictures):
+    """Every category and subcategory of the wardrobe; returns the offerings per product market."""
+    offerings = []
+    with transaction.atomic():
+        for order, spec in enumerate(CATEGORIES):
+            color = spec.colors[3 % len(spec.colors)]
+            image = pictures.category(spec.slug, spec.market, spec.subcategories[0].shape, color)
+            category, _ = Category.objects.get_or_create(
+                slug=spec.slug,
+                market=spec.market,
+                defaults={
+                    "name": spec.name,
+                    "icon": spec.icon,
+                    "description": spec.description,
+                    "image": image,
+                    "sort_order": (order + 1) * 10,
+                },
+            )
+            for sub_order, sub in enumerate(spec.subcategories):
+                subcategory, _ = Subcategory.objects.get_or_create(
+                    category=category, slug=sub.slug, defaults={"name": sub.name, "sort_order": (sub_order + 1) * 10}
+                )
+                offerings.append(Offering(category.pk, subcategory.pk, spec, sub))
+    return {
+        market: [o for o in offerings if o.category.market in visible] for market, visible in VISIBLE_CATEGORIES.items()
+    }
+
+
+@lru_cache(maxsize=4096)
+def _slug(text):
+    return slugify(text)
+
+
+@lru_cache(maxsize=64)
+def _size_code(size):
+    return "OS" if size == "One size" else re.sub(r"[^0-9A-Z]", "", size.upper())
+
+
+def _clamp(value, bounds):
+    return min(max(value, bounds[0]), bounds[1])
+
+
+def som_price(dollars):
+    """A som price as shops write them: 2 490, 12 900."""
+    som = Decimal(dollars * SOM_PER_DOLLAR_OF_BAND)
+    step, ending = (100, 10) if som < 10_000 else (1000, 100)
+    return _clamp(Decimal(math.ceil(som / step) * step - ending), KGS_RANGE)
+
+
+def dollar_price(dollars):
+    """A dollar price as shops write them: $48.99 under a hundred, $145.00 above."""
+    step, ending = (1, Decimal("0.01")) if dollars <= 100 else (5, Decimal("0"))
+    return _clamp(Decimal(math.ceil(dollars / step) * step) - ending, USD_RANGE)
+
+
+def sale_price(original, percent, currency_market):
+    """`original` less `percent`, rounded down the way the market writes prices."""
+    raw = original * (100 - percent) / 100
+    if currency_market == MarketScope.KG:
+        return max((raw / 10).to_integral_value(rounding=ROUND_FLOOR) * 10, Decimal("10"))
+    return max(raw.to_integral_value(rounding=ROUND_FLOOR) - Decimal("0.01"), Decimal("0.99"))
+
+
+def _article(word):
+    return "An" if word[0].lower() in "aeiou" else "A"
+
+
+def _describe(rng, *, adjective, noun, material, market):
+    opening = rng.choice(OPENINGS).format(
+        adjective=adjective.lower(), noun=noun.lower(), material=MATERIAL_PHRASES.get(material, material.lower())
+    )
+    if opening.startswith("A "):
+        opening = f"{_article(adjective)} {opening[2:]}"
+    return " ".join((opening, rng.choice(MIDDLES), rng.choice(CLOSINGS[market])))
+
+
+def _features(rng, *, sub, material, brand, market):
+    wearable = sub.sizes not in ("one", "shoes")
+    extras = list(sub.details)
+    extras.append(rng.choice(CARE["goods" if sub.shape in HARD_GOODS else "textile"]))
+    if wearable:
+        extras.append(rng.choice(FITS))
+        if sub.sizes == "apparel":
+            extras.append(rng.choice(MODEL_NOTES))
+    if market == MarketScope.KG and "Made in" not in " ".join(sub.details):
+        extras.append("Made in Kyrgyzstan" if brand in ("Ala-Too Atelier", "Tengri Wool") else "Ships from Bishkek")
+    count = rng.randint(2, 5)
+    return [f"Main material: {material.lower()}", *rng.sample(extras, min(count - 1, len(extras)))]
+
+
+def _sizes(rng, sub, market):
+    system = sub.sizes
+    if system == "shoes":
+        system = "shoes_us" if market == MarketScope.US else "shoes_eu"
+    run = SIZE_RUNS[system]
+    if len(run) <= 2:
+        return run
+    # A window of the run, as a shop stocks it: three to six neighbouring sizes.
+    longest = min(len(run), 6)
+    length = rng.randint(max(3, longest - 2), longest)
+    start = rng.randint(0, len(run) - length)
+    return run[start : start + length]
+
+
+def _stock(rng, *, sold_out):
+    if sold_out or rng.random() < 0.1:
+        return 0
+    return int(rng.triangular(1, 60, 8))
+
+
+PRODUCT_COLUMNS = (
+    "name",
+    "slug",
+    "brand",
+    "description",
+    "market",
+    "category_id",
+    "subcategory_id",
+    "price",
+    "original_price",
+    "discount",
+    "image",
+    "sales_count",
+    "in_stock",
+    "is_active",
+    "is_featured",
+    "is_best_seller",
+)
+# A product's own rows leave out `product_id`: it is put in front once the product has its key.
+SKU_COLUMNS = (
+    "product_id",
+    "sku_code",
+    "size",
+    "color",
+    "color_hex",
+    "price",
+    "original_price",
+    "stock",
+    "variant_image",
+    "is_active",
+)
+FEATURE_COLUMNS = ("product_id", "feature_text", "sort_order")
+IMAGE_COLUMNS = ("product_id", "image", "alt_text", "sort_order")
+
+
+@dataclass
+class PlannedProduct:
+    """Rows of one product, its SKUs, features and gallery, in the orders of the *_COLUMNS above."""
+
+    product: tuple
+    skus: list
+    features: list
+    images: list
+    pictures: set  # (shape, color code) of every picture of the product
+    swatch: str  # color code of its fabric swatch
+
+
+def plan_product(index, offerings, *, pictures, existing_slugs=frozenset()):
+    """Product number `index` with its SKUs, features and images, or None if it exists already."""
+    rng = seeded_random("product", index)
+    market = rng.choices(list(MARKET_WEIGHTS), weights=list(MARKET_WEIGHTS.values()))[0]
+    offering = rng.choice(offerings[market])
+    category, sub = offering.category, offering.subcategory
+    brand = rng.choice(category.brands_for(market))
+    noun, material = rng.choice(sub.nouns), rng.choice(sub.materials)
+    adjective = rng.choice(ADJECTIVES)
+    # "Denim Skirt" is not made of "Denim": a material already in the noun stays out of the name.
+    shown_material = "" if set(material.lower().split()) & set(noun.lower().split()) else material
+    words = (adjective, shown_material, noun) if rng.random() < 0.55 else (shown_material, noun)
+    name = " ".join(word for word in words if word)
+    slug = f"{_slug(brand)}-{_slug(name)}-{index + 1}"
+    if slug in existing_slugs:
+        return None
+
+    dollars = sub.usd[0] + (sub.usd[1] - sub.usd[0]) * rng.random() ** 1.6
+    currency_market = MarketScope.KG if market == MarketScope.KG else MarketScope.US
+    price = som_price(dollars) if currency_market == MarketScope.KG else dollar_price(dollars)
+    original_price, discount = None, 0
+    if rng.random() < 0.22:
+        original_price = price
+        price = sale_price(original_price, rng.choice(DISCOUNTS), currency_market)
+        discount = round((original_price - price) * 100 / original_price)
+
+    colors = rng.sample(category.colors, k=rng.choices((1, 2, 3), weights=(35, 40, 25))[0])
+    sizes = _sizes(rng, sub, market)
+    sold_out = rng.random() < 0.04
+    skus = []
+    in_stock = False
+    for color_code in colors:
+        color = COLORS[color_code]
+        front = pictures.product_name(sub.shape, color_code)
+        for size in sizes:
+            stock = _stock(rng, sold_out=sold_out)
+            # The first SKU stays on sale, so a product never loses every variant.
+            active = not skus or rng.random() >= 0.04
+            in_stock = in_stock or (active and stock > 0)
+            code = f"MQ{index + 1:06d}-{color_code}-{_size_code(size)}"
+            skus.append((code, size, color.name, color.hex, price, original_price, stock, front, active))
+
+    best_seller = rng.random() < 0.08
+    product = (
+        name,
+        slug,
+        brand,
+        _describe(rng, adjective=adjective, noun=noun, material=material, market=market),
+        market,
+        offering.category_id,
+        offering.subcategory_id,
+        price,
+        original_price,
+        discount,
+        pictures.product_name(sub.shape, colors[0]),
+        rng.randint(400, 4000) if best_seller else int(rng.paretovariate(1.4) * 12) - 12,
+        in_stock,
+        rng.random() >= 0.03,  # a few products are switched off
+        rng.random() < 0.06,
+        best_seller,
+    )
+    texts = _features(rng, sub=sub, material=material, brand=brand, market=market)
+    features = [(text, order) for order, text in enumerate(texts)]
+    # The gallery: the other colors, then a close-up of the fabric.
+    gallery = [pictures.product_name(sub.shape, code) for code in colors[1:]]
+    gallery.append(pictures.swatch_name(colors[0]))
+    alt = f"{brand} {name}"
+    images = [(image, alt, order) for order, image in enumerate(gallery, start=1)]
+    return PlannedProduct(product, skus, features, images, {(sub.shape, code) for code in colors}, colors[0])
+
+
+def _insert(plans):
+    """A chunk's products, then their SKUs, features and images under the products' new keys."""
+    ids = insert_rows(Product, PRODUCT_COLUMNS, [plan.product for plan in plans], return_ids=True)
+    for model, columns, part in (
+        (SKU, SKU_COLUMNS, "skus"),
+        (ProductFeature, FEATURE_COLUMNS, "features"),
+        (ProductImage, IMAGE_COLUMNS, "images"),
+    ):
+        rows = [(pk, *row) for pk, plan in zip(ids, plans, strict=True) for row in getattr(plan, part)]
+        insert_rows(model, columns, rows)
+
+
+def seed_products(*, count, offerings, pictures, progress):
+    """Products 0…count-1 that do not exist yet; returns how many were created."""
+    existing = set(Product.objects.values_list("slug", flat=True))
+    created = 0
+    with ChunkWriter(_insert) as writer:
+        for start in range(0, count, CHUNK):
+            stop = min(start + CHUNK, count)
+            plans = [plan_product(i, offerings, pictures=pictures, existing_slugs=existing) for i in range(start, stop)]
+            plans = [plan for plan in plans if plan is not None]
+            for shape, color_code in set().union(*(plan.pictures for plan in plans)):
+                pictures.product(shape, color_code)
+            for color_code in {plan.swatch for plan in plans}:
+                pictures.swatch(color_code)
+            if plans:
+                writer.write(plans)
+                created += len(plans)
+            progress.update(stop - start)
+    return created

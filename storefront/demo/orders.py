@@ -1,0 +1,328 @@
+"""Demo orders of both markets in every status, with their items, history, notifications and reviews,
+and the shoppers' wishlists.
+
+An order is priced the way checkout charges it: each SKU at its price in the order's market
+(catalog.pricing: a fixed market price, else ALL products converted with the exchange rate and
+rounded by the market's rule), shipping by the market's rule, VAT inside KG prices and sales tax
+added on top in the US. Order numbers come from a seed, so a rerun finds every order it made
+before.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Avg, Count
+from django.utils import timezone
+
+from accounts.models import Notification
+from catalog.models import SKU, ExchangeRate, Product, Review, Wishlist, WishlistItem
+from catalog.pricing import MarketPricing
+from checkout.models import Order, OrderItem, OrderStatusHistory
+from storefront.demo.seeding import seeded_random
+from storefront.demo.wardrobe import REVIEW_TEXTS
+from storefront.markets import Market, PaymentType, get_market
+from storefront.money import quantize
+
+ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+DEFAULT_KG_RATE = Decimal("87.45")
+# Combined state and average local sales tax of the demo addresses' states.
+DEMO_SALES_TAX = {
+    "CA": Decimal("0.0875"),
+    "NY": Decimal("0.08875"),
+    "TX": Decimal("0.0825"),
+    "IL": Decimal("0.1025"),
+    "WA": Decimal("0.1025"),
+    "OR": Decimal("0"),
+    "CO": Decimal("0.0881"),
+    "FL": Decimal("0.07"),
+    "MA": Decimal("0.0625"),
+}
+S = Order.Status
+# The orders each market gets: a fixed mix of every status.
+ORDER_STATUSES = (
+    S.DELIVERED,
+    S.DELIVERED,
+    S.SHIPPED,
+    S.DELIVERED,
+    S.CONFIRMED,
+    S.PENDING,
+    S.CANCELLED,
+    S.DELIVERED,
+    S.SHIPPED,
+    S.DELIVERED,
+)
+# How many days ago an order with this final status was placed (a range).
+PLACED_DAYS_AGO = {
+    S.PENDING: (0, 0),
+    S.CONFIRMED: (1, 2),
+    S.SHIPPED: (3, 6),
+    S.DELIVERED: (10, 60),
+    S.CANCELLED: (5, 25),
+}
+STEP_NOTES = {
+    S.PENDING: "Order placed.",
+    S.CONFIRMED: "Payment and stock checked.",
+    S.SHIPPED: "Handed to the courier.",
+    S.DELIVERED: "Delivered to the customer.",
+    S.CANCELLED: "Cancelled at the customer's request.",
+}
+NOTIFY = {
+    S.CONFIRMED: ("Order {number} confirmed", "We are packing your order."),
+    S.SHIPPED: ("Order {number} is on its way", "Your parcel is with the courier."),
+    S.DELIVERED: ("Order {number} delivered", "Enjoy your new pieces, and tell us what you think."),
+    S.CANCELLED: ("Order {number} cancelled", "Your order was cancelled; any payment is on its way back to you."),
+}
+RATINGS = (5, 4, 3, 2, 1)
+RATING_WEIGHTS = (50, 30, 12, 5, 3)
+
+
+def order_number(market, index):
+    rng = seeded_random("order-number", market, index)
+    return "MQ-" + "".join(rng.choice(ORDER_NUMBER_ALPHABET) for _ in range(8))
+
+
+def totals(market, subtotal, state):
+    """(shipping, tax, tax_included, total) of an order, the way the market charges."""
+    config = get_market(market)
+    shipping = Decimal("0") if subtotal >= config.shipping.free_over else config.shipping.flat_rate
+    if config.tax.mode == "included":
+        gross = subtotal + shipping
+        tax = quantize(gross * config.tax.rate / (1 + config.tax.rate))
+        return quantize(shipping), tax, True, quantize(gross)
+    tax = quantize(subtotal * DEMO_SALES_TAX.get(state, Decimal("0")))
+    return quantize(shipping), tax, False, quantize(subtotal + shipping + tax)
+
+
+def sellable_skus(pricing, limit=400):
+    """Active, in-stock SKUs of active products sold in the market, with its fixed prices, in a stable order."""
+    products = Product.objects.for_market(pricing.market).active()
+    skus = SKU.objects.active().in_stock().filter(product__in=products).select_related("product").order_by("id")
+    return list(pricing.with_sku_prices(skus)[:limit])
+
+
+@dataclass
+class PlannedOrder:
+    order: Order
+    items: list
+    history: list  # (status, at, changed_by)
+    placed_at: object
+
+
+def _timeline(rng, status, now):
+    """(status, when) of every step an order with final `status` went through."""
+    low, high = PLACED_DAYS_AGO[status]
+    placed = now - timedelta(days=rng.randint(low, high), hours=rng.randint(1, 20))
+    steps = [(S.PENDING, placed)]
+    if status == S.CANCELLED:
+        return [*steps, (S.CANCELLED, placed + timedelta(hours=rng.randint(2, 30)))]
+    at = placed
+    for step, gap_hours in ((S.CONFIRMED, (1, 12)), (S.SHIPPED, (20, 48)), (S.DELIVERED, (30, 96))):
+        if Order.Status.values.index(step) > Order.Status.values.index(status):
+            break
+        at = min(at + timedelta(hours=rng.randint(*gap_hours)), now - timedelta(minutes=30))
+        steps.append((step, at))
+    return steps
+
+
+def _lines(rng, skus, pricing):
+    """One to three order lines of different SKUs, priced in the market."""
+    lines = rng.sample(skus, k=min(len(skus), rng.choices((1, 2, 3), weights=(45, 35, 20))[0]))
+    items = []
+    for sku in lines:
+        product = sku.product
+        quantity = 2 if rng.random() < 0.2 else 1
+        price = pricing.sku_price(sku, product).amount
+        image = sku.variant_image or product.image
+        items.append(
+            OrderItem(
+                sku=sku,
+                product=product,
+                sku_code=sku.sku_code,
+                product_name=product.name,
+                product_brand=product.brand,
+                size=sku.size,
+                color=sku.color,
+                image_url=image.url if image else "",
+                price=price,
+                quantity=quantity,
+                subtotal=price * quantity,
+            )
+        )
+    return items
+
+
+def _plan_order(market, index, *, customer, manager, skus, pricing, now):
+    rng = seeded_random("order", market, index)
+    status = ORDER_STATUSES[index]
+    address = customer.addresses.order_by("-is_default", "id").first()
+    methods = [method.payment_type for method in customer.payment_methods.order_by("-is_default", "id")]
+    payment_method = rng.choice(methods) if methods else get_market(market).payment_types[0]
+    items = _lines(rng, skus, pricing)
+    subtotal = quantize(sum(item.subtotal for item in items))
+    shipping, tax, tax_included, total = totals(market, subtotal, address.state if address else "")
+
+    steps = _timeline(rng, status, now)
+    dates = dict(steps)
+    paid_up_front = payment_method in (PaymentType.CARD, PaymentType.BANK_TRANSFER)
+    if status == S.CANCELLED:
+        payment_status = Order.PaymentStatus.REFUNDED if paid_up_front else Order.PaymentStatus.PENDING
+    elif status == S.DELIVERED or (status != S.PENDING and paid_up_front):
+        payment_status = Order.PaymentStatus.PAID
+    else:
+        payment_status = Order.PaymentStatus.PENDING
+    order = Order(
+        order_number=order_number(market, index),
+        user=customer,
+        market=market,
+        currency=get_market(market).currency,
+        status=status,
+        customer_name=customer.full_name,
+        customer_phone=customer.phone,
+        customer_email=customer.email,
+        delivery_address=address.full_address if address else "",
+        delivery_city=address.city if address else "",
+        delivery_notes="Call before delivery, please." if rng.random() < 0.3 else "",
+        payment_method=payment_method,
+        payment_status=payment_status,
+        subtotal=subtotal,
+        shipping_cost=shipping,
+        tax=tax,
+        tax_included=tax_included,
+        total_amount=total,
+        confirmed_date=dates.get(S.CONFIRMED),
+        shipped_date=dates.get(S.SHIPPED),
+        delivered_date=dates.get(S.DELIVERED),
+        cancelled_date=dates.get(S.CANCELLED),
+    )
+    history = [(step, at, customer if step in (S.PENDING, S.CANCELLED) else manager) for step, at in steps]
+    return PlannedOrder(order, items, history, steps[0][1])
+
+
+def _reviews(plan, now):
+    """Reviews of a delivered order's products: mostly approved, some waiting for moderation."""
+    order = plan.order
+    rng = seeded_random("reviews", order.order_number)
+    reviews, reviewed = [], set()
+    for item in plan.items:
+        # One review per product and order, even when two sizes of it were bought.
+        if item.product.pk in reviewed or rng.random() >= 0.8:
+            continue
+        reviewed.add(item.product.pk)
+        rating = rng.choices(RATINGS, weights=RATING_WEIGHTS)[0]
+        title, comment = rng.choice(REVIEW_TEXTS[rating])
+        review = Review(
+            user=order.user,
+            product=item.product,
+            order=order,
+            rating=rating,
+            title=title,
+            comment=comment,
+            is_verified_purchase=True,
+            is_approved=rng.random() < 0.75,
+            helpful_count=rng.randint(0, 25),
+        )
+        reviews.append((review, min(order.delivered_date + timedelta(days=rng.randint(1, 6)), now)))
+    return reviews
+
+
+def seed_orders(*, shoppers, managers):
+    """Ten orders per market (when the catalog sells anything there); returns how many were created."""
+    now = timezone.now()
+    # Starting rate of the catalog migration, in case staff deleted the KG rate.
+    ExchangeRate.objects.get_or_create(market=Market.KG, defaults={"rate": DEFAULT_KG_RATE})
+    plans, reviews, notifications = [], [], []
+    with transaction.atomic():
+        for market, customers in shoppers.items():
+            numbers = [order_number(market, index) for index in range(len(ORDER_STATUSES))]
+            existing = set(Order.objects.filter(order_number__in=numbers).values_list("order_number", flat=True))
+            if len(existing) == len(numbers):
+                continue
+            pricing = MarketPricing.load(market)
+            skus = sellable_skus(pricing)
+            if not skus:
+                continue
+            for index, number in enumerate(numbers):
+                if number in existing:
+                    continue
+                customer = customers[index % len(customers)]
+                plan = _plan_order(
+                    market, index, customer=customer, manager=managers[market], skus=skus, pricing=pricing, now=now
+                )
+                plans.append(plan)
+
+        Order.objects.bulk_create([plan.order for plan in plans])
+        history = []
+        for plan in plans:
+            for item in plan.items:
+                item.order = plan.order
+            history += [
+                (OrderStatusHistory(order=plan.order, status=status, notes=STEP_NOTES[status], changed_by=by), at)
+                for status, at, by in plan.history
+            ]
+            if plan.order.status == S.DELIVERED:
+                reviews += _reviews(plan, now)
+            if plan.order.status in NOTIFY:
+                title, message = NOTIFY[plan.order.status]
+                notifications.append(
+                    Notification(
+                        user=plan.order.user,
+                        type=Notification.Type.ORDER,
+                        title=title.format(number=plan.order.order_number),
+                        message=message,
+                        is_read=plan.order.status == S.DELIVERED,
+                    )
+                )
+        OrderItem.objects.bulk_create([item for plan in plans for item in plan.items])
+        OrderStatusHistory.objects.bulk_create([entry for entry, _ in history])
+        Review.objects.bulk_create([review for review, _ in reviews])
+        # Inserting stamps "now" on every auto_now_add field; the demo history happened earlier.
+        for plan in plans:
+            plan.order.order_date = plan.order.created_at = plan.placed_at
+        for row, at in history + reviews:
+            row.created_at = at
+        Order.objects.bulk_update([plan.order for plan in plans], ["order_date", "created_at"])
+        OrderStatusHistory.objects.bulk_update([entry for entry, _ in history], ["created_at"])
+        Review.objects.bulk_update([review for review, _ in reviews], ["created_at"])
+        for notification in notifications:
+            notification.save()  # takes its market from the user
+        refresh_ratings({review.product_id for review, _ in reviews})
+    return len(plans)
+
+
+def refresh_ratings(product_ids):
+    """Set rating and reviews_count of these products from their approved reviews."""
+    if not product_ids:
+        return
+    approved = {
+        row["product_id"]: row
+        for row in Review.objects.approved()
+        .filter(product_id__in=product_ids)
+        .values("product_id")
+        .annotate(average=Avg("rating"), count=Count("id"))
+    }
+    products = list(Product.objects.filter(pk__in=product_ids))
+    for product in products:
+        row = approved.get(product.pk)
+        product.rating = quantize(Decimal(str(row["average"]))) if row else Decimal("0")
+        product.reviews_count = row["count"] if row else 0
+    Product.objects.bulk_update(products, ["rating", "reviews_count"])
+
+
+def seed_wishlists(*, shoppers):
+    """A wishlist of a few products for each demo shopper who has none."""
+    with transaction.atomic():
+        for market, customers in shoppers.items():
+            products = list(
+                Product.objects.for_market(market).active().order_by("id").values_list("pk", flat=True)[:200]
+            )
+            if not products:
+                continue
+            for customer in customers:
+                wishlist, created = Wishlist.objects.get_or_create(user=customer)
+                if not created:
+                    continue
+                rng = seeded_random("wishlist", customer.phone)
+                picks = rng.sample(products, k=min(len(products), rng.randint(2, 5)))
+                WishlistItem.objects.bulk_create([WishlistItem(wishlist=wishlist, product_id=pk) for pk in picks])

@@ -1,0 +1,156 @@
+import re
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db.models import Avg, Count
+from django.utils import timezone
+
+from accounts.models import Address, PaymentMethod, User
+from accounts.roles import MARKET_MANAGER, MERCHANDISER
+from catalog.models import SKU, Category, Product, Review, resolve_price
+from checkout.models import Order
+from marketing.models import Banner
+from storefront.markets import Market, MarketScope, PaymentType, get_market, market_from_phone
+from storefront.money import quantize
+
+SMALL_CATALOG = 40
+
+
+@pytest.fixture(scope="module")
+def demo_media(tmp_path_factory):
+    # One picture pool for the module: each test's database is new, its pictures need not be.
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture
+def seed(db, settings, demo_media):
+    settings.MEDIA_ROOT = demo_media
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    def run():
+        call_command("seed_demo", products=SMALL_CATALOG, no_progress=True, verbosity=0)
+
+    return run
+
+
+def row_counts():
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def test_seed_demo_run_twice_adds_no_rows(seed):
+    seed()
+    first = row_counts()
+    seed()
+
+    assert row_counts() == first
+    assert first["catalog.Product"] == SMALL_CATALOG
+
+
+def test_seed_demo_fills_both_markets_with_products_categories_and_banners(seed):
+    seed()
+
+    scopes = {scope.value for scope in MarketScope}
+    assert set(Product.objects.values_list("market", flat=True)) == scopes
+    assert set(Category.objects.values_list("market", flat=True)) == scopes
+    banner_slots = set(Banner.objects.values_list("market", "banner_type"))
+    assert banner_slots == {(scope, kind) for scope in scopes for kind in Banner.Type.values}
+    for market in Market:
+        live_types = set(Banner.objects.for_market(market).live().values_list("banner_type", flat=True))
+        assert live_types == set(Banner.Type.values)
+    now = timezone.now()
+    assert Banner.objects.filter(end_date__lt=now).exists()
+    assert Banner.objects.filter(start_date__gt=now).exists()
+    assert all(banner.image and banner.link_url.startswith("/") for banner in Banner.objects.all())
+
+
+def test_seed_demo_products_have_skus_and_honest_stock(seed):
+    seed()
+
+    assert not Product.objects.filter(skus__isnull=True).exists()
+    with_stock = set(SKU.objects.filter(is_active=True, stock__gt=0).values_list("product_id", flat=True))
+    for pk, in_stock in Product.objects.values_list("pk", "in_stock"):
+        assert in_stock == (pk in with_stock)
+    for product in Product.objects.all():
+        assert 2 <= product.features.count() <= 5
+        assert product.image
+        if product.original_price is not None:
+            assert product.original_price > product.price
+            assert product.discount > 0
+
+
+def test_seed_demo_staff_have_their_roles_and_markets(seed):
+    seed()
+
+    expected = {
+        "+996700000001": (MERCHANDISER, []),
+        "+996700000002": (MARKET_MANAGER, ["KG"]),
+        "+12025550142": (MARKET_MANAGER, ["US"]),
+    }
+    for phone, (group, markets) in expected.items():
+        user = User.objects.get(phone=phone)
+        assert user.is_staff
+        assert not user.is_superuser
+        assert list(user.groups.values_list("name", flat=True)) == [group]
+        assert user.managed_market_codes == markets
+        assert user.check_password("marque-demo")
+
+
+def test_seed_demo_shoppers_belong_to_the_market_of_their_phone(seed):
+    seed()
+
+    shoppers = User.objects.filter(is_staff=False)
+    assert {user.market for user in shoppers} == {Market.KG, Market.US}
+    for user in User.objects.all():
+        assert market_from_phone(user.phone) == user.market
+    for address in Address.objects.select_related("user"):
+        if address.market == Market.KG:
+            assert address.city in ("Bishkek", "Osh")
+            assert address.state == ""
+        else:
+            assert re.fullmatch(r"[A-Z]{2}", address.state)
+            assert re.fullmatch(r"\d{5}", address.postal_code)
+    for method in PaymentMethod.objects.all():
+        assert method.payment_type in get_market(method.market).payment_types
+        if method.payment_type == PaymentType.CARD:
+            assert re.fullmatch(r"•••• \d{4}", method.card_number_masked)
+
+
+def test_seed_demo_orders_add_up_in_their_market_currency(seed):
+    seed()
+
+    orders = Order.objects.prefetch_related("items__sku__product", "status_history")
+    assert {order.market for order in orders} == {Market.KG, Market.US}
+    assert {order.status for order in orders} == set(Order.Status.values)
+    for order in orders:
+        items = list(order.items.all())
+        assert order.currency == get_market(order.market).currency
+        assert order.subtotal == sum(item.price * item.quantity for item in items)
+        for item in items:
+            assert item.subtotal == item.price * item.quantity
+            assert item.price == resolve_price(item.sku, order.market)[0]
+        if order.market == Market.KG:
+            gross = order.subtotal + order.shipping_cost
+            assert order.tax_included
+            assert order.total_amount == gross
+            assert order.tax == quantize(gross * Decimal("0.12") / Decimal("1.12"))
+        else:
+            assert not order.tax_included
+            assert order.total_amount == order.subtotal + order.shipping_cost + order.tax
+        assert list(order.status_history.all())[-1].status == order.status
+
+
+def test_seed_demo_ratings_come_from_approved_reviews(seed):
+    seed()
+
+    assert Review.objects.filter(is_approved=True).exists()
+    assert Review.objects.filter(is_approved=False).exists()
+    approved = {
+        row["product"]: row
+        for row in Review.objects.approved().values("product").annotate(average=Avg("rating"), count=Count("id"))
+    }
+    for product in Product.objects.all():
+        row = approved.get(product.pk)
+        assert product.reviews_count == (row["count"] if row else 0)
+        assert product.rating == (quantize(Decimal(str(row["average"]))) if row else 0)

@@ -48,3 +48,20 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests against a live server or with real transactions run last on each worker.
+
+    They commit rows the other threads can see and then flush the database; running them after the
+    ordinary tests keeps those isolated from any flush.
+    """
+    items.sort(key=_runs_last)
+
+
+def _runs_last(item):
+    if item.get_closest_marker("browser"):
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_htmx",
+    "allauth",
+    "allauth.account",
     "tailwind",
     "theme",
     "storefront",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.RateLimitedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "storefront.middleware.MarketMiddleware",
@@ -92,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "storefront.context_processors.storefront",
+                "accounts.context_processors.account",
             ],
         },
     },
@@ -122,13 +127,17 @@ else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Staff sign in to the admin with phone and password; shoppers by SMS code through allauth.
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
 
 # Internationalisation: English is the source language; Russian and Kyrgyz follow.
 LANGUAGE_CODE = "en"
@@ -148,6 +157,7 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -166,7 +176,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *env.list("IMAGE_HOSTS", default=[])],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
@@ -218,6 +228,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Markets: the market a visitor lands in when nothing else says which.
 DEFAULT_MARKET = env.str("DEFAULT_MARKET", default="KG")
+# Hosts besides this site that banner links may lead to (the click redirect refuses others).
+BANNER_ALLOWED_HOSTS = env.list("BANNER_ALLOWED_HOSTS", default=[])
 # Base currency of products sold in ALL markets, converted with the admin's exchange rates.
 CATALOG_BASE_CURRENCY = "USD"
 
@@ -233,3 +245,55 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Sign-in by phone (allauth) and SMS ----------------------------------------------------------
+# Shoppers sign in with their phone number and a 6-digit SMS code; a new number signs up in the
+# same flow. The code policy lives in accounts/codes.py and reads the timeouts and tries below.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"phone"}
+ACCOUNT_SIGNUP_FIELDS = ["phone*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_USER_MODEL_EMAIL_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 3 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 10 * 60
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = True
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+# allauth's own cache-based limits, for any allauth flow; the SMS send limits are SMS_CODE_LIMITS.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "signup": "20/m/ip",
+    "request_login_code": "10/m/ip,1/m/key",
+    "verify_phone": "1/m/key,10/m/ip",
+    "change_phone": "1/m/user",
+}
+# Behind a proxy, how many X-Forwarded-For hops to trust for the client's IP (per-IP limits).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+# Codes sent, counted in the database (VerificationCode), failed sends included; over a limit
+# the shopper gets HTTP 429.
+SMS_CODE_LIMITS = {
+    "phone_per_minute": env.int("SMS_LIMIT_PHONE_PER_MINUTE", default=1),
+    "phone_per_day": env.int("SMS_LIMIT_PHONE_PER_DAY", default=10),
+    "ip_per_minute": env.int("SMS_LIMIT_IP_PER_MINUTE", default=10),
+}
+# SMS providers by market (storefront/sms.py): Twilio for US, the KG gateway (Nikita smspro XML
+# API) for KG; a market whose provider has no credentials uses the console provider (server log).
+SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=10.0)
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
+TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
+KG_SMS_GATEWAY_URL = env.str("KG_SMS_GATEWAY_URL", default="https://smspro.nikita.kg/api/message")
+KG_SMS_GATEWAY_LOGIN = env.str("KG_SMS_GATEWAY_LOGIN", default="")
+KG_SMS_GATEWAY_PASSWORD = env.str("KG_SMS_GATEWAY_PASSWORD", default="")
+KG_SMS_GATEWAY_SENDER = env.str("KG_SMS_GATEWAY_SENDER", default="MARQUE")
+# ----------------------------------------------------------------------------------------------

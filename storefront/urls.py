@@ -1,9 +1,9 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path, register_converter
+from django.urls import include, path, re_path, register_converter
 from django.utils.translation import gettext_lazy as _
+from django.views.static import serve
 
 from catalog.sitemaps import market_sitemaps
 from storefront import views
@@ -20,6 +20,7 @@ admin.site.index_title = _("Catalog, marketing and orders")
 market_patterns = [
     path("", views.home, name="home"),
     path("", include("catalog.urls")),
+    path("b/", include("marketing.urls")),
 ]
 
 sitemaps = market_sitemaps()
@@ -33,8 +34,13 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("market/", views.switch_market, name="switch_market"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("<market:market>/", include(market_patterns)),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    # Uploaded and demo images served by Django itself: for development and single-box demos;
+    # a production shop puts MEDIA_ROOT behind its web server or object storage instead.
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

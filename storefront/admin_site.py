@@ -1,0 +1,20 @@
+"""The admin site: staff get in with their phone number and password, never with an SMS code alone."""
+
+from django.contrib.admin import AdminSite
+from django.contrib.admin.apps import AdminConfig
+from django.contrib.auth import BACKEND_SESSION_KEY
+
+PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 - a class path, not a secret
+
+
+class MarqueAdminSite(AdminSite):
+    def has_permission(self, request):
+        # A staff member who signed in to shop by SMS code is asked for their password first.
+        signed_in_with_password = request.session.get(BACKEND_SESSION_KEY) == PASSWORD_BACKEND
+        return super().has_permission(request) and signed_in_with_password
+
+
+class MarqueAdminConfig(AdminConfig):
+    """`django.contrib.admin` with the site above as `admin.site`."""
+
+    default_site = "storefront.admin_site.MarqueAdminSite"

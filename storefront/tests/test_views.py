@@ -333,3 +333,9 @@ def test_home_makes_as_many_queries_for_fifty_products_as_for_five(client):
     home_with(45)
 
     assert queries_for(client, "/kg/") == few
+
+
+def test_favicon_ico_leads_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("/static/favicon.svg")

@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests."""
 
 import pytest
+from django.core.cache import cache
 
 from accounts.tests.factories import KGUserFactory, USUserFactory
 from catalog.tests.factories import ProductFactory
@@ -25,6 +26,14 @@ def product_factory(db):
 def admin_user(db, django_user_model):
     """pytest-django's admin is named "admin", which is not a phone number."""
     return django_user_model.objects.create_superuser(phone="+996550123456")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The local-memory cache outlives a test; cached menus and rates must not leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

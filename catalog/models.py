@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from storefront.markets import Market, MarketQuerySet, MarketScope, get_market, sold_in_all_markets
 from storefront.media import UploadedOrLinkedImage
-from storefront.money import price_in_market
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -335,17 +334,6 @@ class MarketPrice(models.Model):
 
     def __str__(self):
         return f"{self.sku or self.product} @ {self.market}: {self.price}"
-
-
-def resolve_price(item, market, *, fixed=None):
-    """The (price, original_price) of a product or SKU in `market`, in that market's currency."""
-    if fixed is not None:
-        return fixed.price, fixed.original_price
-    product = item if isinstance(item, Product) else item.product
-    rate = ExchangeRate.rate_for(market, product.base_currency)
-    price = price_in_market(item.price, market, rate=rate)
-    original = price_in_market(item.original_price, market, rate=rate) if item.original_price else None
-    return price, original
 
 
 class Wishlist(models.Model):

@@ -62,6 +62,9 @@ class MarketPricing:
         return self.rate if product.market == MarketScope.ALL else Decimal("1")
 
     def _price(self, product, amount, original, fixed_amount, fixed_original):
+        if not product.is_sold_in(self.market):
+            # A one-market product's price is in that market's currency; nothing converts it.
+            raise ValueError(f"{product} is not sold in {self.market.code}.")
         if fixed_amount is not None:
             return Price(fixed_amount, fixed_original, self.market.currency)
         rate = self.rate_for(product)

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from accounts.models import Address, PaymentMethod, User
 from accounts.roles import MARKET_MANAGER, MERCHANDISER
-from catalog.models import SKU, Category, Product, Review, resolve_price
+from catalog.models import SKU, Category, Product, Review
+from catalog.pricing import MarketPricing
 from checkout.models import Order
 from marketing.models import Banner
 from storefront.markets import Market, MarketScope, PaymentType, get_market, market_from_phone
@@ -129,7 +130,7 @@ def test_seed_demo_orders_add_up_in_their_market_currency(seed):
         assert order.subtotal == sum(item.price * item.quantity for item in items)
         for item in items:
             assert item.subtotal == item.price * item.quantity
-            assert item.price == resolve_price(item.sku, order.market)[0]
+            assert item.price == MarketPricing.load(order.market).sku_price(item.sku).amount
         if order.market == Market.KG:
             gross = order.subtotal + order.shipping_cost
             assert order.tax_included

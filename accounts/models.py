@@ -22,6 +22,7 @@ from storefront.markets import (
     PaymentType,
     PhoneNumberRefused,
     get_market,
+    mir_cards_only_in_kg,
     normalize_phone,
 )
 
@@ -274,9 +275,7 @@ class PaymentMethod(MarketOwnedModel):
             models.UniqueConstraint(
                 fields=["user"], condition=Q(is_default=True), name="payment_method_one_default_per_user"
             ),
-            models.CheckConstraint(
-                condition=~Q(card_type=CardType.MIR) | Q(market=Market.KG), name="payment_method_mir_only_kg"
-            ),
+            models.CheckConstraint(condition=mir_cards_only_in_kg(), name="payment_method_mir_only_kg"),
             models.CheckConstraint(
                 condition=Q(expiry_month__isnull=True) | Q(expiry_month__gte=1, expiry_month__lte=12),
                 name="payment_method_expiry_month_valid",

@@ -220,6 +220,11 @@ def market_from_phone(raw: str) -> str:
     return normalize_phone(raw)[1]
 
 
+def mir_cards_only_in_kg():
+    """The database rule behind "MIR cards: only available in KG" (a CheckConstraint condition)."""
+    return ~models.Q(card_type=CardType.MIR) | models.Q(market=Market.KG)
+
+
 def sold_in_all_markets():
     """The condition "this catalog row is sold in every market" (for annotations)."""
     return models.Q(market=MarketScope.ALL)

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 
 from accounts.tests.factories import KGUserFactory, USUserFactory
 from catalog.tests.factories import ProductFactory
@@ -36,6 +37,25 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _pin_serialized_snapshot(django_db_setup, django_db_blocker):
+    """Keep serialized_rollback working for every connection object of the run.
+
+    Django restores the migrations' rows after a `transaction=True, serialized_rollback=True` test
+    from a snapshot kept on the connection object; the test thread can end up with a fresh
+    connection object (Playwright's event loop gives it a new context) that lacks it. Pinning the
+    snapshot to the connection class gives every connection the same one. Taken before any test
+    runs, while the database holds exactly what migrations created.
+    """
+    connection = connections["default"]
+    if hasattr(type(connection), "_test_serialized_contents"):
+        return
+    with django_db_blocker.unblock():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        contents = contents or connection.creation.serialize_db_to_string()
+    type(connection)._test_serialized_contents = contents
 
 
 @pytest.fixture(autouse=True)

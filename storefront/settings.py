@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "storefront.context_processors.storefront",
                 "accounts.context_processors.account",
+                "checkout.context_processors.cart",
             ],
         },
     },

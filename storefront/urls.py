@@ -21,6 +21,7 @@ market_patterns = [
     path("", views.home, name="home"),
     path("", include("catalog.urls")),
     path("b/", include("marketing.urls")),
+    path("", include("checkout.urls")),
 ]
 
 sitemaps = market_sitemaps()

@@ -1,0 +1,61 @@
+"""A signed-in shopper's wishlist: toggling hearts, removing and clearing items.
+
+Visitors have no wishlist: the product they tapped waits in the session until they sign in.
+"""
+
+from django.db import IntegrityError, transaction
+
+from catalog.models import Product, Wishlist, WishlistItem
+
+PENDING_SESSION_KEY = "wishlist_pending"
+
+
+def wishlist_product_ids(user) -> set[int]:
+    """Ids of the products on `user`'s wishlist (one query; empty for visitors)."""
+    if not user.is_authenticated:
+        return set()
+    return set(WishlistItem.objects.filter(wishlist__user=user).values_list("product_id", flat=True))
+
+
+def add_to_wishlist(*, user, product: Product) -> WishlistItem:
+    """Put `product` on the wishlist (idempotent)."""
+    with transaction.atomic():
+        wishlist, _created = Wishlist.objects.get_or_create(user=user)
+        try:
+            with transaction.atomic():
+                item, _created = WishlistItem.objects.get_or_create(wishlist=wishlist, product=product)
+        except IntegrityError:
+            item = WishlistItem.objects.get(wishlist=wishlist, product=product)
+    return item
+
+
+def toggle_wishlist(*, user, product: Product) -> bool:
+    """Add `product` when it is not on the wishlist, else remove it; True when it is on it afterwards."""
+    with transaction.atomic():
+        deleted, _rows = WishlistItem.objects.filter(wishlist__user=user, product=product).delete()
+        if deleted:
+            return False
+        add_to_wishlist(user=user, product=product)
+    return True
+
+
+def remove_wishlist_item(*, item: WishlistItem) -> None:
+    """Take one item off the wishlist."""
+    with transaction.atomic():
+        item.delete()
+
+
+def clear_wishlist(*, user) -> None:
+    """Take everything off `user`'s wishlist."""
+    with transaction.atomic():
+        WishlistItem.objects.filter(wishlist__user=user).delete()
+
+
+def save_pending_wishlist_item(*, request, user) -> bool:
+    """After sign-in: add the product a visitor tapped the heart on; True when one was added."""
+    product_id = request.session.pop(PENDING_SESSION_KEY, None)
+    product = Product.objects.active().filter(pk=product_id).first() if product_id else None
+    if product is None:
+        return False
+    add_to_wishlist(user=user, product=product)
+    return True

@@ -1,0 +1,358 @@
+"""The shopper's cart: finding it, adding, changing and removing lines, merging a visitor's cart on sign-in.
+
+Quantities never exceed stock: a request for more is capped and the shopper is told so. A SKU that is
+unknown, inactive or not sold in the cart's market is refused with a message, never an error page.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from catalog.models import SKU, MarketPrice
+from catalog.pricing import MarketPricing
+from checkout.models import Cart, CartItem
+from storefront.markets import market_code
+from storefront.money import quantize
+
+# The session remembers the visitor's cart by id: the session key changes at sign-in, the id does not.
+CART_SESSION_KEY = "cart_id"
+MAX_QUANTITY_DIGITS = 6
+
+
+class CartError(Exception):
+    """A cart change that was refused; `message` is for the shopper."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class CartChange:
+    """What a change did: the line (None when removed) and what to tell the shopper."""
+
+    line: CartItem | None
+    message: str
+    capped: bool = False
+
+
+def parse_quantity(raw, *, default=1, allow_zero=False):
+    """A whole number of units from a form; CartError for anything else (negative, not a number)."""
+    text = str(raw if raw not in (None, "") else default).strip()
+    if not text.lstrip("-").isdigit():
+        raise CartError(_("Enter a whole number for the quantity."))
+    if text.startswith("-"):
+        raise CartError(_("The quantity cannot be negative."))
+    if len(text) > MAX_QUANTITY_DIGITS:
+        # Huge numbers are capped at stock further on; this keeps them inside an integer column.
+        return 10**MAX_QUANTITY_DIGITS
+    quantity = int(text)
+    if quantity == 0 and not allow_zero:
+        raise CartError(_("Choose at least one."))
+    return quantity
+
+
+# --- finding the cart ---------------------------------------------------------------------------
+
+
+def _session_key(request):
+    if not request.session.session_key:
+        request.session.save()
+    return request.session.session_key
+
+
+def find_cart(request):
+    """The request's own cart, or None: the user's when signed in, else the session's."""
+    if request.user.is_authenticated:
+        return Cart.objects.filter(user=request.user).first()
+    cart_id = request.session.get(CART_SESSION_KEY)
+    if cart_id is None:
+        return None
+    return Cart.objects.filter(pk=cart_id, user__isnull=True).first()
+
+
+def get_or_create_cart(request):
+    """The request's own cart, created on first use, in the request's market."""
+    code = market_code(request.market)
+    cart = find_cart(request)
+    if cart is None:
+        if request.user.is_authenticated:
+            cart, _created = Cart.objects.get_or_create(user=request.user, defaults={"market": code})
+        else:
+            cart, _created = Cart.objects.get_or_create(session_key=_session_key(request), defaults={"market": code})
+            request.session[CART_SESSION_KEY] = cart.pk
+    if cart.market != code:
+        # A cart belongs to one market: it follows the shopper's switch; lines not sold there get flagged.
+        cart.market = code
+        cart.save(update_fields=["market", "updated_at"])
+    return cart
+
+
+def cart_count(request):
+    """Units in the request's cart (one query; none for a visitor without a cart)."""
+    if request.user.is_authenticated:
+        lines = CartItem.objects.filter(cart__user=request.user)
+    else:
+        cart_id = request.session.get(CART_SESSION_KEY) if hasattr(request, "session") else None
+        if cart_id is None:
+            return 0
+        lines = CartItem.objects.filter(cart_id=cart_id, cart__user__isnull=True)
+    return lines.aggregate(n=Sum("quantity"))["n"] or 0
+
+
+# --- changing it --------------------------------------------------------------------------------
+
+
+def as_id(raw):
+    """A positive integer id from a form value, else None."""
+    text = str(raw or "").strip()
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def only_sku_of(*, product_id):
+    """The id of a product's one active SKU, or None when it has none or several."""
+    pk = as_id(product_id)
+    if pk is None:
+        return None
+    skus = list(SKU.objects.active().filter(product_id=pk).values_list("pk", flat=True)[:2])
+    return skus[0] if len(skus) == 1 else None
+
+
+def _sellable_sku(sku_id, market, *, lock=False):
+    pk = as_id(sku_id)
+    skus = SKU.objects.select_for_update(of=("self",)) if lock else SKU.objects
+    sku = skus.select_related("product").filter(pk=pk).first() if pk else None
+    if sku is None or not (sku.is_active and sku.product.is_active):
+        raise CartError(_("This item is no longer available."))
+    if not sku.product.is_sold_in(market):
+        raise CartError(_("This item is not sold in your market."))
+    if sku.stock <= 0:
+        raise CartError(_("Sorry, %(item)s is out of stock.") % {"item": sku})
+    return sku
+
+
+def _capped_message(sku, quantity):
+    return ngettext(
+        "Only %(n)d of %(item)s is in stock, so your cart holds %(n)d.",
+        "Only %(n)d of %(item)s are in stock, so your cart holds %(n)d.",
+        quantity,
+    ) % {"n": quantity, "item": sku}
+
+
+def add_to_cart(*, cart: Cart, sku_id, quantity: int) -> CartChange:
+    """Add units of a sellable SKU; an existing line grows, never past stock (one line per SKU)."""
+    with transaction.atomic():
+        sku = _sellable_sku(sku_id, cart.market, lock=True)
+        line = CartItem.objects.select_for_update().filter(cart=cart, sku=sku).first()
+        wanted = quantity + (line.quantity if line else 0)
+        if line is None:
+            try:
+                with transaction.atomic():
+                    line = CartItem.objects.create(cart=cart, sku=sku, quantity=min(wanted, sku.stock))
+            except IntegrityError:
+                # A double click that raced us to create the line: add to it instead.
+                line = CartItem.objects.select_for_update().get(cart=cart, sku=sku)
+                wanted = quantity + line.quantity
+        if line.quantity != min(wanted, sku.stock):
+            line.quantity = min(wanted, sku.stock)
+            line.save(update_fields=["quantity", "updated_at"])
+    if wanted > sku.stock:
+        return CartChange(line, _capped_message(sku, line.quantity), capped=True)
+    return CartChange(line, _("Added %(item)s to your cart.") % {"item": sku})
+
+
+def update_cart_line(*, line: CartItem, quantity: int) -> CartChange:
+    """Set a line's quantity (0 removes it), capped at stock."""
+    if quantity == 0:
+        return remove_cart_line(line=line)
+    with transaction.atomic():
+        sku = SKU.objects.select_for_update().select_related("product").get(pk=line.sku_id)
+        if sku.stock <= 0:
+            raise CartError(_("Sorry, %(item)s is out of stock. Remove it to continue.") % {"item": sku})
+        line.quantity = min(quantity, sku.stock)
+        line.save(update_fields=["quantity", "updated_at"])
+    if quantity > sku.stock:
+        return CartChange(line, _capped_message(sku, line.quantity), capped=True)
+    return CartChange(line, _("Updated %(item)s.") % {"item": sku})
+
+
+def remove_cart_line(*, line: CartItem) -> CartChange:
+    """Remove one line."""
+    name = str(line.sku)
+    with transaction.atomic():
+        line.delete()
+    return CartChange(None, _("Removed %(item)s from your cart.") % {"item": name})
+
+
+def clear_cart(*, cart: Cart) -> CartChange:
+    """Remove every line."""
+    with transaction.atomic():
+        cart.items.all().delete()
+    return CartChange(None, _("Your cart is empty now."))
+
+
+def merge_carts(*, source: Cart, target: Cart) -> list[str]:
+    """Move the lines of `source` into `target` (quantities summed, capped at stock) and delete `source`.
+
+    Returns a message for each line that was capped or dropped for lack of stock.
+    """
+    notices = []
+    with transaction.atomic():
+        existing = {line.sku_id: line for line in target.items.select_for_update()}
+        for line in source.items.select_related("sku__product"):
+            sku = line.sku
+            current = existing.get(sku.pk)
+            wanted = line.quantity + (current.quantity if current else 0)
+            quantity = min(wanted, sku.stock)
+            if quantity < wanted:
+                notices.append(
+                    _capped_message(sku, quantity)
+                    if quantity
+                    else _("Sorry, %(item)s is out of stock and was left out of your cart.") % {"item": sku}
+                )
+            if quantity <= 0:
+                continue
+            if current:
+                current.quantity = quantity
+                current.save(update_fields=["quantity", "updated_at"])
+            else:
+                CartItem.objects.create(cart=target, sku=sku, quantity=quantity)
+        source.delete()
+    return notices
+
+
+def claim_guest_cart(*, request, user) -> list[str]:
+    """After sign-in: the visitor's cart becomes (or merges into) the user's cart."""
+    cart_id = request.session.pop(CART_SESSION_KEY, None)
+    guest = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
+    if guest is None:
+        return []
+    with transaction.atomic():
+        own = Cart.objects.select_for_update().filter(user=user).first()
+        if own is None:
+            guest.user = user
+            guest.session_key = None
+            guest.market = market_code(user.market)
+            guest.save(update_fields=["user", "session_key", "market", "updated_at"])
+            return []
+        return merge_carts(source=guest, target=own)
+
+
+# --- reading it ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CartLine:
+    item: CartItem
+    price: object = None
+    problem: str = ""
+
+    @property
+    def sku(self):
+        return self.item.sku
+
+    @property
+    def product(self):
+        return self.item.sku.product
+
+    @property
+    def image_url(self):
+        if self.sku.variant_image:
+            return self.sku.variant_image.url
+        return self.product.image.url if self.product.image else ""
+
+    @property
+    def line_total(self):
+        return quantize(self.price.amount * self.item.quantity) if self.price else None
+
+    @property
+    def counts(self):
+        """In the totals: everything except lines that cannot be bought at all."""
+        return self.price is not None
+
+
+@dataclass
+class CartSummary:
+    market: object
+    lines: list = field(default_factory=list)
+    subtotal: Decimal = Decimal("0")
+    shipping: Decimal = Decimal("0")
+    tax: Decimal = Decimal("0")
+    total: Decimal = Decimal("0")
+
+    @property
+    def count(self):
+        return sum(line.item.quantity for line in self.lines)
+
+    @property
+    def has_problems(self):
+        return any(line.problem for line in self.lines)
+
+    @property
+    def can_checkout(self):
+        return bool(self.lines) and not self.has_problems
+
+    @property
+    def tax_included(self):
+        return self.market.tax.mode == "included"
+
+    @property
+    def free_shipping_over(self):
+        return self.market.shipping.free_over
+
+
+def _priced_items(cart, pricing):
+    fixed_sku = MarketPrice.objects.filter(sku=OuterRef("sku_id")).in_markets([pricing.market])
+    fixed_product = MarketPrice.objects.filter(product=OuterRef("sku__product_id"), sku__isnull=True).in_markets(
+        [pricing.market]
+    )
+    return cart.items.select_related("sku__product").annotate(
+        sku_fixed_price=Subquery(fixed_sku.values("price")[:1]),
+        sku_fixed_original_price=Subquery(fixed_sku.values("original_price")[:1]),
+        product_fixed_price=Subquery(fixed_product.values("price")[:1]),
+        product_fixed_original_price=Subquery(fixed_product.values("original_price")[:1]),
+    )
+
+
+def _problem(item, market):
+    sku = item.sku
+    if not (sku.is_active and sku.product.is_active):
+        return _("No longer available")
+    if not sku.product.is_sold_in(market):
+        return _("Not sold in %(market)s") % {"market": market.label}
+    if sku.stock <= 0:
+        return _("Out of stock")
+    if item.quantity > sku.stock:
+        return ngettext("Only %(n)d left: lower the quantity", "Only %(n)d left: lower the quantity", sku.stock) % {
+            "n": sku.stock
+        }
+    return ""
+
+
+def summarize_cart(*, cart: Cart | None, market) -> CartSummary:
+    """The cart priced in `market`: lines with their problems, subtotal, shipping, tax and total (two queries)."""
+    pricing = MarketPricing.load(market)
+    config = pricing.market
+    summary = CartSummary(market=config)
+    if cart is None:
+        return summary
+    for item in _priced_items(cart, pricing):
+        sku, product = item.sku, item.sku.product
+        sku.fixed_price, sku.fixed_original_price = item.sku_fixed_price, item.sku_fixed_original_price
+        product.fixed_price, product.fixed_original_price = item.product_fixed_price, item.product_fixed_original_price
+        problem = _problem(item, config)
+        sellable = product.is_sold_in(config) and sku.is_active and product.is_active and sku.stock > 0
+        price = pricing.sku_price(sku, product) if sellable else None
+        summary.lines.append(CartLine(item=item, price=price, problem=problem))
+    summary.subtotal = quantize(sum((line.line_total for line in summary.lines if line.counts), Decimal("0")))
+    if summary.subtotal and summary.subtotal < config.shipping.free_over:
+        summary.shipping = quantize(config.shipping.flat_rate)
+    if config.tax.mode == "included":
+        # VAT is inside the prices: show the part of the total that is VAT.
+        summary.tax = quantize(summary.subtotal * config.tax.rate / (1 + config.tax.rate))
+    summary.total = summary.subtotal + summary.shipping
+    return summary

@@ -4,7 +4,6 @@ features and market prices, exchange rates, wishlists and the moderation of revi
 from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import (
@@ -21,17 +20,14 @@ from catalog.models import (
     Wishlist,
     WishlistItem,
 )
+from storefront.media import image_preview as sized_preview
 from storefront.money import format_money
 
 THUMBNAIL_WIDTH = 48
 
 
 def image_preview(url, alt):
-    """A small <img> for a changelist or a form, or a dash when there is no picture."""
-    if not url:
-        return "—"
-    # Width only: the picture keeps its proportions (the CSP allows no inline style).
-    return format_html('<img src="{}" alt="{}" width="{}" loading="lazy">', url, alt, THUMBNAIL_WIDTH)
+    return sized_preview(url, alt, width=THUMBNAIL_WIDTH)
 
 
 def file_url(field_file):

@@ -6,21 +6,17 @@ import datetime
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from marketing.models import Banner, BannerStat
+from storefront.media import image_preview as sized_preview
 
 THUMBNAIL_WIDTH = 96
 RECENT_STATS = datetime.timedelta(days=30)
 
 
 def image_preview(url, alt):
-    """A small <img> of a banner, or a dash when it has no picture yet."""
-    if not url:
-        return "—"
-    # Width only: the picture keeps its proportions (the CSP allows no inline style).
-    return format_html('<img src="{}" alt="{}" width="{}" loading="lazy">', url, alt, THUMBNAIL_WIDTH)
+    return sized_preview(url, alt, width=THUMBNAIL_WIDTH)
 
 
 def percent(rate):

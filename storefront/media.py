@@ -1,6 +1,7 @@
 """Pictures that are either uploaded here or hosted elsewhere (the original backend kept URLs)."""
 
 from django.db import models
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,3 +20,11 @@ class UploadedOrLinkedImage(models.Model):
         if self.image:
             return self.image.url
         return self.image_url
+
+
+def image_preview(url, alt, *, width):
+    """A small <img> for an admin list or form, or a dash when there is no picture."""
+    if not url:
+        return "—"
+    # Width only: the picture keeps its proportions (the CSP allows no inline style).
+    return format_html('<img src="{}" alt="{}" width="{}" loading="lazy">', url, alt, width)

@@ -25,6 +25,24 @@ def _lock(user):
     User.objects.select_for_update().filter(pk=user.pk).first()
 
 
+def _make_only_default(record, siblings, *, update_fields):
+    """`record` becomes its user's default and no sibling stays one (call under `_lock`)."""
+    siblings.filter(is_default=True).exclude(pk=record.pk).update(is_default=False)
+    record.is_default = True
+    record.save(update_fields=update_fields)
+
+
+def _delete_handing_on_default(record, siblings, *, update_fields):
+    """Delete `record`; if it was the default, the newest sibling left takes over (under `_lock`)."""
+    was_default = record.is_default
+    record.delete()
+    if was_default:
+        successor = siblings.order_by("-created_at", "-pk").first()
+        if successor is not None:
+            successor.is_default = True
+            successor.save(update_fields=update_fields)
+
+
 # --- sign-up by code ----------------------------------------------------------------------------
 
 
@@ -94,9 +112,7 @@ def set_default_address(*, address: Address) -> Address:
     """Make `address` its user's only default address."""
     with transaction.atomic():
         _lock(address.user)
-        address.user.addresses.filter(is_default=True).exclude(pk=address.pk).update(is_default=False)
-        address.is_default = True
-        address.save(update_fields=["is_default", "updated_at"])
+        _make_only_default(address, address.user.addresses.all(), update_fields=["is_default", "updated_at"])
     return address
 
 
@@ -104,13 +120,7 @@ def delete_address(*, address: Address) -> None:
     """Delete `address`; when it was the default, the newest remaining one takes over."""
     with transaction.atomic():
         _lock(address.user)
-        user, was_default = address.user, address.is_default
-        address.delete()
-        if was_default:
-            successor = user.addresses.order_by("-created_at", "-pk").first()
-            if successor is not None:
-                successor.is_default = True
-                successor.save(update_fields=["is_default", "updated_at"])
+        _delete_handing_on_default(address, address.user.addresses.all(), update_fields=["is_default", "updated_at"])
 
 
 # --- payment methods ----------------------------------------------------------------------------
@@ -212,9 +222,7 @@ def set_default_payment_method(*, method: PaymentMethod) -> PaymentMethod:
     """Make `method` its user's only default way to pay."""
     with transaction.atomic():
         _lock(method.user)
-        method.user.payment_methods.filter(is_default=True).exclude(pk=method.pk).update(is_default=False)
-        method.is_default = True
-        method.save(update_fields=["is_default"])
+        _make_only_default(method, method.user.payment_methods.all(), update_fields=["is_default"])
     return method
 
 
@@ -222,13 +230,7 @@ def remove_payment_method(*, method: PaymentMethod) -> None:
     """Remove `method`; when it was the default, the newest remaining one takes over."""
     with transaction.atomic():
         _lock(method.user)
-        user, was_default = method.user, method.is_default
-        method.delete()
-        if was_default:
-            successor = user.payment_methods.order_by("-created_at", "-pk").first()
-            if successor is not None:
-                successor.is_default = True
-                successor.save(update_fields=["is_default"])
+        _delete_handing_on_default(method, method.user.payment_methods.all(), update_fields=["is_default"])
 
 
 # --- notifications ------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """The catalog admin: where merchandisers run categories, products with their SKUs, pictures,
 features and market prices, exchange rates, wishlists and the moderation of reviews."""
 
+from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -65,8 +67,60 @@ class ViewOnlyInline(SelectRelatedInline):
 # Products -----------------------------------------------------------------------------------
 
 
+class SKUAdminForm(forms.ModelForm):
+    """A SKU form that cannot put sold stock back.
+
+    The stock shown when the page was opened travels with the form. Left unchanged, the stock is
+    not written at all (orders placed meanwhile keep their decrement); changed while orders moved
+    it, the save is refused with the new number so staff can decide again.
+    """
+
+    class Meta:
+        model = SKU
+        fields = ("stock",)  # the admin names the rest
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "stock" in self.fields:
+            self.fields["stock"].show_hidden_initial = True
+
+    def _stock_shown(self):
+        field = self.fields["stock"]
+        raw = field.hidden_widget().value_from_datadict(self.data, self.files, self.add_initial_prefix("stock"))
+        try:
+            return field.to_python(raw)
+        except forms.ValidationError:
+            return None
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (self.instance.pk and "stock" in self.fields and "stock" in cleaned):
+            return cleaned
+        rows = SKU.objects.filter(pk=self.instance.pk)
+        if transaction.get_connection().in_atomic_block:
+            rows = rows.select_for_update()
+        current = rows.values_list("stock", flat=True).first()
+        if current is None:
+            return cleaned
+        shown = self._stock_shown()
+        if shown is None or cleaned["stock"] == shown:
+            cleaned["stock"] = current
+            self.instance.stock = current
+        elif current != shown:
+            self.add_error(
+                "stock",
+                _(
+                    "Orders changed the stock from %(shown)d to %(current)d while you were editing. "
+                    "Check the number and save again."
+                )
+                % {"shown": shown, "current": current},
+            )
+        return cleaned
+
+
 class SKUInline(SelectRelatedInline):
     model = SKU
+    form = SKUAdminForm
     related = ("product",)
     show_change_link = True
     fields = (
@@ -203,6 +257,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 @admin.register(SKU)
 class SKUAdmin(admin.ModelAdmin):
+    form = SKUAdminForm
     list_display = ("sku_code", "thumbnail", "product", "size", "color", "base_price", "stock", "is_active")
     list_filter = ("is_active", "product__market")
     list_select_related = ("product",)

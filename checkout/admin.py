@@ -5,12 +5,16 @@ A staff user who is not a superuser sees only the orders of the markets assigned
 scoped queryset, so another market's order is as missing as a deleted one.
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from catalog.admin import ViewOnlyInline, image_preview
-from checkout.models import Cart, CartItem, Order, OrderItem, OrderStatusHistory
+from checkout import payments
+from checkout.models import Cart, CartItem, Order, OrderItem, OrderStatusHistory, PaymentEvent, SalesTaxRate
+from checkout.status import StatusChangeRefused, change_status, next_statuses
 from storefront.markets import Market
 from storefront.money import format_money
 
@@ -94,6 +98,88 @@ class OrderStatusHistoryInline(ViewOnlyInline):
     related = ("order", "changed_by")
 
 
+class OrderAdminForm(forms.ModelForm):
+    """The order form with a status move: only the moves the workflow allows are offered."""
+
+    new_status = forms.ChoiceField(label=_("Change status to"), required=False)
+    status_note = forms.CharField(
+        label=_("Reason or note"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the status history; a cancellation returns the stock and refunds any payment."),
+    )
+
+    class Meta:
+        model = Order
+        fields = ("customer_email", "delivery_address", "delivery_city", "delivery_notes")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        moves = next_statuses(self.instance) if self.instance.pk else ()
+        self.fields["new_status"].choices = [("", _("Keep as it is")), *((s.value, s.label) for s in moves)]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_status") == Order.Status.CONFIRMED and self.instance.awaiting_online_payment:
+            self.add_error("new_status", _("This order is waiting for its card payment."))
+        return cleaned
+
+
+def _move_orders(modeladmin, request, queryset, to):
+    """Move each selected order through the status service; report what moved and what was refused."""
+    moved, refused = 0, []
+    for order in queryset:
+        try:
+            change_status(order=order, to=to, by=request.user, notes=str(_("Bulk action in the admin")))
+        except StatusChangeRefused as error:
+            refused.append(error.message)
+        else:
+            moved += 1
+    if moved:
+        modeladmin.message_user(
+            request,
+            ngettext("%(n)d order is now %(status)s.", "%(n)d orders are now %(status)s.", moved)
+            % {"n": moved, "status": Order.Status(to).label.lower()},
+            messages.SUCCESS,
+        )
+    for message in refused:
+        modeladmin.message_user(request, message, messages.ERROR)
+
+
+@admin.action(description=_("Mark selected orders confirmed"), permissions=["change"])
+def mark_confirmed(modeladmin, request, queryset):
+    _move_orders(modeladmin, request, queryset, Order.Status.CONFIRMED)
+
+
+@admin.action(description=_("Mark selected orders shipped"), permissions=["change"])
+def mark_shipped(modeladmin, request, queryset):
+    _move_orders(modeladmin, request, queryset, Order.Status.SHIPPED)
+
+
+@admin.action(description=_("Mark selected orders delivered"), permissions=["change"])
+def mark_delivered(modeladmin, request, queryset):
+    _move_orders(modeladmin, request, queryset, Order.Status.DELIVERED)
+
+
+@admin.action(description=_("Mark cash or transfer received"), permissions=["change"])
+def mark_paid_offline(modeladmin, request, queryset):
+    done, refused = 0, []
+    for order in queryset:
+        try:
+            payments.record_offline_payment(order, by=request.user)
+        except payments.PaymentError as error:
+            refused.append(error.message)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(
+            request, ngettext("%(n)d order marked paid.", "%(n)d orders marked paid.", done) % {"n": done}
+        )
+    for message in refused:
+        modeladmin.message_user(request, message, messages.ERROR)
+
+
 @admin.register(Order)
 class OrderAdmin(MarketScopedAdmin):
     list_display = (
@@ -127,6 +213,13 @@ class OrderAdmin(MarketScopedAdmin):
         "tax_charged",
         "tax_included",
         "total",
+        "tax_rate",
+        "paid_at",
+        "payment_due_by",
+        "payment_reference",
+        "stripe_checkout_session",
+        "delivery_state",
+        "delivery_postal_code",
         "order_date",
         "confirmed_date",
         "shipped_date",
@@ -138,7 +231,18 @@ class OrderAdmin(MarketScopedAdmin):
     fieldsets = (
         (None, {"fields": ("order_number", "market", "status", "order_date")}),
         (_("Customer"), {"fields": ("user", "customer_name", "customer_phone", "customer_email")}),
-        (_("Delivery"), {"fields": ("delivery_address", "delivery_city", "delivery_notes")}),
+        (
+            _("Delivery"),
+            {
+                "fields": (
+                    "delivery_address",
+                    "delivery_city",
+                    "delivery_state",
+                    "delivery_postal_code",
+                    "delivery_notes",
+                )
+            },
+        ),
         (
             _("Payment"),
             {
@@ -149,8 +253,13 @@ class OrderAdmin(MarketScopedAdmin):
                     "subtotal_charged",
                     "shipping_charged",
                     "tax_charged",
+                    "tax_rate",
                     "tax_included",
                     "total",
+                    "payment_due_by",
+                    "paid_at",
+                    "payment_reference",
+                    "stripe_checkout_session",
                 )
             },
         ),
@@ -170,9 +279,29 @@ class OrderAdmin(MarketScopedAdmin):
         ),
     )
     inlines = (OrderItemInline, OrderStatusHistoryInline)
+    form = OrderAdminForm
+    actions = (mark_confirmed, mark_shipped, mark_delivered, mark_paid_offline)
 
     def in_markets(self, queryset, codes):
         return queryset.in_markets(codes)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj) or not next_statuses(obj):
+            return fieldsets
+        return ((_("Status"), {"fields": ("new_status", "status_note")}), *fieldsets)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        new_status = form.cleaned_data.get("new_status")
+        if not new_status:
+            return
+        try:
+            change_status(order=obj, to=new_status, by=request.user, notes=form.cleaned_data.get("status_note", ""))
+        except StatusChangeRefused as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            obj.refresh_from_db()
 
     def has_add_permission(self, request):
         # Orders are placed by shoppers at checkout, never typed in.
@@ -289,3 +418,58 @@ class CartAdmin(admin.ModelAdmin):
     @admin.display(description=_("lines"), ordering="line_count")
     def line_count(self, cart):
         return cart.line_count
+
+
+# Tax and payment events ------------------------------------------------------------------------
+
+
+@admin.register(SalesTaxRate)
+class SalesTaxRateAdmin(admin.ModelAdmin):
+    list_display = ("state", "state_name", "rate_percent", "taxes_shipping", "updated_at")
+    list_editable = ("taxes_shipping",)
+    list_filter = ("taxes_shipping",)
+    search_fields = ("state",)
+    fields = ("state", "rate", "taxes_shipping", "updated_at")
+    readonly_fields = ("updated_at",)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (request.user.is_superuser or Market.US in managed_market_codes(request))
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and (
+            request.user.is_superuser or Market.US in managed_market_codes(request)
+        )
+
+    @admin.display(description=_("state name"))
+    def state_name(self, row):
+        return row.get_state_display()
+
+    @admin.display(description=_("rate"), ordering="rate")
+    def rate_percent(self, row):
+        return f"{row.rate * 100:.3f}".rstrip("0").rstrip(".") + "%"
+
+
+@admin.register(PaymentEvent)
+class PaymentEventAdmin(MarketScopedAdmin):
+    """The gateway's events as received, for tracing a payment; nobody edits them."""
+
+    list_display = ("event_id", "type", "order", "outcome", "received_at")
+    list_filter = ("type",)
+    list_select_related = ("order",)
+    search_fields = ("event_id", "order__order_number")
+    date_hierarchy = "received_at"
+    fields = ("event_id", "type", "order", "outcome", "received_at")
+    readonly_fields = fields
+
+    def in_markets(self, queryset, codes):
+        return queryset.filter(order__in=Order.objects.in_markets(codes))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

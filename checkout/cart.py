@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from catalog.models import SKU, MarketPrice
 from catalog.pricing import MarketPricing
 from checkout.models import Cart, CartItem
+from checkout.totals import order_totals
 from storefront.markets import market_code
 from storefront.money import quantize
 
@@ -283,6 +284,8 @@ class CartSummary:
     shipping: Decimal = Decimal("0")
     tax: Decimal = Decimal("0")
     total: Decimal = Decimal("0")
+    tax_rate: Decimal = Decimal("0")
+    tax_pending: bool = False
 
     @property
     def count(self):
@@ -333,8 +336,11 @@ def _problem(item, market):
     return ""
 
 
-def summarize_cart(*, cart: Cart | None, market) -> CartSummary:
-    """The cart priced in `market`: lines with their problems, subtotal, shipping, tax and total (two queries)."""
+def summarize_cart(*, cart: Cart | None, market, state: str | None = None) -> CartSummary:
+    """The cart priced in `market`: lines with their problems, subtotal, shipping, tax and total.
+
+    Two queries, three with a US delivery `state` (its sales tax); without one US tax is pending.
+    """
     pricing = MarketPricing.load(market)
     config = pricing.market
     summary = CartSummary(market=config)
@@ -348,11 +354,12 @@ def summarize_cart(*, cart: Cart | None, market) -> CartSummary:
         sellable = product.is_sold_in(config) and sku.is_active and product.is_active and sku.stock > 0
         price = pricing.sku_price(sku, product) if sellable else None
         summary.lines.append(CartLine(item=item, price=price, problem=problem))
-    summary.subtotal = quantize(sum((line.line_total for line in summary.lines if line.counts), Decimal("0")))
-    if summary.subtotal and summary.subtotal < config.shipping.free_over:
-        summary.shipping = quantize(config.shipping.flat_rate)
-    if config.tax.mode == "included":
-        # VAT is inside the prices: show the part of the total that is VAT.
-        summary.tax = quantize(summary.subtotal * config.tax.rate / (1 + config.tax.rate))
-    summary.total = summary.subtotal + summary.shipping
+    totals = order_totals((line.line_total for line in summary.lines if line.counts), config, state=state)
+    summary.subtotal, summary.shipping, summary.tax, summary.total = (
+        totals.subtotal,
+        totals.shipping,
+        totals.tax,
+        totals.total,
+    )
+    summary.tax_rate, summary.tax_pending = totals.tax_rate, totals.tax_pending
     return summary

@@ -14,7 +14,7 @@ from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import SKU, Product
-from storefront.markets import Currency, Market, MarketQuerySet, PaymentType
+from storefront.markets import US_STATES, Currency, Market, MarketQuerySet, PaymentType
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -121,6 +121,8 @@ class Order(models.Model):
     customer_email = models.EmailField(_("customer email"), blank=True)
     delivery_address = models.CharField(_("delivery address"), max_length=300)
     delivery_city = models.CharField(_("delivery city"), max_length=100)
+    delivery_state = models.CharField(_("delivery state"), max_length=2, blank=True)
+    delivery_postal_code = models.CharField(_("delivery postal code"), max_length=10, blank=True)
     delivery_notes = models.TextField(_("delivery notes"), blank=True)
     payment_method = models.CharField(_("payment method"), max_length=20, choices=PaymentMethod.choices)
     payment_status = models.CharField(
@@ -132,7 +134,21 @@ class Order(models.Model):
     tax_included = models.BooleanField(
         _("tax included in prices"), default=False, help_text=_("KG prices include VAT; US adds sales tax.")
     )
+    tax_rate = models.DecimalField(
+        _("tax rate"), max_digits=6, decimal_places=5, default=0, help_text=_("The rate applied, as a fraction.")
+    )
     total_amount = models.DecimalField(_("total"), **MONEY)
+    # A repeated or parallel submit of one checkout carries the same key and finds the same order.
+    checkout_key = models.CharField(_("checkout key"), max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001 - unique when set
+    payment_due_by = models.DateTimeField(
+        _("pay by"), null=True, blank=True, help_text=_("An unpaid card order is cancelled after this.")
+    )
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    payment_reference = models.CharField(
+        _("payment reference"), max_length=255, blank=True, help_text=_("The gateway's payment (Stripe PaymentIntent).")
+    )
+    stripe_checkout_session = models.CharField(_("Stripe Checkout Session"), max_length=255, blank=True)
+    stock_restored = models.BooleanField(_("stock returned"), default=False, editable=False)
     order_date = models.DateTimeField(_("order date"), auto_now_add=True)
     confirmed_date = models.DateTimeField(_("confirmed"), null=True, blank=True)
     shipped_date = models.DateTimeField(_("shipped"), null=True, blank=True)
@@ -151,6 +167,7 @@ class Order(models.Model):
             models.Index(fields=["user", "status"], name="order_user_status_idx"),
             models.Index(F("created_at").desc(), name="order_created_desc_idx"),
             models.Index(fields=["market", "status"], name="order_market_status_idx"),
+            models.Index(fields=["payment_status", "payment_due_by"], name="order_payment_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -163,6 +180,11 @@ class Order(models.Model):
                 condition=Q(tax_included=False, total_amount=Round(F("subtotal") + F("shipping_cost") + F("tax"), 2))
                 | Q(tax_included=True, total_amount=Round(F("subtotal") + F("shipping_cost"), 2)),
                 name="order_total_adds_up",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "checkout_key"],
+                condition=Q(checkout_key__isnull=False),
+                name="order_unique_checkout_key",
             ),
         ]
 
@@ -185,6 +207,23 @@ class Order(models.Model):
     def can_cancel(self):
         """The customer or a manager may still cancel it: nothing has shipped yet."""
         return self.status in self.CANCELLABLE_STATUSES
+
+    @property
+    def is_paid(self):
+        return self.payment_status == self.PaymentStatus.PAID
+
+    @property
+    def pays_online(self):
+        """Paid by card through the gateway (or the offline test payment) before it is confirmed."""
+        return self.payment_method in (self.PaymentMethod.CARD, self.PaymentMethod.TEST)
+
+    @property
+    def awaiting_online_payment(self):
+        return (
+            self.pays_online
+            and self.payment_status == self.PaymentStatus.PENDING
+            and self.status == self.Status.PENDING
+        )
 
 
 class OrderItem(models.Model):
@@ -239,3 +278,43 @@ class OrderStatusHistory(models.Model):
 
     def __str__(self):
         return f"{self.order} → {self.get_status_display()}"
+
+
+class SalesTaxRate(models.Model):
+    """The sales tax a US order pays by the delivery state; staff keep the rates current in the admin."""
+
+    state = models.CharField(_("state"), max_length=2, unique=True, choices=sorted(US_STATES.items()))
+    rate = models.DecimalField(
+        _("rate"), max_digits=6, decimal_places=5, help_text=_("As a fraction: 0.0725 for 7.25%.")
+    )
+    taxes_shipping = models.BooleanField(_("shipping is taxed"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("sales tax rate")
+        verbose_name_plural = _("sales tax rates")
+        ordering = ["state"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rate__gte=0, rate__lt=Decimal("0.2")), name="sales_tax_rate_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.state} {self.rate * 100:.3f}%"
+
+
+class PaymentEvent(models.Model):
+    """A payment gateway event, kept once: a repeated delivery of the same event is ignored."""
+
+    event_id = models.CharField(_("event id"), max_length=255, unique=True)
+    type = models.CharField(_("type"), max_length=100)
+    order = models.ForeignKey(Order, on_delete=models.SET_NULL, related_name="payment_events", null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment event")
+        verbose_name_plural = _("payment events")
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"

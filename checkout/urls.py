@@ -1,6 +1,6 @@
 from django.urls import path
 
-from checkout import views
+from checkout import order_views, views
 
 app_name = "checkout"
 
@@ -18,4 +18,14 @@ urlpatterns = [
     path("wishlist/items/<int:pk>/move/", views.wishlist_move_to_cart, name="wishlist_move_to_cart"),
     path("wishlist/clear/", views.wishlist_clear, name="wishlist_clear"),
     path("wishlist/badge/", views.wishlist_badge, name="wishlist_badge"),
+    path("checkout/", order_views.checkout, name="checkout"),
+    path("checkout/summary/", order_views.checkout_summary, name="checkout_summary"),
+    path("checkout/address/", order_views.checkout_address, name="checkout_address"),
+    path("orders/", order_views.order_list, name="order_list"),
+    path("orders/<str:number>/", order_views.order_detail, name="order_detail"),
+    path("orders/<str:number>/cancel/", order_views.order_cancel, name="order_cancel"),
+    path("orders/<str:number>/pay/", order_views.order_pay, name="order_pay"),
+    path("orders/<str:number>/pay/test/", order_views.order_test_payment, name="order_test_payment"),
+    path("orders/<str:number>/paid/", order_views.order_paid, name="order_paid"),
+    path("orders/<str:number>/payment-status/", order_views.order_payment_status, name="order_payment_status"),
 ]

@@ -298,3 +298,23 @@ KG_SMS_GATEWAY_LOGIN = env.str("KG_SMS_GATEWAY_LOGIN", default="")
 KG_SMS_GATEWAY_PASSWORD = env.str("KG_SMS_GATEWAY_PASSWORD", default="")
 KG_SMS_GATEWAY_SENDER = env.str("KG_SMS_GATEWAY_SENDER", default="MARQUE")
 # ----------------------------------------------------------------------------------------------
+
+# Checkout and payments -------------------------------------------------------------------------
+# US card payments go through Stripe's hosted Checkout, confirmed by the signed webhook at
+# /payments/stripe/webhook/. Without STRIPE_SECRET_KEY the checkout offers a clearly labelled
+# test payment instead, so the whole journey runs offline.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Seconds a webhook signature stays valid (Stripe's default tolerance).
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+# Minutes an unpaid card order holds its stock before it is cancelled (Stripe needs at least 30).
+CHECKOUT_PAYMENT_MINUTES = max(30, env.int("CHECKOUT_PAYMENT_MINUTES", default=30))
+# The shop's bank account, shown on a KG bank-transfer order's confirmation.
+KG_BANK_DETAILS = {
+    "recipient": env.str("KG_BANK_RECIPIENT", default="MARQUE LLC"),
+    "bank": env.str("KG_BANK_NAME", default="Demir Bank, Bishkek"),
+    "account": env.str("KG_BANK_ACCOUNT", default="1180000000000000"),
+    "bic": env.str("KG_BANK_BIC", default="118001"),
+    "inn": env.str("KG_BANK_INN", default="00000000000000"),
+}
+# ----------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from catalog.sitemaps import market_sitemaps
+from checkout.order_views import stripe_webhook
 from storefront import views
 from storefront.market_urls import MarketConverter
 
@@ -37,6 +38,7 @@ urlpatterns = [
     path("market/", views.switch_market, name="switch_market"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("payments/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("<market:market>/", include(market_patterns)),
 ]
 

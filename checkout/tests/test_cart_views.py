@@ -123,7 +123,7 @@ def test_cart_page_shows_lines_and_totals_in_the_market(client, line):
     text = response.content.decode()
     for expected in ("Linen Shirt", "Atelier Nord", "Size: M", "Color: Sand", "2 990 сом", "5 980 сом"):
         assert expected in text
-    assert "VAT included" in text and "Checkout (coming soon)" in text
+    assert "VAT included" in text and "Go to checkout" in text
     assert 'id="cart-badge"' in text and re.search(r'data-count="2"', text)
 
 

@@ -1,13 +1,14 @@
 """Template helpers for storefront pages: market URLs, money, structured data, query strings."""
 
 import json
+from decimal import Decimal
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from storefront.market_urls import market_reverse, path_in_market
-from storefront.money import format_for_market
+from storefront.money import format_for_market, to_decimal
 
 register = template.Library()
 
@@ -51,3 +52,12 @@ def query_with(context, **changes):
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def percent(rate):
+    """A tax rate kept as a fraction, written as a percentage: `0.0725` → `7.25%`, `0.12` → `12%`."""
+    if rate in (None, ""):
+        return ""
+    value = (to_decimal(rate) * 100).quantize(Decimal("0.001")).normalize()
+    return f"{value:f}%"

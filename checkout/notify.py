@@ -1,0 +1,83 @@
+"""Telling a customer what happened to their order: an in-app notification and an SMS by market.
+
+The notification is written in the same transaction as the change; the SMS is queued as a task
+once that transaction commits, so a rolled-back change texts nobody and a slow SMS provider never
+holds up a checkout or an admin action.
+"""
+
+import logging
+from functools import partial
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Notification
+from storefront.market_urls import market_reverse
+from storefront.money import format_money
+
+logger = logging.getLogger(__name__)
+
+
+def _texts(order, status):
+    """(title, message) for an order that reached `status`, in the active language."""
+    number, total = order.order_number, format_money(order.total_amount, order.currency)
+    texts = {
+        "pending": (
+            _("Order %(number)s received") % {"number": number},
+            _("Thank you! We have your order %(number)s (%(total)s) and will confirm it soon.")
+            % {"number": number, "total": total},
+        ),
+        "confirmed": (
+            _("Order %(number)s confirmed") % {"number": number},
+            _("Your order %(number)s is confirmed and is being prepared.") % {"number": number},
+        ),
+        "shipped": (
+            _("Order %(number)s is on its way") % {"number": number},
+            _("Your order %(number)s has shipped.") % {"number": number},
+        ),
+        "delivered": (
+            _("Order %(number)s delivered") % {"number": number},
+            _("Your order %(number)s was delivered. Enjoy it, and tell others what you think.") % {"number": number},
+        ),
+        "cancelled": (
+            _("Order %(number)s cancelled") % {"number": number},
+            _("Your order %(number)s was cancelled. Anything you paid is refunded.") % {"number": number},
+        ),
+    }
+    return texts[status]
+
+
+def notify_customer(order, status):
+    """Record an in-app notification for `order` reaching `status` and queue its SMS after commit."""
+    user = order.user
+    if user is None:
+        return None
+    with translation.override(user.language):
+        title, message = _texts(order, status)
+    notification = Notification.objects.create(
+        user=user,
+        type=Notification.Type.ORDER,
+        title=title,
+        message=message,
+        link_url=market_reverse("checkout:order_detail", order.market, kwargs={"number": order.order_number}),
+    )
+    transaction.on_commit(partial(_enqueue_sms, order.pk, status))
+    return notification
+
+
+def _enqueue_sms(order_id, status):
+    from checkout.tasks import text_order_update
+
+    try:
+        text_order_update.enqueue(order_id, status)
+    except Exception:
+        # The change stands and the in-app notification is there; the text is best effort.
+        logger.exception("Could not queue the SMS for order %s (%s)", order_id, status)
+
+
+def sms_text(order, status):
+    """The SMS for `order` reaching `status`, in the customer's language."""
+    language = order.user.language if order.user_id else None
+    with translation.override(language):
+        return _texts(order, status)[1]

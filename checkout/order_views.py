@@ -1,0 +1,242 @@
+"""Checkout, the customer's orders, paying online, and the Stripe webhook.
+
+Orders are looked up among the signed-in customer's own (`request.user.orders`), so anyone else's
+order number is a 404 for every page and action.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import services as account_services
+from accounts.forms import AddressForm
+from checkout import payments
+from checkout.cart import find_cart, summarize_cart
+from checkout.forms import CheckoutForm
+from checkout.models import Order
+from checkout.orders import CheckoutError, SoldOut, place_order
+from checkout.status import StatusChangeRefused, change_status
+from storefront.market_urls import market_reverse
+
+ORDERS_PER_PAGE = 10
+
+
+def _cart_url(request):
+    return market_reverse("checkout:cart_detail", request.market)
+
+
+def _order_url(order, name="checkout:order_detail"):
+    return market_reverse(name, order.market, kwargs={"number": order.order_number})
+
+
+def _own_order(request, number, *, lock_related=False):
+    orders = request.user.orders.all()
+    if lock_related:
+        orders = orders.prefetch_related("items", "status_history")
+    return get_object_or_404(orders, order_number=number)
+
+
+# --- checkout -----------------------------------------------------------------------------------
+
+
+def _chosen_address(request, form):
+    """The address whose tax the summary shows: the submitted or initial choice, if it is the user's own."""
+    raw = form["address"].value()
+    addresses = request.user.addresses.all()
+    return next((a for a in addresses if str(a.pk) == str(raw)), None) if raw else None
+
+
+def _checkout_page(request, form, *, address_form=None, status=200):
+    cart = find_cart(request)
+    address = _chosen_address(request, form)
+    summary = summarize_cart(cart=cart, market=request.market, state=address.state if address else None)
+    context = {
+        "form": form,
+        "summary": summary,
+        "address_form": address_form or AddressForm(market=request.user.market),
+        "has_addresses": bool(form.fields["address"].queryset),
+        "pays_by_card": any(value in ("card", "test") for value, _label in form.fields["payment_method"].choices),
+    }
+    return TemplateResponse(request, "checkout/checkout.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkout(request):
+    summary = summarize_cart(cart=find_cart(request), market=request.market)
+    if not summary.lines:
+        messages.info(request, _("Your cart is empty."))
+        return redirect(_cart_url(request))
+    if summary.has_problems:
+        messages.error(request, _("Some items in your cart need your attention before checkout."))
+        return redirect(_cart_url(request))
+    if request.method == "GET":
+        initial = {"address": request.GET.get("address")} if request.GET.get("address") else {}
+        return _checkout_page(request, CheckoutForm(user=request.user, initial=initial))
+    form = CheckoutForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _checkout_page(request, form, status=400)
+    try:
+        placement = place_order(
+            user=request.user,
+            address=form.cleaned_data["address"],
+            payment_method=form.cleaned_data["payment_method"],
+            notes=form.cleaned_data["delivery_notes"],
+            checkout_key=form.cleaned_data["checkout_key"],
+        )
+    except SoldOut as error:
+        messages.error(request, error.message)
+        return redirect(_cart_url(request))
+    except CheckoutError as error:
+        form.add_error(None, error.message)
+        return _checkout_page(request, form, status=400)
+    return _after_placing(request, placement.order, created=placement.created)
+
+
+def _after_placing(request, order, *, created):
+    if created:
+        messages.success(request, _("Thank you! Your order %(number)s is placed.") % {"number": order.order_number})
+    if order.awaiting_online_payment:
+        return _to_payment(request, order)
+    return redirect(_order_url(order))
+
+
+def _to_payment(request, order):
+    if order.payment_method == Order.PaymentMethod.TEST:
+        return redirect(_order_url(order, "checkout:order_test_payment"))
+    try:
+        url = payments.start_stripe_checkout(
+            order,
+            success_url=request.build_absolute_uri(_order_url(order, "checkout:order_paid")),
+            cancel_url=request.build_absolute_uri(_order_url(order)),
+        )
+    except payments.PaymentError as error:
+        messages.error(request, error.message)
+        return redirect(_order_url(order))
+    return redirect(url)
+
+
+@never_cache
+@login_required
+@require_GET
+def checkout_summary(request):
+    """The order summary for the chosen address (US sales tax depends on the state)."""
+    form = CheckoutForm(user=request.user, initial={"address": request.GET.get("address")})
+    address = _chosen_address(request, form)
+    summary = summarize_cart(cart=find_cart(request), market=request.market, state=address.state if address else None)
+    return TemplateResponse(request, "checkout/checkout.html#checkout-summary", {"summary": summary})
+
+
+@login_required
+@require_POST
+def checkout_address(request):
+    """Add a delivery address from the checkout page and come back with it chosen."""
+    address_form = AddressForm(request.POST, market=request.user.market)
+    if not address_form.is_valid():
+        return _checkout_page(request, CheckoutForm(user=request.user), address_form=address_form, status=400)
+    data = dict(address_form.cleaned_data)
+    make_default = data.pop("make_default", False) or not request.user.addresses.exists()
+    address = account_services.save_address(user=request.user, data=data, make_default=make_default)
+    messages.success(request, _("Address saved."))
+    return redirect(market_reverse("checkout:checkout", request.market, query={"address": address.pk}))
+
+
+# --- the customer's orders ----------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_GET
+def order_list(request):
+    orders = request.user.orders.prefetch_related("items")
+    page = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    return TemplateResponse(request, "checkout/order_list.html", {"page": page, "section": "orders"})
+
+
+@never_cache
+@login_required
+@require_GET
+def order_detail(request, number):
+    order = _own_order(request, number, lock_related=True)
+    context = {"order": order, "section": "orders", "bank_details": payments.bank_details(order)}
+    return TemplateResponse(request, "checkout/order_detail.html", context)
+
+
+@login_required
+@require_POST
+def order_cancel(request, number):
+    order = _own_order(request, number)
+    try:
+        change_status(order=order, to=Order.Status.CANCELLED, by=request.user, notes="Cancelled by the customer")
+    except StatusChangeRefused as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Order %(number)s is cancelled.") % {"number": order.order_number})
+    return redirect(_order_url(order))
+
+
+@login_required
+@require_POST
+def order_pay(request, number):
+    """Pay (again) for a card order that is still waiting for its payment."""
+    order = _own_order(request, number)
+    if not order.awaiting_online_payment:
+        messages.info(request, _("This order is not waiting for a payment."))
+        return redirect(_order_url(order))
+    return _to_payment(request, order)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_test_payment(request, number):
+    """The offline stand-in for Stripe's page: pay or decline, clearly marked as a test."""
+    order = _own_order(request, number)
+    if request.method == "POST":
+        try:
+            payments.pay_with_test_method(order, succeed=request.POST.get("outcome") != "decline")
+        except payments.PaymentError as error:
+            messages.error(request, error.message)
+        return redirect(_order_url(order, "checkout:order_paid"))
+    if not order.awaiting_online_payment:
+        return redirect(_order_url(order))
+    return TemplateResponse(request, "checkout/test_payment.html", {"order": order})
+
+
+@never_cache
+@login_required
+@require_GET
+def order_paid(request, number):
+    """Where the payment page sends the customer back: the state the webhook set, polled until known."""
+    order = _own_order(request, number)
+    return TemplateResponse(request, "checkout/order_paid.html", {"order": order})
+
+
+@never_cache
+@login_required
+@require_GET
+def order_payment_status(request, number):
+    order = _own_order(request, number)
+    return TemplateResponse(request, "checkout/order_paid.html#payment-status", {"order": order})
+
+
+# --- the Stripe webhook -------------------------------------------------------------------------
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    """Stripe's signed event: 400 for a bad or stale signature, 200 once handled (or seen before)."""
+    try:
+        outcome = payments.handle_stripe_webhook(request.body, request.headers.get("Stripe-Signature"))
+    except payments.InvalidWebhook:
+        return HttpResponseBadRequest("Invalid signature.", content_type="text/plain")
+    return JsonResponse({"received": True, "outcome": outcome})

@@ -1,0 +1,307 @@
+"""Paying for orders online: Stripe Checkout for US cards, the offline test payment, refunds, expiry.
+
+The redirect back from Stripe proves nothing: an order becomes paid only through `record_payment`,
+called by the signature-checked webhook (or the test payment when Stripe is not configured), which
+checks amount and currency against the order and never moves a paid order backwards. Each gateway
+event is kept once in `PaymentEvent`; a repeated delivery, also a parallel one, changes nothing.
+"""
+
+import logging
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import stripe
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from checkout.models import Order, PaymentEvent
+from checkout.status import StatusChangeRefused, change_status, enqueue_refund
+
+logger = logging.getLogger(__name__)
+PaymentStatus = Order.PaymentStatus
+# Stripe refuses a Checkout Session that expires sooner than 30 minutes after it is created.
+STRIPE_MIN_SESSION = timedelta(minutes=30, seconds=30)
+
+
+class PaymentError(Exception):
+    """A payment step that cannot go ahead; `message` is for the shopper."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidWebhook(Exception):
+    """A webhook request whose signature is missing, wrong or too old."""
+
+
+def stripe_configured() -> bool:
+    return bool(settings.STRIPE_SECRET_KEY)
+
+
+def stripe_client() -> stripe.StripeClient:
+    """The Stripe API client (tests replace its HTTP client, never this module's logic)."""
+    return stripe.StripeClient(settings.STRIPE_SECRET_KEY, max_network_retries=2)
+
+
+def minor_units(amount: Decimal) -> int:
+    """An amount in cents (or tyiyn), as Stripe counts it: `Decimal("12.34")` → 1234."""
+    return int((amount * 100).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+# --- starting a payment -------------------------------------------------------------------------
+
+
+def start_stripe_checkout(order: Order, *, success_url: str, cancel_url: str) -> str:
+    """The URL of the Stripe Checkout page that pays `order`: its open session, or a new one."""
+    if not order.awaiting_online_payment or order.payment_method != Order.PaymentMethod.CARD:
+        raise PaymentError(_("This order is not waiting for a card payment."))
+    client = stripe_client()
+    try:
+        if order.stripe_checkout_session:
+            session = client.v1.checkout.sessions.retrieve(order.stripe_checkout_session)
+            if session.status == "open":
+                return session.url
+        now = timezone.now()
+        expires_at = max(order.payment_due_by or now, now + STRIPE_MIN_SESSION)
+        session = client.v1.checkout.sessions.create(
+            params={
+                "mode": "payment",
+                "client_reference_id": str(order.pk),
+                "metadata": {"order_number": order.order_number},
+                "payment_intent_data": {"metadata": {"order_number": order.order_number}},
+                "line_items": [
+                    {
+                        "quantity": 1,
+                        "price_data": {
+                            "currency": order.currency.lower(),
+                            "unit_amount": minor_units(order.total_amount),
+                            "product_data": {"name": _("MARQUE order %(number)s") % {"number": order.order_number}},
+                        },
+                    }
+                ],
+                "success_url": success_url + "?session_id={CHECKOUT_SESSION_ID}",
+                "cancel_url": cancel_url,
+                "expires_at": int(expires_at.timestamp()),
+                **({"customer_email": order.customer_email} if order.customer_email else {}),
+            },
+            # One session per order and deadline: a retried request gets the same session back.
+            options={"idempotency_key": f"checkout-{order.order_number}-{int(expires_at.timestamp())}"},
+        )
+    except stripe.StripeError:
+        logger.exception("Stripe Checkout for order %s could not start", order.order_number)
+        raise PaymentError(_("We couldn't reach the payment service. Please try again in a moment.")) from None
+    Order.objects.filter(pk=order.pk).update(
+        stripe_checkout_session=session.id, payment_due_by=expires_at, updated_at=timezone.now()
+    )
+    order.stripe_checkout_session, order.payment_due_by = session.id, expires_at
+    return session.url
+
+
+def bank_details(order: Order) -> dict | None:
+    """The shop's bank account for an order paid by bank transfer (shown on its confirmation)."""
+    if order.payment_method != Order.PaymentMethod.BANK_TRANSFER:
+        return None
+    return settings.KG_BANK_DETAILS
+
+
+# --- recording the outcome ----------------------------------------------------------------------
+
+
+def record_payment(order: Order, *, amount: int, currency: str, reference: str) -> str:
+    """The gateway took `amount` (minor units) in `currency` for `order`: mark it paid and confirm it.
+
+    Returns what happened, for the event log. An amount or currency that does not match the order
+    leaves it unpaid; a payment that arrives after the order was cancelled is refunded.
+    """
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.is_paid or locked.payment_status == PaymentStatus.REFUNDED:
+            return "already paid"
+        if amount != minor_units(locked.total_amount) or (currency or "").upper() != locked.currency:
+            logger.error(
+                "Payment for order %s does not match: %s %s paid, %s %s due",
+                locked.order_number,
+                amount,
+                currency,
+                minor_units(locked.total_amount),
+                locked.currency,
+            )
+            return "amount or currency mismatch: left unpaid"
+        locked.payment_status = PaymentStatus.PAID
+        locked.paid_at = timezone.now()
+        locked.payment_reference = reference[:255]
+        locked.save(update_fields=["payment_status", "paid_at", "payment_reference", "updated_at"])
+        if locked.status == Order.Status.CANCELLED:
+            transaction.on_commit(lambda: enqueue_refund(locked.pk))
+            return "paid after cancellation: refunding"
+        if locked.status == Order.Status.PENDING:
+            change_status(order=locked, to=Order.Status.CONFIRMED, notes="Payment received")
+        return "paid"
+
+
+def record_payment_failure(order: Order, *, reason: str) -> str:
+    """The payment failed or its time ran out: cancel the unpaid order (stock returns); never a paid one."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.payment_status != PaymentStatus.PENDING:
+            return f"ignored: payment already {locked.payment_status}"
+        if locked.status != Order.Status.PENDING:
+            return f"ignored: order already {locked.status}"
+        locked.payment_status = PaymentStatus.FAILED
+        locked.save(update_fields=["payment_status", "updated_at"])
+        change_status(order=locked, to=Order.Status.CANCELLED, notes=reason)
+        return "cancelled: " + reason
+
+
+def record_offline_payment(order: Order, *, by=None) -> Order:
+    """Staff received the cash on delivery or the bank transfer for `order`."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.payment_method not in (Order.PaymentMethod.CASH, Order.PaymentMethod.BANK_TRANSFER):
+            raise PaymentError(
+                _("Order %(number)s is paid online, not in cash or by transfer.") % {"number": locked.order_number}
+            )
+        if locked.payment_status != PaymentStatus.PENDING or locked.status == Order.Status.CANCELLED:
+            raise PaymentError(_("Order %(number)s is not waiting for a payment.") % {"number": locked.order_number})
+        locked.payment_status = PaymentStatus.PAID
+        locked.paid_at = timezone.now()
+        locked.payment_reference = f"received by {by}"[:255] if by else "received"
+        locked.save(update_fields=["payment_status", "paid_at", "payment_reference", "updated_at"])
+    return locked
+
+
+def pay_with_test_method(order: Order, *, succeed: bool) -> str:
+    """The offline stand-in for the card gateway, only for test-payment orders while Stripe is off."""
+    if order.payment_method != Order.PaymentMethod.TEST or stripe_configured():
+        raise PaymentError(_("Test payments are not available for this order."))
+    if not order.awaiting_online_payment:
+        raise PaymentError(_("This order is not waiting for a payment."))
+    if succeed:
+        return record_payment(
+            order,
+            amount=minor_units(order.total_amount),
+            currency=order.currency,
+            reference=f"test_{order.order_number}",
+        )
+    return record_payment_failure(order, reason="Test payment declined")
+
+
+# --- the Stripe webhook -------------------------------------------------------------------------
+
+PAID_EVENTS = {"checkout.session.completed", "checkout.session.async_payment_succeeded"}
+FAILED_EVENTS = {
+    "checkout.session.async_payment_failed": "Card payment failed",
+    "checkout.session.expired": "Payment not completed in time",
+}
+
+
+def _order_of(session):
+    metadata = session.get("metadata") or {}
+    number = metadata.get("order_number", "")
+    return Order.objects.filter(order_number=number).first() if number else None
+
+
+def _apply(event) -> tuple[Order | None, str]:
+    kind = event["type"]
+    if kind not in PAID_EVENTS and kind not in FAILED_EVENTS:
+        return None, "ignored: not a payment event"
+    session = event["data"]["object"]
+    if session.get("mode") != "payment":
+        return None, "ignored: not a payment session"
+    order = _order_of(session)
+    if order is None:
+        return None, "ignored: no such order"
+    if kind in FAILED_EVENTS:
+        return order, record_payment_failure(order, reason=FAILED_EVENTS[kind])
+    if session.get("payment_status") != "paid":
+        return order, "waiting: payment not settled yet"
+    reference = session.get("payment_intent") or session.get("id") or ""
+    return order, record_payment(
+        order, amount=session.get("amount_total") or 0, currency=session.get("currency") or "", reference=reference
+    )
+
+
+def handle_stripe_webhook(payload: bytes, signature: str | None) -> str:
+    """Verify and apply one Stripe event; InvalidWebhook for a bad or stale signature."""
+    secret = settings.STRIPE_WEBHOOK_SECRET
+    if not secret:
+        raise InvalidWebhook("The Stripe webhook secret is not configured.")
+    try:
+        event = stripe.Webhook.construct_event(
+            payload, signature or "", secret, tolerance=settings.STRIPE_WEBHOOK_TOLERANCE
+        )
+    except (ValueError, stripe.SignatureVerificationError) as error:
+        raise InvalidWebhook(str(error)) from None
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = PaymentEvent.objects.create(event_id=event["id"], type=event["type"])
+        except IntegrityError:
+            # Delivered before (or right now, in parallel: the first one's insert held us until it committed).
+            return "duplicate: already processed"
+        order, outcome = _apply(event)
+        record.order, record.outcome = order, outcome[:200]
+        record.save(update_fields=["order", "outcome"])
+    logger.info("Stripe event %s (%s): %s", event["id"], event["type"], outcome)
+    return outcome
+
+
+# --- refunds and expiry -------------------------------------------------------------------------
+
+
+def refund(*, order_id: int) -> bool:
+    """Refund a cancelled order's online payment (Stripe or test); True when it is refunded."""
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None or not order.is_paid or order.status != Order.Status.CANCELLED:
+        return False
+    if order.payment_method == Order.PaymentMethod.CARD:
+        try:
+            stripe_client().v1.refunds.create(
+                params={"payment_intent": order.payment_reference, "metadata": {"order_number": order.order_number}},
+                options={"idempotency_key": f"refund-{order.order_number}"},
+            )
+        except stripe.StripeError:
+            logger.exception("Refund of order %s failed; it stays paid until refunded by hand", order.order_number)
+            return False
+    elif order.payment_method != Order.PaymentMethod.TEST:
+        return False
+    Order.objects.filter(pk=order.pk, payment_status=PaymentStatus.PAID).update(
+        payment_status=PaymentStatus.REFUNDED, updated_at=timezone.now()
+    )
+    return True
+
+
+def _stripe_session_still_payable(order) -> bool:
+    """Expire the order's open Stripe session; True when Stripe says it was already completed."""
+    if not (order.payment_method == Order.PaymentMethod.CARD and order.stripe_checkout_session and stripe_configured()):
+        return False
+    try:
+        stripe_client().v1.checkout.sessions.expire(order.stripe_checkout_session)
+    except stripe.InvalidRequestError:
+        session = stripe_client().v1.checkout.sessions.retrieve(order.stripe_checkout_session)
+        return session.status == "complete"
+    return False
+
+
+def expire_unpaid_orders(*, now=None) -> int:
+    """Cancel card and test orders not paid by their deadline; their stock returns. How many."""
+    now = now or timezone.now()
+    overdue = Order.objects.filter(
+        payment_method__in=[Order.PaymentMethod.CARD, Order.PaymentMethod.TEST],
+        payment_status=PaymentStatus.PENDING,
+        status=Order.Status.PENDING,
+        payment_due_by__lt=now,
+    )
+    expired = 0
+    for order in overdue.iterator():
+        try:
+            if _stripe_session_still_payable(order):
+                continue  # paid at the last moment: the webhook is on its way
+            if record_payment_failure(order, reason="Payment not received in time").startswith("cancelled"):
+                expired += 1
+        except (stripe.StripeError, StatusChangeRefused):
+            logger.exception("Could not expire order %s", order.order_number)
+    return expired

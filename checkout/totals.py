@@ -1,0 +1,70 @@
+"""What an order costs: subtotal, shipping, tax and total, by the market's rules, exact in Decimal.
+
+The cart page, the checkout review and order placement all total through `order_totals`, so the
+amount a shopper reviews is the amount the order stores.
+
+- Shipping: the market's flat rate, free from the market's threshold (`MARKETS[…].shipping`).
+- KG: prices include VAT; `tax` is the VAT inside the total, shown on the receipt, never added.
+- US: sales tax by the delivery state (`SalesTaxRate`, edited in the admin), added on top; some
+  states tax shipping too. Without a state (a cart before checkout) there is no tax yet.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from checkout.models import SalesTaxRate
+from storefront.markets import get_market
+from storefront.money import quantize
+
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class Totals:
+    subtotal: Decimal
+    shipping: Decimal
+    tax: Decimal
+    tax_rate: Decimal
+    tax_included: bool
+    total: Decimal
+    # A US total before a delivery state is known: sales tax is added at checkout.
+    tax_pending: bool = False
+
+
+@dataclass(frozen=True)
+class StateTax:
+    rate: Decimal
+    taxes_shipping: bool
+
+
+def state_tax(state: str) -> StateTax:
+    """The sales tax of a US state from the admin's table; a state without a row pays none."""
+    row = SalesTaxRate.objects.filter(state=(state or "").upper()).values("rate", "taxes_shipping").first()
+    return StateTax(row["rate"], row["taxes_shipping"]) if row else StateTax(ZERO, False)
+
+
+def shipping_cost(subtotal: Decimal, market) -> Decimal:
+    """The market's flat rate, or nothing for an empty cart or one over the free-shipping threshold."""
+    rule = get_market(market).shipping
+    if subtotal <= 0 or subtotal >= rule.free_over:
+        return ZERO
+    return quantize(rule.flat_rate)
+
+
+def order_totals(line_totals: Iterable[Decimal], market, *, state: str | None = None, tax: StateTax | None = None):
+    """Totals of lines (each already quantized) in `market`; `state` or `tax` gives the US sales tax."""
+    config = get_market(market)
+    subtotal = quantize(sum(line_totals, ZERO))
+    shipping = shipping_cost(subtotal, config)
+    if config.tax.mode == "included":
+        rate = config.tax.rate
+        total = subtotal + shipping
+        vat = quantize(total * rate / (1 + rate))
+        return Totals(subtotal, shipping, vat, rate, True, total)
+    if tax is None and not state:
+        return Totals(subtotal, shipping, ZERO, ZERO, False, subtotal + shipping, tax_pending=True)
+    tax = tax or state_tax(state)
+    taxable = subtotal + (shipping if tax.taxes_shipping else ZERO)
+    sales_tax = quantize(taxable * tax.rate)
+    return Totals(subtotal, shipping, sales_tax, tax.rate, False, subtotal + shipping + sales_tax)

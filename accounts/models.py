@@ -94,6 +94,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("currency"), max_length=3, choices=Currency.choices, default=Currency.KGS, editable=False
     )
     country = models.CharField(_("country"), max_length=2, default="KG", editable=False)
+    stripe_customer_id = models.CharField(
+        _("Stripe customer"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("Holds the cards saved through Stripe."),
+    )
     is_verified = models.BooleanField(_("verified"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False, help_text=_("Can sign in to the admin site."))

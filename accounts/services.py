@@ -196,7 +196,7 @@ def add_payment_method(
             card_holder_name=card_holder_name,
         )
         if card_gateway_required(market) and not gateway_reference.startswith("pm_"):
-            errors[NON_FIELD_ERRORS] = _("Cards are saved through our payment provider when you pay at checkout.")
+            errors[NON_FIELD_ERRORS] = _("Cards are saved through our payment provider's secure page.")
         if errors:
             raise ValidationError(errors)
         if get_market(market).code == Market.US and not gateway_reference:

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts import codes, services
+from accounts import codes, services, stripe_cards
 from accounts.forms import AddressForm, CodeForm, PaymentMethodForm, PhoneForm, ProfileForm
 from accounts.models import VerificationCode
 from accounts.selectors import unread_notifications
@@ -292,11 +292,46 @@ def payment_method_create(request):
 
 
 @login_required
+@require_POST
+def card_setup_start(request):
+    """Send a US shopper to Stripe's page to save a card (only while Stripe is configured)."""
+    if not services.card_gateway_required(request.user.market):
+        messages.error(request, _("Cards cannot be saved online in your market."))
+        return redirect("accounts:payment_method_list")
+    try:
+        url = stripe_cards.start_card_setup(
+            request.user,
+            success_url=request.build_absolute_uri(reverse("accounts:card_setup_return")),
+            cancel_url=request.build_absolute_uri(reverse("accounts:payment_method_list")),
+        )
+    except stripe_cards.CardSetupError as error:
+        messages.error(request, error.message)
+        return redirect("accounts:payment_method_list")
+    return redirect(url)
+
+
+@never_cache
+@login_required
+@require_GET
+def card_setup_return(request):
+    """Where Stripe sends the shopper back: the card is read from Stripe's API, not from the URL."""
+    try:
+        stripe_cards.finish_card_setup(request.user, request.GET.get("session_id", ""))
+    except stripe_cards.CardSetupError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Card saved."))
+    return redirect("accounts:payment_method_list")
+
+
+@login_required
 @owned("payment_methods")
 @require_http_methods(["GET", "POST"])
 def payment_method_delete(request, method):
     if request.method == "POST":
         services.remove_payment_method(method=method)
+        if services.card_gateway_required(request.user.market):
+            stripe_cards.forget_card(method)
         messages.success(request, _("Payment method removed."))
         return redirect("accounts:payment_method_list")
     context = {"method": method, "section": "payment_methods"}

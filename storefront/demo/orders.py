@@ -4,14 +4,15 @@ and the shoppers' wishlists.
 An order is priced the way checkout charges it: each SKU at its price in the order's market
 (catalog.pricing: a fixed market price, else ALL products converted with the exchange rate and
 rounded by the market's rule), shipping by the market's rule, VAT inside KG prices and sales tax
-added on top in the US. Order numbers come from a seed, so a rerun finds every order it made
-before.
+added on top in the US by the state's rate (checkout.totals, the code checkout uses). Order
+numbers come from a seed, so a rerun finds every order it made before.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
@@ -20,6 +21,8 @@ from accounts.models import Notification
 from catalog.models import SKU, ExchangeRate, Product, Review, Wishlist, WishlistItem
 from catalog.pricing import MarketPricing
 from checkout.models import Order, OrderItem, OrderStatusHistory
+from checkout.payments import stripe_configured
+from checkout.totals import order_totals
 from storefront.demo.seeding import seeded_random
 from storefront.demo.wardrobe import REVIEW_TEXTS
 from storefront.markets import Market, PaymentType, get_market
@@ -27,18 +30,6 @@ from storefront.money import quantize
 
 ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 DEFAULT_KG_RATE = Decimal("87.45")
-# Combined state and average local sales tax of the demo addresses' states.
-DEMO_SALES_TAX = {
-    "CA": Decimal("0.0875"),
-    "NY": Decimal("0.08875"),
-    "TX": Decimal("0.0825"),
-    "IL": Decimal("0.1025"),
-    "WA": Decimal("0.1025"),
-    "OR": Decimal("0"),
-    "CO": Decimal("0.0881"),
-    "FL": Decimal("0.07"),
-    "MA": Decimal("0.0625"),
-}
 S = Order.Status
 # The orders each market gets: a fixed mix of every status.
 ORDER_STATUSES = (
@@ -81,18 +72,6 @@ RATING_WEIGHTS = (50, 30, 12, 5, 3)
 def order_number(market, index):
     rng = seeded_random("order-number", market, index)
     return "MQ-" + "".join(rng.choice(ORDER_NUMBER_ALPHABET) for _ in range(8))
-
-
-def totals(market, subtotal, state):
-    """(shipping, tax, tax_included, total) of an order, the way the market charges."""
-    config = get_market(market)
-    shipping = Decimal("0") if subtotal >= config.shipping.free_over else config.shipping.flat_rate
-    if config.tax.mode == "included":
-        gross = subtotal + shipping
-        tax = quantize(gross * config.tax.rate / (1 + config.tax.rate))
-        return quantize(shipping), tax, True, quantize(gross)
-    tax = quantize(subtotal * DEMO_SALES_TAX.get(state, Decimal("0")))
-    return quantize(shipping), tax, False, quantize(subtotal + shipping + tax)
 
 
 def sellable_skus(pricing, limit=400):
@@ -160,12 +139,14 @@ def _plan_order(market, index, *, customer, manager, skus, pricing, now):
     methods = [method.payment_type for method in customer.payment_methods.order_by("-is_default", "id")]
     payment_method = rng.choice(methods) if methods else get_market(market).payment_types[0]
     items = _lines(rng, skus, pricing)
-    subtotal = quantize(sum(item.subtotal for item in items))
-    shipping, tax, tax_included, total = totals(market, subtotal, address.state if address else "")
+    totals = order_totals([item.subtotal for item in items], market, state=address.state if address else None)
 
     steps = _timeline(rng, status, now)
     dates = dict(steps)
     paid_up_front = payment_method in (PaymentType.CARD, PaymentType.BANK_TRANSFER)
+    if status == S.PENDING and payment_method == PaymentType.CARD and not stripe_configured():
+        # Waiting for its card payment: payable on this laptop through the labelled test payment.
+        payment_method = Order.PaymentMethod.TEST
     if status == S.CANCELLED:
         payment_status = Order.PaymentStatus.REFUNDED if paid_up_front else Order.PaymentStatus.PENDING
     elif status == S.DELIVERED or (status != S.PENDING and paid_up_front):
@@ -183,14 +164,22 @@ def _plan_order(market, index, *, customer, manager, skus, pricing, now):
         customer_email=customer.email,
         delivery_address=address.full_address if address else "",
         delivery_city=address.city if address else "",
+        delivery_state=address.state if address else "",
+        delivery_postal_code=address.postal_code if address else "",
         delivery_notes="Call before delivery, please." if rng.random() < 0.3 else "",
         payment_method=payment_method,
         payment_status=payment_status,
-        subtotal=subtotal,
-        shipping_cost=shipping,
-        tax=tax,
-        tax_included=tax_included,
-        total_amount=total,
+        subtotal=totals.subtotal,
+        shipping_cost=totals.shipping,
+        tax=totals.tax,
+        tax_rate=totals.tax_rate,
+        tax_included=totals.tax_included,
+        total_amount=totals.total,
+        payment_due_by=(
+            steps[0][1] + timedelta(minutes=settings.CHECKOUT_PAYMENT_MINUTES)
+            if payment_method == Order.PaymentMethod.TEST
+            else None
+        ),
         confirmed_date=dates.get(S.CONFIRMED),
         shipped_date=dates.get(S.SHIPPED),
         delivered_date=dates.get(S.DELIVERED),

@@ -287,12 +287,16 @@ class OrderAdmin(MarketScopedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not self.has_change_permission(request, obj) or not next_statuses(obj):
+        # Shown even when no move is left, so a move chosen on a stale page is refused visibly.
+        if obj is None or not self.has_change_permission(request, obj):
             return fieldsets
         return ((_("Status"), {"fields": ("new_status", "status_note")}), *fieldsets)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        # Only what the form changed: a status or payment recorded since the page loaded is not written back.
+        changed = [name for name in form.changed_data if name in OrderAdminForm.Meta.fields]
+        if changed:
+            obj.save(update_fields=[*changed, "updated_at"])
         new_status = form.cleaned_data.get("new_status")
         if not new_status:
             return

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from checkout.orders import CHECKOUT_KEY_PATTERN, payment_choices
 
 NOTES_MAX_LENGTH = 500
+# The hidden key is never typed: whatever is wrong with it, the shopper reviews the order again.
+KEY_OUT_OF_DATE = _("This checkout form is out of date. Please review your order again.")
 
 
 def new_checkout_key() -> str:
@@ -52,7 +54,14 @@ class CheckoutForm(forms.Form):
         ),
         help_text=_("Entrance, floor, the best time to call…"),
     )
-    checkout_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    checkout_key = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={
+            "required": KEY_OUT_OF_DATE,
+            "max_length": KEY_OUT_OF_DATE,
+        },
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,5 +78,5 @@ class CheckoutForm(forms.Form):
     def clean_checkout_key(self):
         key = self.cleaned_data["checkout_key"]
         if not CHECKOUT_KEY_PATTERN.match(key):
-            raise forms.ValidationError(_("This checkout form is out of date. Please review your order again."))
+            raise forms.ValidationError(KEY_OUT_OF_DATE)
         return key

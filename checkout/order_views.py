@@ -19,9 +19,9 @@ from accounts import services as account_services
 from accounts.forms import AddressForm
 from checkout import payments
 from checkout.cart import find_cart, summarize_cart
-from checkout.forms import CheckoutForm
+from checkout.forms import CheckoutForm, new_checkout_key
 from checkout.models import Order
-from checkout.orders import CheckoutError, SoldOut, place_order
+from checkout.orders import CHECKOUT_KEY_PATTERN, CheckoutError, SoldOut, place_order
 from checkout.status import StatusChangeRefused, change_status
 from storefront.market_urls import market_reverse
 
@@ -71,6 +71,9 @@ def _checkout_page(request, form, *, address_form=None, status=200):
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkout(request):
+    if request.method == "POST" and (placed := _placed_with_posted_key(request)):
+        # The same form again (a double click, a resubmit): its order, not the now empty cart.
+        return _after_placing(request, placed, created=False)
     summary = summarize_cart(cart=find_cart(request), market=request.market)
     if not summary.lines:
         messages.info(request, _("Your cart is empty."))
@@ -83,6 +86,10 @@ def checkout(request):
         return _checkout_page(request, CheckoutForm(user=request.user, initial=initial))
     form = CheckoutForm(request.POST, user=request.user)
     if not form.is_valid():
+        if form.has_error("checkout_key"):
+            # A key that can never be accepted would refuse every resubmit: send a fresh one back.
+            form.data = form.data.copy()
+            form.data["checkout_key"] = new_checkout_key()
         return _checkout_page(request, form, status=400)
     try:
         placement = place_order(
@@ -99,6 +106,14 @@ def checkout(request):
         form.add_error(None, error.message)
         return _checkout_page(request, form, status=400)
     return _after_placing(request, placement.order, created=placement.created)
+
+
+def _placed_with_posted_key(request):
+    """The order the user already placed with the posted checkout key, if any."""
+    key = request.POST.get("checkout_key", "")
+    if not CHECKOUT_KEY_PATTERN.match(key):
+        return None
+    return request.user.orders.filter(checkout_key=key).first()
 
 
 def _after_placing(request, order, *, created):

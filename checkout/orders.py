@@ -77,7 +77,7 @@ def _check_inputs(*, user, address, payment_method, checkout_key):
         raise CheckoutError(_("Choose one of your delivery addresses."), code="address")
     if payment_method not in dict(payment_choices(user.market)):
         raise CheckoutError(_("Choose a way to pay that this market offers."), code="payment_method")
-    if checkout_key is not None and not CHECKOUT_KEY_PATTERN.match(checkout_key):
+    if checkout_key is not None and not CHECKOUT_KEY_PATTERN.fullmatch(checkout_key):
         raise CheckoutError(_("This checkout form is out of date. Please review your order again."), code="key")
 
 

@@ -6,6 +6,7 @@ checks amount and currency against the order and never moves a paid order backwa
 event is kept once in `PaymentEvent`; a repeated delivery, also a parallel one, changes nothing.
 """
 
+import json
 import logging
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -64,6 +65,9 @@ def start_stripe_checkout(order: Order, *, success_url: str, cancel_url: str) ->
             session = client.v1.checkout.sessions.retrieve(order.stripe_checkout_session)
             if session.status == "open":
                 return session.url
+            if session.status == "complete":
+                # Paid (or an async payment under way), the webhook not here yet: never a second charge.
+                return success_url
         now = timezone.now()
         expires_at = max(order.payment_due_by or now, now + STRIPE_MIN_SESSION)
         session = client.v1.checkout.sessions.create(
@@ -119,6 +123,10 @@ def record_payment(order: Order, *, amount: int, currency: str, reference: str) 
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.is_paid or locked.payment_status == PaymentStatus.REFUNDED:
+            if reference.startswith("pi_") and reference != locked.payment_reference:
+                # A second, separate charge for the same order (two sessions both paid): give it back.
+                transaction.on_commit(lambda: _enqueue_duplicate_refund(locked.order_number, reference))
+                return "already paid: refunding the duplicate payment"
             return "already paid"
         if amount != minor_units(locked.total_amount) or (currency or "").upper() != locked.currency:
             logger.error(
@@ -208,13 +216,16 @@ def _apply(event) -> tuple[Order | None, str]:
     kind = event["type"]
     if kind not in PAID_EVENTS and kind not in FAILED_EVENTS:
         return None, "ignored: not a payment event"
-    session = event["data"]["object"]
+    session = (event.get("data") or {}).get("object") or {}
     if session.get("mode") != "payment":
         return None, "ignored: not a payment session"
     order = _order_of(session)
     if order is None:
         return None, "ignored: no such order"
     if kind in FAILED_EVENTS:
+        if order.stripe_checkout_session and session.get("id") != order.stripe_checkout_session:
+            # The shopper already started again with a new session, which is still payable.
+            return order, "ignored: not the order's current Checkout Session"
         return order, record_payment_failure(order, reason=FAILED_EVENTS[kind])
     if session.get("payment_status") != "paid":
         return order, "waiting: payment not settled yet"
@@ -230,10 +241,17 @@ def handle_stripe_webhook(payload: bytes, signature: str | None) -> str:
     if not secret:
         raise InvalidWebhook("The Stripe webhook secret is not configured.")
     try:
-        event = stripe.Webhook.construct_event(
-            payload, signature or "", secret, tolerance=settings.STRIPE_WEBHOOK_TOLERANCE
+        stripe.WebhookSignature.verify_header(
+            payload.decode("utf-8") if isinstance(payload, bytes) else payload,
+            signature or "",
+            secret,
+            tolerance=settings.STRIPE_WEBHOOK_TOLERANCE,
         )
-    except (ValueError, stripe.SignatureVerificationError) as error:
+        # The verified body as plain data (the SDK's event objects are not dicts).
+        event = json.loads(payload)
+        if not isinstance(event, dict) or "id" not in event or "type" not in event:
+            raise ValueError("Not a Stripe event.")
+    except (ValueError, UnicodeDecodeError, stripe.SignatureVerificationError) as error:
         raise InvalidWebhook(str(error)) from None
     with transaction.atomic():
         try:
@@ -271,6 +289,31 @@ def refund(*, order_id: int) -> bool:
     Order.objects.filter(pk=order.pk, payment_status=PaymentStatus.PAID).update(
         payment_status=PaymentStatus.REFUNDED, updated_at=timezone.now()
     )
+    return True
+
+
+def _enqueue_duplicate_refund(order_number, payment_intent):
+    from checkout.tasks import refund_duplicate_payment
+
+    try:
+        refund_duplicate_payment.enqueue(order_number, payment_intent)
+    except Exception:
+        logger.exception("Could not queue the refund of duplicate payment %s (%s)", payment_intent, order_number)
+
+
+def refund_duplicate(*, order_number: str, payment_intent: str) -> bool:
+    """Refund a second Stripe payment taken for an order that was already paid."""
+    try:
+        stripe_client().v1.refunds.create(
+            params={
+                "payment_intent": payment_intent,
+                "metadata": {"order_number": order_number, "reason": "duplicate"},
+            },
+            options={"idempotency_key": f"refund-{payment_intent}"},
+        )
+    except stripe.StripeError:
+        logger.exception("Refund of duplicate payment %s of order %s failed", payment_intent, order_number)
+        return False
     return True
 
 

@@ -76,14 +76,21 @@ def restore_stock(order) -> bool:
     """Put a cancelled order's units back on the shelf, once; True when it did."""
     if order.stock_restored:
         return False
-    quantities = {}
-    for sku_id, quantity in order.items.filter(sku__isnull=False).values_list("sku_id", "quantity"):
-        quantities[sku_id] = quantities.get(sku_id, 0) + quantity
-    # The same primary-key order as placement, so a cancellation and a checkout cannot deadlock.
-    for sku_id in SKU.objects.select_for_update().filter(pk__in=quantities).order_by("pk").values_list("pk", flat=True):
-        SKU.objects.filter(pk=sku_id).update(stock=F("stock") + quantities[sku_id])
-    order.stock_restored = True
-    order.save(update_fields=["stock_restored", "updated_at"])
+    with transaction.atomic():
+        # Claimed in the database, not on this copy: a second call with an older copy finds it done.
+        claimed = Order.objects.filter(pk=order.pk, stock_restored=False).update(
+            stock_restored=True, updated_at=timezone.now()
+        )
+        order.stock_restored = True
+        if not claimed:
+            return False
+        quantities = {}
+        for sku_id, quantity in order.items.filter(sku__isnull=False).values_list("sku_id", "quantity"):
+            quantities[sku_id] = quantities.get(sku_id, 0) + quantity
+        # The same primary-key order as placement, so a cancellation and a checkout cannot deadlock.
+        skus = SKU.objects.select_for_update().filter(pk__in=quantities).order_by("pk").values_list("pk", flat=True)
+        for sku_id in skus:
+            SKU.objects.filter(pk=sku_id).update(stock=F("stock") + quantities[sku_id])
     return True
 
 

@@ -33,6 +33,14 @@ def refund_order_payment(order_id: int) -> bool:
 
 
 @task
+def refund_duplicate_payment(order_number: str, payment_intent: str) -> bool:
+    """Refund a second payment taken for an already paid order."""
+    from checkout import payments
+
+    return payments.refund_duplicate(order_number=order_number, payment_intent=payment_intent)
+
+
+@task
 def expire_unpaid_orders() -> int:
     """Cancel card orders whose payment did not arrive in time; their stock returns."""
     from checkout import payments

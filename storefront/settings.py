@@ -307,8 +307,8 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # Seconds a webhook signature stays valid (Stripe's default tolerance).
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
-# Minutes an unpaid card order holds its stock before it is cancelled (Stripe needs at least 30).
-CHECKOUT_PAYMENT_MINUTES = max(30, env.int("CHECKOUT_PAYMENT_MINUTES", default=30))
+# Minutes an unpaid card order holds its stock before it is cancelled (Stripe allows 30 to 1440).
+CHECKOUT_PAYMENT_MINUTES = min(24 * 60, max(30, env.int("CHECKOUT_PAYMENT_MINUTES", default=30)))
 # The shop's bank account, shown on a KG bank-transfer order's confirmation.
 KG_BANK_DETAILS = {
     "recipient": env.str("KG_BANK_RECIPIENT", default="MARQUE LLC"),

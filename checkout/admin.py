@@ -455,25 +455,12 @@ class SalesTaxRateAdmin(admin.ModelAdmin):
 
 
 @admin.register(PaymentEvent)
-class PaymentEventAdmin(MarketScopedAdmin):
+class PaymentEventAdmin(OrderRowAdmin):
     """The gateway's events as received, for tracing a payment; nobody edits them."""
 
     list_display = ("event_id", "type", "order", "outcome", "received_at")
-    list_filter = ("type",)
-    list_select_related = ("order",)
+    list_filter = (OrderMarketFilter, "type")
     search_fields = ("event_id", "order__order_number")
     date_hierarchy = "received_at"
     fields = ("event_id", "type", "order", "outcome", "received_at")
     readonly_fields = fields
-
-    def in_markets(self, queryset, codes):
-        return queryset.filter(order__in=Order.objects.in_markets(codes))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,18 +5,13 @@ once that transaction commits, so a rolled-back change texts nobody and a slow S
 holds up a checkout or an admin action.
 """
 
-import logging
-from functools import partial
-
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification
+from checkout.tasks import enqueue_on_commit, text_order_update
 from storefront.market_urls import market_reverse
 from storefront.money import format_money
-
-logger = logging.getLogger(__name__)
 
 
 def _texts(order, status):
@@ -62,18 +57,8 @@ def notify_customer(order, status):
         message=message,
         link_url=market_reverse("checkout:order_detail", order.market, kwargs={"number": order.order_number}),
     )
-    transaction.on_commit(partial(_enqueue_sms, order.pk, status))
+    enqueue_on_commit(text_order_update, order.pk, status)
     return notification
-
-
-def _enqueue_sms(order_id, status):
-    from checkout.tasks import text_order_update
-
-    try:
-        text_order_update.enqueue(order_id, status)
-    except Exception:
-        # The change stands and the in-app notification is there; the text is best effort.
-        logger.exception("Could not queue the SMS for order %s (%s)", order_id, status)
 
 
 def sms_text(order, status):

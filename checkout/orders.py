@@ -163,12 +163,7 @@ def _place(*, user, cart, address, payment_method, notes, checkout_key):
         delivery_postal_code=address.postal_code,
         delivery_notes=notes.strip(),
         payment_method=payment_method,
-        subtotal=totals.subtotal,
-        shipping_cost=totals.shipping,
-        tax=totals.tax,
-        tax_rate=totals.tax_rate,
-        tax_included=totals.tax_included,
-        total_amount=totals.total,
+        **totals.order_fields(),
         checkout_key=checkout_key,
         payment_due_by=(
             now + timedelta(minutes=settings.CHECKOUT_PAYMENT_MINUTES)

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from checkout.models import Order, PaymentEvent
-from checkout.status import StatusChangeRefused, change_status, enqueue_refund
+from checkout.status import StatusChangeRefused, change_status
+from checkout.tasks import enqueue_on_commit, refund_duplicate_payment, refund_order_payment
 
 logger = logging.getLogger(__name__)
 PaymentStatus = Order.PaymentStatus
@@ -125,7 +126,7 @@ def record_payment(order: Order, *, amount: int, currency: str, reference: str) 
         if locked.is_paid or locked.payment_status == PaymentStatus.REFUNDED:
             if reference.startswith("pi_") and reference != locked.payment_reference:
                 # A second, separate charge for the same order (two sessions both paid): give it back.
-                transaction.on_commit(lambda: _enqueue_duplicate_refund(locked.order_number, reference))
+                enqueue_on_commit(refund_duplicate_payment, locked.order_number, reference)
                 return "already paid: refunding the duplicate payment"
             return "already paid"
         if amount != minor_units(locked.total_amount) or (currency or "").upper() != locked.currency:
@@ -143,7 +144,7 @@ def record_payment(order: Order, *, amount: int, currency: str, reference: str) 
         locked.payment_reference = reference[:255]
         locked.save(update_fields=["payment_status", "paid_at", "payment_reference", "updated_at"])
         if locked.status == Order.Status.CANCELLED:
-            transaction.on_commit(lambda: enqueue_refund(locked.pk))
+            enqueue_on_commit(refund_order_payment, locked.pk)
             return "paid after cancellation: refunding"
         if locked.status == Order.Status.PENDING:
             change_status(order=locked, to=Order.Status.CONFIRMED, notes="Payment received")
@@ -290,15 +291,6 @@ def refund(*, order_id: int) -> bool:
         payment_status=PaymentStatus.REFUNDED, updated_at=timezone.now()
     )
     return True
-
-
-def _enqueue_duplicate_refund(order_number, payment_intent):
-    from checkout.tasks import refund_duplicate_payment
-
-    try:
-        refund_duplicate_payment.enqueue(order_number, payment_intent)
-    except Exception:
-        logger.exception("Could not queue the refund of duplicate payment %s (%s)", payment_intent, order_number)
 
 
 def refund_duplicate(*, order_number: str, payment_intent: str) -> bool:

@@ -8,8 +8,6 @@ queues a refund of anything paid online, and notifies the customer.
     pending | confirmed → cancelled
 """
 
-import logging
-
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,8 +16,8 @@ from django.utils.translation import gettext as _
 from catalog.models import SKU
 from checkout.models import Order, OrderStatusHistory
 from checkout.notify import notify_customer
+from checkout.tasks import enqueue_on_commit, refund_order_payment
 
-logger = logging.getLogger(__name__)
 Status = Order.Status
 
 TRANSITIONS = {
@@ -110,16 +108,6 @@ def change_status(*, order: Order, to: str, by=None, notes: str = "") -> Order:
         if to == Status.CANCELLED:
             restore_stock(locked)
             if locked.is_paid:
-                transaction.on_commit(lambda: enqueue_refund(locked.pk))
+                enqueue_on_commit(refund_order_payment, locked.pk)
         notify_customer(locked, to)
     return locked
-
-
-def enqueue_refund(order_id):
-    from checkout.tasks import refund_order_payment
-
-    try:
-        refund_order_payment.enqueue(order_id)
-    except Exception:
-        # The cancellation stands; the order stays "paid" in the admin until the refund goes through.
-        logger.exception("Could not queue the refund of order %s", order_id)

@@ -2,9 +2,25 @@
 
 import logging
 
+from django.db import transaction
 from django.tasks import task
 
 logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(background_task, *args):
+    """Queue `background_task(*args)` once the current transaction commits.
+
+    A queue that cannot take it is logged, never raised: the change that asked for the task stands.
+    """
+
+    def enqueue():
+        try:
+            background_task.enqueue(*args)
+        except Exception:
+            logger.exception("Could not queue %s%r", background_task.name, args)
+
+    transaction.on_commit(enqueue)
 
 
 @task

@@ -31,6 +31,17 @@ class Totals:
     # A US total before a delivery state is known: sales tax is added at checkout.
     tax_pending: bool = False
 
+    def order_fields(self) -> dict:
+        """The amounts as an Order stores them."""
+        return {
+            "subtotal": self.subtotal,
+            "shipping_cost": self.shipping,
+            "tax": self.tax,
+            "tax_rate": self.tax_rate,
+            "tax_included": self.tax_included,
+            "total_amount": self.total,
+        }
+
 
 @dataclass(frozen=True)
 class StateTax:

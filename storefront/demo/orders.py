@@ -169,12 +169,7 @@ def _plan_order(market, index, *, customer, manager, skus, pricing, now):
         delivery_notes="Call before delivery, please." if rng.random() < 0.3 else "",
         payment_method=payment_method,
         payment_status=payment_status,
-        subtotal=totals.subtotal,
-        shipping_cost=totals.shipping,
-        tax=totals.tax,
-        tax_rate=totals.tax_rate,
-        tax_included=totals.tax_included,
-        total_amount=totals.total,
+        **totals.order_fields(),
         payment_due_by=(
             steps[0][1] + timedelta(minutes=settings.CHECKOUT_PAYMENT_MINUTES)
             if payment_method == Order.PaymentMethod.TEST

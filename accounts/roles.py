@@ -1,7 +1,8 @@
 """The admin roles the project creates, and what each may do.
 
-Merchandisers run the catalog and the homepage; market managers move the orders of the markets
-assigned to them (the scoping itself is enforced in the admin's querysets).
+Merchandisers run the catalog and the homepage and moderate every review; market managers move
+the orders of the markets assigned to them and moderate those markets' reviews (the scoping itself
+is enforced in the admin's querysets).
 """
 
 MERCHANDISER = "Merchandiser"
@@ -29,6 +30,11 @@ ROLE_PERMISSIONS = {
         },
     },
     MARKET_MANAGER: {
+        "catalog": {
+            # Approving or rejecting reviews of their markets' orders; deleting is the merchandisers'.
+            "review": ("view", "change"),
+            "reviewimage": ("view",),
+        },
         "checkout": {
             "order": ("view", "change"),
             "orderitem": ("view",),

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from accounts import views
+from catalog import review_views
 
 account_patterns = [
     path("login/", views.sign_in, name="sign_in"),
@@ -26,6 +27,8 @@ account_patterns = [
     path("notifications/<int:pk>/read/", views.notification_mark_read, name="notification_mark_read"),
     path("notifications/read-all/", views.notification_mark_all_read, name="notification_mark_all_read"),
     path("notifications/badge/", views.unread_badge, name="unread_badge"),
+    # The shopper's reviews: written about catalog products, listed among their account pages.
+    path("reviews/", review_views.review_list, name="review_list"),
 ]
 
 urlpatterns = [

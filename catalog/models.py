@@ -370,8 +370,29 @@ class ReviewQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(is_approved=True)
 
+    def pending(self):
+        """Waiting for a moderator: neither approved nor rejected."""
+        return self.filter(is_approved=False, is_rejected=False)
+
+    def rejected(self):
+        return self.filter(is_rejected=True)
+
+    def in_markets(self, markets):
+        """Reviews of orders placed in exactly these markets; a review without an order counts in its
+        product's market (so reviews of ALL products without an order are in none)."""
+        order_model = self.model._meta.get_field("order").related_model
+        return self.filter(
+            Q(order__in=order_model.objects.in_markets(markets))
+            | Q(order__isnull=True, product__in=Product.objects.in_markets(markets))
+        )
+
 
 class Review(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Published")
+        REJECTED = "rejected", _("Not published")
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews")
     order = models.ForeignKey(
@@ -382,6 +403,16 @@ class Review(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     is_verified_purchase = models.BooleanField(_("verified purchase"), default=False)
     is_approved = models.BooleanField(_("approved"), default=False, db_index=True)
+    is_rejected = models.BooleanField(_("rejected"), default=False)
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="moderated_reviews",
+        null=True,
+        blank=True,
+        verbose_name=_("moderated by"),
+    )
     helpful_count = models.PositiveIntegerField(_("found helpful"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -399,11 +430,26 @@ class Review(models.Model):
                 condition=Q(order__isnull=False),
                 name="review_one_per_product_per_order",
             ),
+            models.CheckConstraint(
+                condition=~Q(is_approved=True, is_rejected=True), name="review_not_approved_and_rejected"
+            ),
         ]
         indexes = [models.Index(fields=["product", "is_approved"], name="review_product_approved_idx")]
 
     def __str__(self):
         return f"{self.product} — {self.rating}★"
+
+    @property
+    def state(self):
+        """Where moderation left the review: waiting, published or not published."""
+        if self.is_approved:
+            return self.State.APPROVED
+        if self.is_rejected:
+            return self.State.REJECTED
+        return self.State.PENDING
+
+    def get_state_display(self):
+        return self.State(self.state).label
 
 
 class ReviewImage(UploadedOrLinkedImage):
@@ -417,6 +463,22 @@ class ReviewImage(UploadedOrLinkedImage):
 
     def __str__(self):
         return f"{self.review} image"
+
+
+class ReviewVote(models.Model):
+    """A shopper found a review helpful; `Review.helpful_count` counts these."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_votes")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("helpful vote")
+        verbose_name_plural = _("helpful votes")
+        constraints = [models.UniqueConstraint(fields=["review", "user"], name="review_vote_one_per_user")]
+
+    def __str__(self):
+        return f"{self.user} → {self.review}"
 
 
 @receiver(post_delete, sender=Category)

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -15,6 +16,7 @@ from catalog import structured_data
 from catalog.listing import build_listing, parse_filters
 from catalog.models import Category, Product, Subcategory
 from catalog.pricing import MarketPricing
+from catalog.reviews import mark_votes
 from catalog.search import clean_query, did_you_mean, search_products, suggest
 from catalog.variants import VariantChoice
 from storefront.htmx import wants_partial
@@ -22,6 +24,11 @@ from storefront.market_urls import market_reverse
 from storefront.markets import MarketScope
 
 REVIEWS_PER_PAGE = 5
+REVIEW_SORTS = {
+    "newest": (gettext_lazy("Newest"), ("-created_at", "-id")),
+    "helpful": (gettext_lazy("Most helpful"), ("-helpful_count", "-created_at", "-id")),
+}
+DEFAULT_REVIEW_SORT = "newest"
 RELATED_COUNT = 8
 BEST_SELLER_ORDER = ["-is_best_seller", "-sales_count", "-id"]
 
@@ -130,6 +137,18 @@ def _variant_choice(request, product, pricing):
     )
 
 
+def _reviews_page(request, product, review_total, sort):
+    """A page of the product's approved reviews with their photos, each marked `voted` for the shopper."""
+    approved = (
+        product.reviews.approved().select_related("user").prefetch_related("images").order_by(*REVIEW_SORTS[sort][1])
+    )
+    reviews = Paginator(approved, REVIEWS_PER_PAGE)
+    reviews.__dict__["count"] = review_total  # known from the summary; saves a COUNT query
+    page = reviews.get_page(request.GET.get("reviews"))
+    page.object_list = mark_votes(request.user, list(page.object_list) if review_total else [])
+    return page
+
+
 @require_safe
 @vary_on_headers("HX-Request")
 def product_detail(request, slug):
@@ -148,8 +167,9 @@ def product_detail(request, slug):
     review_total = sum(summary.values())
     # The average of the reviews counted here, so the stars shown and in JSON-LD agree with the count.
     rating = Decimal(sum(stars * n for stars, n in summary.items())) / review_total if review_total else None
-    reviews = Paginator(product.reviews.approved().select_related("user").order_by("-created_at"), REVIEWS_PER_PAGE)
-    reviews.__dict__["count"] = review_total  # known from the summary; saves a COUNT query
+    review_sort = request.GET.get("reviews_sort")
+    if review_sort not in REVIEW_SORTS:
+        review_sort = DEFAULT_REVIEW_SORT
     related = (
         storefront_products(request, pricing)
         .filter(category_id=product.category_id)
@@ -161,7 +181,9 @@ def product_detail(request, slug):
         rating_rows=[(stars, summary.get(stars, 0)) for stars in range(5, 0, -1)],
         review_total=review_total,
         rating=rating,
-        reviews_page=reviews.get_page(request.GET.get("reviews")),
+        reviews_page=_reviews_page(request, product, review_total, review_sort),
+        review_sort=review_sort,
+        review_sorts=[(key, label) for key, (label, _order) in REVIEW_SORTS.items()],
         related=priced(list(related), pricing),
         structured_data=[
             structured_data.product(

@@ -23,6 +23,7 @@ market_patterns = [
     path("", include("catalog.urls")),
     path("b/", include("marketing.urls")),
     path("", include("checkout.urls")),
+    path("", include("catalog.review_urls")),
 ]
 
 sitemaps = market_sitemaps()

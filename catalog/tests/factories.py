@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import factory
 
-from catalog.models import SKU, Category, Product, ProductFeature, ProductImage, Review, Subcategory
+from catalog.models import SKU, Category, Product, ProductFeature, ProductImage, Review, ReviewImage, Subcategory
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -74,3 +74,11 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     rating = 5
     title = "Lovely"
     comment = "Fits well."
+
+
+class ReviewImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewImage
+
+    review = factory.SubFactory(ReviewFactory)
+    image_url = factory.Sequence(lambda n: f"https://cdn.example.com/review-{n}.jpg")

@@ -142,13 +142,17 @@ def test_catalog_changelists_load_for_superuser(admin_client, catalog_rows, mode
 
 @pytest.mark.parametrize(
     "model",
-    [Category, Subcategory, Product, ProductImage, ProductFeature, SKU, MarketPrice, Review, ExchangeRate],
+    [Category, Subcategory, Product, ProductImage, ProductFeature, SKU, MarketPrice, ExchangeRate],
     ids=lambda m: m.__name__,
 )
 def test_catalog_add_pages_load_for_superuser(admin_client, catalog_rows, model):
     response = admin_client.get(reverse(f"admin:catalog_{model._meta.model_name}_add"))
 
     assert response.status_code == 200
+
+
+def test_reviews_are_written_by_shoppers_never_added_in_the_admin(admin_client):
+    assert admin_client.get(reverse("admin:catalog_review_add")).status_code == 403
 
 
 def test_wishlists_are_the_shoppers_own(admin_client, catalog_rows):
@@ -230,7 +234,9 @@ def test_review_keeps_what_the_shopper_wrote_read_only_on_change(admin_client):
     form_fields = response.context["adminform"].form.fields
     assert "rating" not in form_fields
     assert "user" not in form_fields
-    assert "is_approved" in form_fields
+    # Approval goes through the moderation decision (and the rating service), never a bare checkbox.
+    assert "is_approved" not in form_fields
+    assert "decision" in form_fields
 
 
 def test_exchange_rate_market_is_read_only_once_saved(admin_client):

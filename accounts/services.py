@@ -32,6 +32,14 @@ def _make_only_default(record, siblings, *, update_fields):
     record.save(update_fields=update_fields)
 
 
+def _save_keeping_one_default(record, others, *, make_default):
+    """Save `record`, as the default when asked or when none of `others` is one (call under `_lock`)."""
+    if make_default or not others.filter(is_default=True).exists():
+        others.filter(is_default=True).update(is_default=False)
+        record.is_default = True
+    record.save()
+
+
 def _delete_handing_on_default(record, siblings, *, update_fields):
     """Delete `record`; if it was the default, the newest sibling left takes over (under `_lock`)."""
     was_default = record.is_default
@@ -100,11 +108,7 @@ def save_address(*, user: User, data: dict, address: Address | None = None, make
         for field in ADDRESS_FIELDS:
             setattr(address, field, (data.get(field) or "").strip())
         address.full_address = ""  # Rebuilt from the parts on save.
-        others = user.addresses.exclude(pk=address.pk)
-        if make_default or not others.filter(is_default=True).exists():
-            others.filter(is_default=True).update(is_default=False)
-            address.is_default = True
-        address.save()
+        _save_keeping_one_default(address, user.addresses.exclude(pk=address.pk), make_default=make_default)
     return address
 
 
@@ -210,11 +214,7 @@ def add_payment_method(
         raise ValidationError({"payment_type": _("You have already saved this way to pay.")})
     with transaction.atomic():
         _lock(user)
-        others = user.payment_methods.all()
-        if make_default or not others.filter(is_default=True).exists():
-            others.filter(is_default=True).update(is_default=False)
-            method.is_default = True
-        method.save()
+        _save_keeping_one_default(method, user.payment_methods.all(), make_default=make_default)
     return method
 
 

@@ -26,6 +26,7 @@ from catalog.models import (
     WishlistItem,
 )
 from catalog.reviews import approve_reviews, delete_reviews, forget_photo_files, reject_reviews
+from storefront.admin_site import ReadOnlyAdminMixin
 from storefront.markets import Market
 from storefront.media import image_preview as sized_preview
 from storefront.money import format_money
@@ -54,20 +55,11 @@ class SelectRelatedInline(admin.TabularInline):
         return queryset.select_related(*self.related) if self.related else queryset
 
 
-class ViewOnlyInline(SelectRelatedInline):
+class ViewOnlyInline(ReadOnlyAdminMixin, SelectRelatedInline):
     """An inline that shows rows and never adds, changes or deletes them."""
 
     max_num = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Products -----------------------------------------------------------------------------------

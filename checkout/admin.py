@@ -15,6 +15,7 @@ from catalog.admin import ViewOnlyInline, image_preview
 from checkout import payments
 from checkout.models import Cart, CartItem, Order, OrderItem, OrderStatusHistory, PaymentEvent, SalesTaxRate
 from checkout.status import StatusChangeRefused, change_status, next_statuses
+from storefront.admin_site import ReadOnlyAdminMixin
 from storefront.markets import Market
 from storefront.money import format_money
 
@@ -331,7 +332,7 @@ class OrderAdmin(MarketScopedAdmin):
         return format_money(order.tax, order.currency)
 
 
-class OrderRowAdmin(MarketScopedAdmin):
+class OrderRowAdmin(ReadOnlyAdminMixin, MarketScopedAdmin):
     """A view-only list of rows that belong to an order, scoped by the order's market."""
 
     list_filter = (OrderMarketFilter,)
@@ -340,15 +341,6 @@ class OrderRowAdmin(MarketScopedAdmin):
 
     def in_markets(self, queryset, codes):
         return queryset.filter(order__in=Order.objects.in_markets(codes))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OrderItem)

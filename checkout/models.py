@@ -108,6 +108,8 @@ class Order(models.Model):
 
     ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.SHIPPED)
     CANCELLABLE_STATUSES = (Status.PENDING, Status.CONFIRMED)
+    # Paid through the card gateway (or its offline test stand-in) before the order is confirmed.
+    ONLINE_PAYMENT_METHODS = (PaymentMethod.CARD, PaymentMethod.TEST)
 
     order_number = models.CharField(_("order number"), max_length=20, unique=True, default=new_order_number)
     user = models.ForeignKey(
@@ -215,7 +217,7 @@ class Order(models.Model):
     @property
     def pays_online(self):
         """Paid by card through the gateway (or the offline test payment) before it is confirmed."""
-        return self.payment_method in (self.PaymentMethod.CARD, self.PaymentMethod.TEST)
+        return self.payment_method in self.ONLINE_PAYMENT_METHODS
 
     @property
     def awaiting_online_payment(self):

@@ -46,23 +46,23 @@ def _own_order(request, number, *, lock_related=False):
 # --- checkout -----------------------------------------------------------------------------------
 
 
-def _chosen_address(request, form):
-    """The address whose tax the summary shows: the submitted or initial choice, if it is the user's own."""
-    raw = form["address"].value()
-    addresses = request.user.addresses.all()
-    return next((a for a in addresses if str(a.pk) == str(raw)), None) if raw else None
+def _summary_for(request, form):
+    """The cart priced for the address chosen in `form` (US sales tax depends on its state).
+
+    Only the user's own addresses count: any other id prices as if none were chosen.
+    """
+    raw = str(form["address"].value() or "")
+    address = next((a for a in request.user.addresses.all() if str(a.pk) == raw), None) if raw else None
+    return summarize_cart(cart=find_cart(request), market=request.market, state=address.state if address else None)
 
 
-def _checkout_page(request, form, *, address_form=None, status=200):
-    cart = find_cart(request)
-    address = _chosen_address(request, form)
-    summary = summarize_cart(cart=cart, market=request.market, state=address.state if address else None)
+def _checkout_page(request, form, *, summary=None, address_form=None, status=200):
     context = {
         "form": form,
-        "summary": summary,
+        "summary": summary or _summary_for(request, form),
         "address_form": address_form or AddressForm(market=request.user.market),
         "has_addresses": bool(form.fields["address"].queryset),
-        "pays_by_card": any(value in ("card", "test") for value, _label in form.fields["payment_method"].choices),
+        "pays_by_card": bool(set(Order.ONLINE_PAYMENT_METHODS) & set(dict(form.fields["payment_method"].choices))),
     }
     return TemplateResponse(request, "checkout/checkout.html", context, status=status)
 
@@ -74,7 +74,12 @@ def checkout(request):
     if request.method == "POST" and (placed := _placed_with_posted_key(request)):
         # The same form again (a double click, a resubmit): its order, not the now empty cart.
         return _after_placing(request, placed, created=False)
-    summary = summarize_cart(cart=find_cart(request), market=request.market)
+    if request.method == "GET":
+        initial = {"address": request.GET.get("address")} if request.GET.get("address") else {}
+        form = CheckoutForm(user=request.user, initial=initial)
+    else:
+        form = CheckoutForm(request.POST, user=request.user)
+    summary = _summary_for(request, form)
     if not summary.lines:
         messages.info(request, _("Your cart is empty."))
         return redirect(_cart_url(request))
@@ -82,15 +87,13 @@ def checkout(request):
         messages.error(request, _("Some items in your cart need your attention before checkout."))
         return redirect(_cart_url(request))
     if request.method == "GET":
-        initial = {"address": request.GET.get("address")} if request.GET.get("address") else {}
-        return _checkout_page(request, CheckoutForm(user=request.user, initial=initial))
-    form = CheckoutForm(request.POST, user=request.user)
+        return _checkout_page(request, form, summary=summary)
     if not form.is_valid():
         if form.has_error("checkout_key"):
             # A key that can never be accepted would refuse every resubmit: send a fresh one back.
             form.data = form.data.copy()
             form.data["checkout_key"] = new_checkout_key()
-        return _checkout_page(request, form, status=400)
+        return _checkout_page(request, form, summary=summary, status=400)
     try:
         placement = place_order(
             user=request.user,
@@ -104,7 +107,7 @@ def checkout(request):
         return redirect(_cart_url(request))
     except CheckoutError as error:
         form.add_error(None, error.message)
-        return _checkout_page(request, form, status=400)
+        return _checkout_page(request, form, summary=summary, status=400)
     return _after_placing(request, placement.order, created=placement.created)
 
 
@@ -145,8 +148,7 @@ def _to_payment(request, order):
 def checkout_summary(request):
     """The order summary for the chosen address (US sales tax depends on the state)."""
     form = CheckoutForm(user=request.user, initial={"address": request.GET.get("address")})
-    address = _chosen_address(request, form)
-    summary = summarize_cart(cart=find_cart(request), market=request.market, state=address.state if address else None)
+    summary = _summary_for(request, form)
     return TemplateResponse(request, "checkout/checkout.html#checkout-summary", {"summary": summary})
 
 

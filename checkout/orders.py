@@ -55,6 +55,9 @@ class Placement:
     created: bool
 
 
+TEST_PAYMENT_LABEL = gettext_lazy("Test card payment: no money moves (Stripe is not configured)")
+
+
 def payment_choices(market) -> list[tuple[str, str]]:
     """The ways to pay in `market`: KG cash on delivery or bank transfer; US card (Stripe), or the
     labelled test payment when no Stripe keys are configured."""
@@ -65,9 +68,6 @@ def payment_choices(market) -> list[tuple[str, str]]:
         else:
             choices.append((payment_type.value, Order.PaymentMethod(payment_type.value).label))
     return choices
-
-
-TEST_PAYMENT_LABEL = gettext_lazy("Test card payment: no money moves (Stripe is not configured)")
 
 
 def _check_inputs(*, user, address, payment_method, checkout_key):
@@ -167,7 +167,7 @@ def _place(*, user, cart, address, payment_method, notes, checkout_key):
         checkout_key=checkout_key,
         payment_due_by=(
             now + timedelta(minutes=settings.CHECKOUT_PAYMENT_MINUTES)
-            if payment_method in (Order.PaymentMethod.CARD, Order.PaymentMethod.TEST)
+            if payment_method in Order.ONLINE_PAYMENT_METHODS
             else None
         ),
     )

@@ -325,7 +325,7 @@ def expire_unpaid_orders(*, now=None) -> int:
     """Cancel card and test orders not paid by their deadline; their stock returns. How many."""
     now = now or timezone.now()
     overdue = Order.objects.filter(
-        payment_method__in=[Order.PaymentMethod.CARD, Order.PaymentMethod.TEST],
+        payment_method__in=Order.ONLINE_PAYMENT_METHODS,
         payment_status=PaymentStatus.PENDING,
         status=Order.Status.PENDING,
         payment_due_by__lt=now,

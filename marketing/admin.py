@@ -9,6 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from marketing.models import Banner, BannerStat
+from storefront.admin_site import ReadOnlyAdminMixin
 from storefront.media import image_preview as sized_preview
 
 THUMBNAIL_WIDTH = 96
@@ -39,7 +40,7 @@ class ScheduleFilter(admin.SimpleListFilter):
         return queryset
 
 
-class BannerStatInline(admin.TabularInline):
+class BannerStatInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = BannerStat
     verbose_name_plural = _("views and clicks of the last 30 days")
     extra = 0
@@ -51,15 +52,6 @@ class BannerStatInline(admin.TabularInline):
     def get_queryset(self, request):
         since = timezone.localdate() - RECENT_STATS
         return super().get_queryset(request).filter(date__gte=since).select_related("banner")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("CTR"))
     def rate(self, stat):
@@ -113,21 +105,12 @@ class BannerAdmin(admin.ModelAdmin):
 
 
 @admin.register(BannerStat)
-class BannerStatAdmin(admin.ModelAdmin):
+class BannerStatAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("date", "banner", "market", "views", "clicks", "click_through_rate")
     list_filter = ("market", "date", "banner")
     list_select_related = ("banner",)
     search_fields = ("banner__title",)
     date_hierarchy = "date"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("CTR"))
     def click_through_rate(self, stat):

@@ -18,3 +18,16 @@ class MarqueAdminConfig(AdminConfig):
     """`django.contrib.admin` with the site above as `admin.site`."""
 
     default_site = "storefront.admin_site.MarqueAdminSite"
+
+
+class ReadOnlyAdminMixin:
+    """For an admin or inline whose rows are shown for reading: nobody adds, changes or deletes them here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

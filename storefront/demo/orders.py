@@ -14,19 +14,18 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Avg, Count
 from django.utils import timezone
 
 from accounts.models import Notification
 from catalog.models import SKU, ExchangeRate, Product, Review, Wishlist, WishlistItem
 from catalog.pricing import MarketPricing
+from catalog.reviews import refresh_product_ratings
 from checkout.models import Order, OrderItem, OrderStatusHistory
 from checkout.payments import stripe_configured
 from checkout.totals import order_totals
 from storefront.demo.seeding import seeded_random
 from storefront.demo.wardrobe import REVIEW_TEXTS
 from storefront.markets import Market, PaymentType, get_market
-from storefront.money import quantize
 
 ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 DEFAULT_KG_RATE = Decimal("87.45")
@@ -271,27 +270,8 @@ def seed_orders(*, shoppers, managers):
         Review.objects.bulk_update([review for review, _ in reviews], ["created_at"])
         for notification in notifications:
             notification.save()  # takes its market from the user
-        refresh_ratings({review.product_id for review, _ in reviews})
+        refresh_product_ratings(product_ids={review.product_id for review, _ in reviews})
     return len(plans)
-
-
-def refresh_ratings(product_ids):
-    """Set rating and reviews_count of these products from their approved reviews."""
-    if not product_ids:
-        return
-    approved = {
-        row["product_id"]: row
-        for row in Review.objects.approved()
-        .filter(product_id__in=product_ids)
-        .values("product_id")
-        .annotate(average=Avg("rating"), count=Count("id"))
-    }
-    products = list(Product.objects.filter(pk__in=product_ids))
-    for product in products:
-        row = approved.get(product.pk)
-        product.rating = quantize(Decimal(str(row["average"]))) if row else Decimal("0")
-        product.reviews_count = row["count"] if row else 0
-    Product.objects.bulk_update(products, ["rating", "reviews_count"])
 
 
 def seed_wishlists(*, shoppers):

@@ -5,6 +5,7 @@ or `ALLOWED_HOSTS` stops start-up with a clear message instead of running half-c
 """
 
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -60,6 +61,11 @@ INSTALLED_APPS = [
     "catalog",
     "checkout",
     "marketing",
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -316,5 +322,43 @@ KG_BANK_DETAILS = {
     "account": env.str("KG_BANK_ACCOUNT", default="1180000000000000"),
     "bic": env.str("KG_BANK_BIC", default="118001"),
     "inn": env.str("KG_BANK_INN", default="00000000000000"),
+}
+# ----------------------------------------------------------------------------------------------
+
+# JSON API (api/) -------------------------------------------------------------------------------
+# Mobile apps sign in with the same SMS code policy as the web and then carry a JWT access token;
+# the refresh token rotates and a logged-out one is blacklisted. No session or cookie is read, so
+# the API needs no CSRF token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=30)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "AUTH_HEADER_TYPES": ("Bearer",),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MARQUE API",
+    "DESCRIPTION": (
+        "The MARQUE shop for mobile apps: phone sign-in by SMS code, the catalog of a market, cart, "
+        'wishlist, orders and profile. Errors are JSON: {"error": {"code", "message", "details"}}.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs page loads Swagger UI from this site's own static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 # ----------------------------------------------------------------------------------------------

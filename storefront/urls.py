@@ -39,6 +39,7 @@ urlpatterns = [
     path("market/", views.switch_market, name="switch_market"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("api/v1/", include("api.urls")),
     path("payments/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("<market:market>/", include(market_patterns)),
 ]

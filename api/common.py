@@ -8,10 +8,13 @@ with `?market=KG|US` (KG when absent). The storefront's market configuration is 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 
 from api.errors import ApiError
 from storefront.markets import Market, get_market
+from storefront.money import format_money
 
 MARKET_PARAMETER = OpenApiParameter(
     "market",
@@ -34,8 +37,32 @@ def request_market(request):
 
 
 class Pages(PageNumberPagination):
-    """`?page=N&page_size=M` (at most 100); the body carries count, next, previous and results."""
+    """`?page=N&page_size=M` (at most 100); the body carries count, next, previous and results.
+
+    A page that is not a positive number or lies past the last one is a 400 `invalid_page`.
+    """
 
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound as error:
+            raise ApiError("invalid_page", _("There is no such page."), details={"page": [str(error.detail)]}) from None
+
+
+class MoneySerializer(serializers.Serializer):
+    """An amount of money as every endpoint writes it."""
+
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Two decimals, as a string.")
+    currency = serializers.CharField(help_text="KGS or USD: the market's currency.")
+    display = serializers.CharField(help_text="Formatted for the market, such as $1,299.00 or 1 299 сом.")
+
+
+def money(amount, currency):
+    """An amount as MoneySerializer writes it, or None for no amount."""
+    if amount is None:
+        return None
+    return {"amount": amount, "currency": str(currency), "display": format_money(amount, currency)}

@@ -7,7 +7,7 @@ DRF's exceptions); the handler below turns everything, DRF's own errors included
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -72,3 +72,15 @@ def exception_handler(exc, context):
         code = specific
     response.data = error_body(code, detail or response.status_text)
     return response
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, machine-readable.")
+    message = serializers.CharField(help_text="For a person, in the request's language.")
+    details = serializers.DictField(help_text="Field errors or extra facts (such as tries_left).")
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error response (for the OpenAPI schema)."""
+
+    error = ErrorDetailSerializer()

@@ -214,11 +214,11 @@ def _field_counts(base, filters):
     }
 
 
-def build_listing(base, filters, *, page_number, with_subcategories=True, order_by=None):
+def build_listing(base, filters, *, page_number, with_subcategories=True, order_by=None, per_page=PAGE_SIZE):
     """Filter, count, sort and page `base` (a priced, market-filtered product queryset)."""
     counts = _field_counts(base, filters)
     ordering = order_by or SORTS.get(filters.sort, SORTS["best"])[1]
-    paginator = Paginator(_apply(base, filters).order_by(*ordering), PAGE_SIZE)
+    paginator = Paginator(_apply(base, filters).order_by(*ordering), per_page)
     paginator.__dict__["count"] = counts["total"]  # already counted: saves a COUNT query
     page = paginator.get_page(page_number)
 

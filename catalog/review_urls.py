@@ -5,6 +5,6 @@ from catalog import review_views
 app_name = "reviews"
 
 urlpatterns = [
-    path("orders/<str:number>/review/<int:product_id>/", review_views.review_create, name="review_create"),
+    path("orders/<slug:number>/review/<int:product_id>/", review_views.review_create, name="review_create"),
     path("reviews/<int:pk>/helpful/", review_views.review_helpful, name="review_helpful"),
 ]

@@ -24,6 +24,8 @@ from django.db.models.functions import Lower
 from catalog.models import Category, Product, Subcategory
 
 MAX_QUERY_LENGTH = 200
+# Shorter queries match almost everything: suggestions wait for two characters.
+MIN_QUERY_LENGTH = 2
 # A query expands to a few conditions per word; more words than this add SQL but no precision.
 MAX_WORDS = 8
 SEARCH_CONFIG = "simple"

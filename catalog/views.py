@@ -13,11 +13,11 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from catalog import structured_data
-from catalog.listing import build_listing, parse_filters
+from catalog.listing import PAGE_SIZE, build_listing, parse_filters
 from catalog.models import Category, Product, Subcategory
 from catalog.pricing import MarketPricing
 from catalog.reviews import mark_votes
-from catalog.search import clean_query, did_you_mean, search_products, suggest
+from catalog.search import MIN_QUERY_LENGTH, clean_query, did_you_mean, search_products, suggest
 from catalog.variants import VariantChoice
 from storefront.htmx import wants_partial
 from storefront.market_urls import market_reverse
@@ -31,6 +31,10 @@ REVIEW_SORTS = {
 DEFAULT_REVIEW_SORT = "newest"
 RELATED_COUNT = 8
 BEST_SELLER_ORDER = ["-is_best_seller", "-sales_count", "-id"]
+# The order of search results unless the shopper picks a sort: most relevant, then best selling.
+SEARCH_ORDER = ["-search_rank", "-sales_count", "-id"]
+# "All products" lists the newest first unless the shopper picks a sort.
+ALL_PRODUCTS_SORT = "new"
 
 
 def priced(products, pricing):
@@ -40,28 +44,53 @@ def priced(products, pricing):
     return products
 
 
+def market_products(pricing):
+    """Active products sold in `pricing`'s market (its own and ALL), priced for it."""
+    return Product.objects.active().for_market(pricing.market).with_prices(pricing)
+
+
 def storefront_products(request, pricing):
     """Active products of the shopper's market (and ALL), priced for it."""
-    return Product.objects.active().for_market(request.market).with_prices(pricing)
+    return market_products(pricing)
+
+
+def product_listing(
+    query, base, pricing, *, default_sort="best", with_subcategories=True, order_by=None, per_page=PAGE_SIZE
+):
+    """The listing every product list shows: `query`'s filters on `base`, sorted, paged and priced."""
+    filters = parse_filters(query, default_sort=default_sort)
+    listing = build_listing(
+        base,
+        filters,
+        page_number=query.get("page"),
+        with_subcategories=with_subcategories,
+        order_by=order_by,
+        per_page=per_page,
+    )
+    priced(listing.products, pricing)
+    return listing
 
 
 def _render_listing(request, template, context, base, *, default_sort="best", with_subcategories=True, order_by=None):
     pricing = MarketPricing.load(request.market)
-    filters = parse_filters(request.GET, default_sort=default_sort)
-    listing = build_listing(
-        base, filters, page_number=request.GET.get("page"), with_subcategories=with_subcategories, order_by=order_by
+    listing = product_listing(
+        request.GET, base, pricing, default_sort=default_sort, with_subcategories=with_subcategories, order_by=order_by
     )
-    priced(listing.products, pricing)
-    context = {**context, "listing": listing, "filters": filters}
+    context = {**context, "listing": listing, "filters": listing.filters}
     if wants_partial(request):
         template += "#listing"
     return TemplateResponse(request, template, context)
 
 
+def category_in_market(market, slug):
+    """The active category `slug` of `market`, or None; a market's own wins over an ALL one."""
+    categories = Category.objects.active().for_market(market).filter(slug=slug)
+    # "KG"/"US" sort after "ALL".
+    return categories.order_by("-market").first()
+
+
 def _category_for(request, slug):
-    categories = Category.objects.active().for_market(request.market).filter(slug=slug)
-    # A market's own category wins over an ALL one with the same slug ("KG"/"US" sort after "ALL").
-    category = categories.order_by("-market").first()
+    category = category_in_market(request.market, slug)
     if category is None:
         raise Http404(_("No such category."))
     return category
@@ -104,7 +133,7 @@ def product_list(request):
     pricing = MarketPricing.load(request.market)
     base = storefront_products(request, pricing)
     context = {"heading": _("All products")}
-    return _render_listing(request, "catalog/product_list.html", context, base, default_sort="new")
+    return _render_listing(request, "catalog/product_list.html", context, base, default_sort=ALL_PRODUCTS_SORT)
 
 
 @require_safe
@@ -130,11 +159,10 @@ def _product_or_redirect(request, slug, pricing):
     return None, redirect(url)
 
 
-def _variant_choice(request, product, pricing):
+def variant_choice(product, pricing, *, size="", color=""):
+    """The product's active SKUs priced in `pricing`'s market, with the size and color picked."""
     skus = pricing.with_sku_prices(product.skus.filter(is_active=True))
-    return VariantChoice(
-        product, list(skus), pricing, size=request.GET.get("size", ""), color=request.GET.get("color", "")
-    )
+    return VariantChoice(product, list(skus), pricing, size=size, color=color)
 
 
 def _reviews_page(request, product, review_total, sort):
@@ -156,7 +184,7 @@ def product_detail(request, slug):
     product, response = _product_or_redirect(request, slug, pricing)
     if response:
         return response
-    choice = _variant_choice(request, product, pricing)
+    choice = variant_choice(product, pricing, size=request.GET.get("size", ""), color=request.GET.get("color", ""))
     # The buy box shows the thumbnails too, so its HTMX partial needs them as much as the page.
     images = list(product.images.all())
     context = {"product": product, "choice": choice, "price": choice.price, "images": images}
@@ -208,7 +236,7 @@ def search(request):
     else:
         base = search_products(base, query)
         context["suggestions"] = did_you_mean(storefront_products(request, pricing), query)
-    relevance = None if "sort" in request.GET else ["-search_rank", "-sales_count", "-id"]
+    relevance = None if "sort" in request.GET else SEARCH_ORDER
     return _render_listing(request, "catalog/product_list.html", context, base, order_by=relevance if query else None)
 
 
@@ -216,7 +244,7 @@ def search(request):
 def search_suggestions(request):
     query = clean_query(request.GET.get("q", ""))
     pricing = MarketPricing.load(request.market)
-    products = suggest(storefront_products(request, pricing), query) if len(query) >= 2 else []
+    products = suggest(storefront_products(request, pricing), query) if len(query) >= MIN_QUERY_LENGTH else []
     return TemplateResponse(
         request, "catalog/_search_suggestions.html", {"suggestions": products, "search_query": query}
     )

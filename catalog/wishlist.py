@@ -4,8 +4,10 @@ Visitors have no wishlist: the product they tapped waits in the session until th
 """
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 
-from catalog.models import Product, Wishlist, WishlistItem
+from catalog.models import SKU, Product, Wishlist, WishlistItem
+from catalog.pricing import MarketPricing
 
 PENDING_SESSION_KEY = "wishlist_pending"
 
@@ -15,6 +17,26 @@ def wishlist_product_ids(user) -> set[int]:
     if not user.is_authenticated:
         return set()
     return set(WishlistItem.objects.filter(wishlist__user=user).values_list("product_id", flat=True))
+
+
+def wishlist_items(*, user, market) -> list[WishlistItem]:
+    """`user`'s wishlist priced in `market`, newest first, in a fixed number of queries.
+
+    Each item's product carries `price_info` (None where it is not sold) and `buyable_skus` (active,
+    in stock); `item.sold_here` says whether the product can be bought in `market`.
+    """
+    pricing = MarketPricing.load(market)
+    products = Product.objects.with_prices(pricing).prefetch_related(
+        Prefetch("skus", queryset=SKU.objects.filter(is_active=True, stock__gt=0), to_attr="buyable_skus")
+    )
+    own = WishlistItem.objects.filter(wishlist__user=user)
+    items = list(own.prefetch_related(Prefetch("product", queryset=products)))
+    for item in items:
+        product = item.product
+        item.sold_here = product.is_active and product.is_sold_in(pricing.market)
+        # Another market's product has no price here (its wishlist row stays, marked as not sold).
+        product.price_info = pricing.product_price(product) if product.is_sold_in(pricing.market) else None
+    return items
 
 
 def add_to_wishlist(*, user, product: Product) -> WishlistItem:

@@ -25,11 +25,15 @@ MAX_QUANTITY_DIGITS = 6
 
 
 class CartError(Exception):
-    """A cart change that was refused; `message` is for the shopper."""
+    """A cart change that was refused; `message` is for the shopper, `code` for the API."""
 
-    def __init__(self, message):
+    code = "cart_refused"
+
+    def __init__(self, message, *, code=None):
         super().__init__(message)
         self.message = message
+        if code:
+            self.code = code
 
 
 @dataclass
@@ -45,15 +49,15 @@ def parse_quantity(raw, *, default=1, allow_zero=False):
     """A whole number of units from a form; CartError for anything else (negative, not a number)."""
     text = str(raw if raw not in (None, "") else default).strip()
     if not text.lstrip("-").isdigit():
-        raise CartError(_("Enter a whole number for the quantity."))
+        raise CartError(_("Enter a whole number for the quantity."), code="invalid_quantity")
     if text.startswith("-"):
-        raise CartError(_("The quantity cannot be negative."))
+        raise CartError(_("The quantity cannot be negative."), code="invalid_quantity")
     if len(text) > MAX_QUANTITY_DIGITS:
         # Huge numbers are capped at stock further on; this keeps them inside an integer column.
         return 10**MAX_QUANTITY_DIGITS
     quantity = int(text)
     if quantity == 0 and not allow_zero:
-        raise CartError(_("Choose at least one."))
+        raise CartError(_("Choose at least one."), code="invalid_quantity")
     return quantity
 
 
@@ -76,21 +80,31 @@ def find_cart(request):
     return Cart.objects.filter(pk=cart_id, user__isnull=True).first()
 
 
-def get_or_create_cart(request):
-    """The request's own cart, created on first use, in the request's market."""
-    code = market_code(request.market)
-    cart = find_cart(request)
-    if cart is None:
-        if request.user.is_authenticated:
-            cart, _created = Cart.objects.get_or_create(user=request.user, defaults={"market": code})
-        else:
-            cart, _created = Cart.objects.get_or_create(session_key=_session_key(request), defaults={"market": code})
-            request.session[CART_SESSION_KEY] = cart.pk
+def _in_market(cart, code):
     if cart.market != code:
         # A cart belongs to one market: it follows the shopper's switch; lines not sold there get flagged.
         cart.market = code
         cart.save(update_fields=["market", "updated_at"])
     return cart
+
+
+def cart_for_user(user, *, market=None) -> Cart:
+    """`user`'s own cart, created on first use, in `market` (their own market when not given)."""
+    code = market_code(market or user.market)
+    cart, _created = Cart.objects.get_or_create(user=user, defaults={"market": code})
+    return _in_market(cart, code)
+
+
+def get_or_create_cart(request):
+    """The request's own cart, created on first use, in the request's market."""
+    if request.user.is_authenticated:
+        return cart_for_user(request.user, market=request.market)
+    code = market_code(request.market)
+    cart = find_cart(request)
+    if cart is None:
+        cart, _created = Cart.objects.get_or_create(session_key=_session_key(request), defaults={"market": code})
+        request.session[CART_SESSION_KEY] = cart.pk
+    return _in_market(cart, code)
 
 
 def cart_count(request):
@@ -128,11 +142,11 @@ def _sellable_sku(sku_id, market, *, lock=False):
     skus = SKU.objects.select_for_update(of=("self",)) if lock else SKU.objects
     sku = skus.select_related("product").filter(pk=pk).first() if pk else None
     if sku is None or not (sku.is_active and sku.product.is_active):
-        raise CartError(_("This item is no longer available."))
+        raise CartError(_("This item is no longer available."), code="unavailable")
     if not sku.product.is_sold_in(market):
-        raise CartError(_("This item is not sold in your market."))
+        raise CartError(_("This item is not sold in your market."), code="not_sold_in_market")
     if sku.stock <= 0:
-        raise CartError(_("Sorry, %(item)s is out of stock.") % {"item": sku})
+        raise CartError(_("Sorry, %(item)s is out of stock.") % {"item": sku}, code="out_of_stock")
     return sku
 
 
@@ -173,7 +187,9 @@ def update_cart_line(*, line: CartItem, quantity: int) -> CartChange:
     with transaction.atomic():
         sku = SKU.objects.select_for_update().select_related("product").get(pk=line.sku_id)
         if sku.stock <= 0:
-            raise CartError(_("Sorry, %(item)s is out of stock. Remove it to continue.") % {"item": sku})
+            raise CartError(
+                _("Sorry, %(item)s is out of stock. Remove it to continue.") % {"item": sku}, code="out_of_stock"
+            )
         line.quantity = min(quantity, sku.stock)
         line.save(update_fields=["quantity", "updated_at"])
     if quantity > sku.stock:

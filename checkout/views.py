@@ -7,7 +7,6 @@ Lines and items are looked up through the request's own cart or wishlist, so any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,13 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.views import local_next
-from catalog.models import SKU, Product, WishlistItem
-from catalog.pricing import MarketPricing
+from catalog.models import Product, WishlistItem
 from catalog.wishlist import (
     PENDING_SESSION_KEY,
     clear_wishlist,
     remove_wishlist_item,
     toggle_wishlist,
+    wishlist_items,
 )
 from checkout import cart as carts
 from storefront.htmx import trigger, wants_partial
@@ -153,17 +152,7 @@ def mini_cart(request):
 
 
 def _wishlist_items(request):
-    pricing = MarketPricing.load(request.market)
-    products = Product.objects.with_prices(pricing).prefetch_related(
-        Prefetch("skus", queryset=SKU.objects.filter(is_active=True, stock__gt=0), to_attr="buyable_skus")
-    )
-    own = WishlistItem.objects.filter(wishlist__user=request.user)
-    items = list(own.prefetch_related(Prefetch("product", queryset=products)))
-    for item in items:
-        product = item.product
-        product.price_info = pricing.product_price(product)
-        item.sold_here = product.is_active and product.is_sold_in(request.market)
-    return items
+    return wishlist_items(user=request.user, market=request.market)
 
 
 def _wishlist_response(request, message=""):

@@ -431,3 +431,10 @@ def test_a_visitor_is_sent_to_sign_in_and_nothing_changes(client, path, allowed)
 
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=")
     assert _snapshot(order, sku) == before
+
+
+@pytest.mark.parametrize("number", ["%00", "MQ-%00ABC", "MQ 1", "%F0%9F%91%80"])
+@pytest.mark.parametrize("page", ["", "cancel/", "pay/", "pay/test/", "paid/", "payment-status/"])
+def test_an_order_number_that_cannot_exist_is_a_404_never_an_error(client, shopper, number, page):
+    response = client.get(f"/kg/orders/{number}/{page}")
+    assert response.status_code == 404

@@ -1,0 +1,18 @@
+"""Shared fixtures of the API tests: an anonymous client and a client signed in with a JWT."""
+
+import pytest
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+
+@pytest.fixture
+def api_client():
+    """An API client with no credentials."""
+    return APIClient()
+
+
+def authed(user):
+    """An API client sending `Authorization: Bearer <access>` for `user`."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client

@@ -1,0 +1,83 @@
+"""Schemathesis against the API's own OpenAPI schema, inside the test suite.
+
+Every operation gets at least 50 generated requests (a fixed seed, so a run is repeatable), as an
+anonymous caller and as a signed-in shopper, against a catalog with products, banners and an
+order. No response may be a server error, and every response must match the schema: its status
+code documented, its content type and its body as described.
+"""
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, seed, settings
+from rest_framework_simplejwt.tokens import RefreshToken
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from accounts.tests.factories import AddressFactory, KGUserFactory
+from catalog.tests.factories import SKUFactory
+from checkout.tests.factories import CartFactory, CartItemFactory, OrderFactory, OrderItemFactory
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+EXAMPLES = 50
+
+
+# The schema view reads no database, so the schema loads when the module is collected.
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _one_connection_for_the_test():
+    """The requests go through the real WSGI handler, which closes database connections when a request
+    ends; the test's transaction must outlive them (Django's test client disconnects the same)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def shopper(db, product_factory):
+    """A KG shopper with an address, a cart line and an order, in a catalog of a few products."""
+    user = KGUserFactory(full_name="Aida Toktogulova")
+    AddressFactory(user=user, is_default=True)
+    skus = [SKUFactory(product=product_factory(market=market), stock=5) for market in ("KG", "ALL", "US")]
+    CartItemFactory(cart=CartFactory(user=user), sku=skus[0], quantity=1)
+    OrderItemFactory(order=OrderFactory(user=user), sku=skus[0])
+    return user
+
+
+def bearer(user):
+    return {"Authorization": f"Bearer {RefreshToken.for_user(user).access_token}"}
+
+
+CONFIG = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=False,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@seed(20261127)
+@CONFIG
+def test_the_api_answers_every_generated_request_as_documented_for_a_visitor(case, shopper):
+    case.call_and_validate(checks=CHECKS)
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@seed(20261127)
+@CONFIG
+def test_the_api_answers_every_generated_request_as_documented_for_a_shopper(case, shopper):
+    case.call_and_validate(headers=bearer(shopper), checks=CHECKS)

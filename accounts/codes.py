@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User, VerificationCode
 from storefront import sms
+from storefront.errors import Refused
 from storefront.markets import get_market, normalize_phone
 
 logger = logging.getLogger(__name__)
@@ -45,12 +46,13 @@ NEVER_SENT = "!"
 PENDING = ""
 
 
-class CodeLimitExceeded(Exception):
+class CodeLimitExceeded(Refused):
     """Too many codes asked for; `message` says what to do, `retry_after` in seconds."""
+
+    code = "too_many_requests"
 
     def __init__(self, message, *, retry_after):
         super().__init__(message)
-        self.message = message
         self.retry_after = retry_after
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts import services
 from accounts.models import PaymentMethod, User
+from storefront.errors import Refused
 from storefront.markets import CardType, PaymentType
 
 logger = logging.getLogger(__name__)
@@ -22,12 +23,10 @@ logger = logging.getLogger(__name__)
 STRIPE_BRANDS = {"visa": CardType.VISA, "mastercard": CardType.MASTERCARD, "amex": CardType.AMEX}
 
 
-class CardSetupError(Exception):
+class CardSetupError(Refused):
     """Saving the card did not work; `message` is for the shopper."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+    code = "card_not_saved"
 
 
 def _client():

@@ -14,6 +14,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from storefront.errors import Refused
+
 MAX_PHOTOS = 5
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTO_MEGABYTES = MAX_PHOTO_BYTES // (1024 * 1024)
@@ -26,10 +28,8 @@ CONTENT_TYPES = "image/jpeg,image/png,image/webp"
 GPS_IFD = 0x8825
 
 
-class PhotoRefused(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class PhotoRefused(Refused):
+    code = "photo_refused"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Product, Review, ReviewImage, ReviewVote
 from catalog.review_photos import PhotoRefused, clean_photos
 from checkout.models import Order, OrderItem
+from storefront.errors import Refused
 
 RATINGS = (1, 2, 3, 4, 5)
 MAX_TITLE_LENGTH = Review._meta.get_field("title").max_length
@@ -26,13 +27,14 @@ MAX_COMMENT_LENGTH = 5000
 TWO_PLACES = Decimal("0.01")
 
 
-class ReviewRefused(Exception):
+class ReviewRefused(Refused):
     """A review, a vote or a moderation that cannot happen; `message` says why to a person, `field`
     names the form field it is about (None for the whole form)."""
 
+    code = "review_refused"
+
     def __init__(self, message, *, field=None):
         super().__init__(message)
-        self.message = message
         self.field = field
 
 

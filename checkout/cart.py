@@ -16,6 +16,7 @@ from catalog.models import SKU, MarketPrice
 from catalog.pricing import MarketPricing
 from checkout.models import Cart, CartItem
 from checkout.totals import order_totals
+from storefront.errors import Refused
 from storefront.markets import market_code
 from storefront.money import quantize
 
@@ -24,16 +25,10 @@ CART_SESSION_KEY = "cart_id"
 MAX_QUANTITY_DIGITS = 6
 
 
-class CartError(Exception):
+class CartError(Refused):
     """A cart change that was refused; `message` is for the shopper, `code` for the API."""
 
     code = "cart_refused"
-
-    def __init__(self, message, *, code=None):
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
 
 
 @dataclass

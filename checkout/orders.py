@@ -26,21 +26,16 @@ from checkout.models import Cart, Order, OrderItem, OrderStatusHistory
 from checkout.notify import notify_customer
 from checkout.payments import stripe_configured
 from checkout.totals import order_totals
+from storefront.errors import Refused
 from storefront.markets import PaymentType, get_market, market_code
 
 CHECKOUT_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
-class CheckoutError(Exception):
+class CheckoutError(Refused):
     """Checkout refused; `message` is for the shopper, `code` for the API."""
 
     code = "checkout_refused"
-
-    def __init__(self, message, *, code=None):
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
 
 
 class SoldOut(CheckoutError):

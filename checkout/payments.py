@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from checkout.models import Order, PaymentEvent
 from checkout.status import StatusChangeRefused, change_status
 from checkout.tasks import enqueue_on_commit, refund_duplicate_payment, refund_order_payment
+from storefront.errors import Refused
 
 logger = logging.getLogger(__name__)
 PaymentStatus = Order.PaymentStatus
@@ -27,12 +28,10 @@ PaymentStatus = Order.PaymentStatus
 STRIPE_MIN_SESSION = timedelta(minutes=30, seconds=30)
 
 
-class PaymentError(Exception):
+class PaymentError(Refused):
     """A payment step that cannot go ahead; `message` is for the shopper."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+    code = "payment_refused"
 
 
 class InvalidWebhook(Exception):

@@ -17,6 +17,7 @@ from catalog.models import SKU
 from checkout.models import Order, OrderStatusHistory
 from checkout.notify import notify_customer
 from checkout.tasks import enqueue_on_commit, refund_order_payment
+from storefront.errors import Refused
 
 Status = Order.Status
 
@@ -35,14 +36,10 @@ DATE_FIELDS = {
 }
 
 
-class StatusChangeRefused(Exception):
+class StatusChangeRefused(Refused):
     """A move the workflow does not allow; `message` says why."""
 
     code = "status_change_refused"
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 def next_statuses(order) -> tuple[str, ...]:

@@ -9,12 +9,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: help setup css run test lint format migrations-check deploy-check superuser clean
+.PHONY: help setup css messages translations run test lint format migrations-check deploy-check superuser clean
 
 help:
 	@echo "make run     set up (venv, database, demo data) and serve http://$(HOST):$(PORT)"
 	@echo "make test    set up and run the whole test suite (SQLite, or DATABASE_URL)"
 	@echo "make lint    ruff; make superuser: create an admin user"
+	@echo "make translations   refresh locale/*/django.po from the code (then translate what is new)"
 
 $(VENV)/bin/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required"; exit 1; }
@@ -41,14 +42,26 @@ $(NODE_MODULES): theme/static_src/package.json theme/static_src/package-lock.jso
 css: $(VENV)/.runtime $(NODE_MODULES)
 	DEBUG=true $(MANAGE) tailwind build
 
-setup: $(VENV)/.runtime .env css
+# Translations: locale/<language>/LC_MESSAGES/django.po is the source, compiled to .mo by GNU gettext.
+MESSAGE_CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+messages: $(MESSAGE_CATALOGS)
+
+locale/%.mo: locale/%.po | $(VENV)/.runtime
+	@command -v msgfmt >/dev/null 2>&1 || { echo "Compiling translations needs GNU gettext (Debian: apt-get install gettext)"; exit 1; }
+	$(MANAGE) compilemessages --locale $(firstword $(subst /, ,$*)) --verbosity 0
+
+# After changing user-facing strings: refresh the catalogs, then translate what is new or fuzzy.
+translations: $(VENV)/.runtime
+	$(MANAGE) makemessages --locale ru --locale ky --no-obsolete --ignore ".venv/*" --ignore "theme/static_src/*"
+
+setup: $(VENV)/.runtime .env css messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 
 run: setup
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: $(VENV)/.dev css
+test: $(VENV)/.dev css messages
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 lint: $(VENV)/.dev
@@ -72,4 +85,4 @@ superuser: $(VENV)/.runtime .env
 	$(MANAGE) createsuperuser
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles theme/static_src/node_modules theme/static/css/dist
+	rm -rf $(VENV) db.sqlite3 media staticfiles theme/static_src/node_modules theme/static/css/dist locale/*/LC_MESSAGES/*.mo

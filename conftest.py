@@ -4,11 +4,44 @@ from decimal import Decimal
 from importlib import import_module
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connections
+from django.utils import timezone, translation
 
 from accounts.tests.factories import KGUserFactory, USUserFactory
 from catalog.tests.factories import ProductFactory
+
+
+@pytest.fixture
+def client(client):
+    """The test client, with English chosen: the suite reads English copy, and a KG page would
+    otherwise be Russian. Other languages are tested in storefront/tests/test_languages.py."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _source_language():
+    """Each test starts in the source language and UTC, whatever the last request activated."""
+    translation.activate(settings.LANGUAGE_CODE)
+    timezone.deactivate()
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+    timezone.deactivate()
+
+
+@pytest.fixture
+def wsgi_keeps_the_test_connection():
+    """For requests sent through the real WSGI handler: it closes database connections when a
+    request starts and ends, and the test's transaction must outlive them (Django's test client
+    disconnects the same)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -29,7 +62,7 @@ def product_factory(db):
 @pytest.fixture
 def admin_user(db, django_user_model):
     """pytest-django's admin is named "admin", which is not a phone number."""
-    return django_user_model.objects.create_superuser(phone="+996550123456")
+    return django_user_model.objects.create_superuser(phone="+996550123456", language="en")
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +74,7 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _pin_serialized_snapshot(django_db_setup, django_db_blocker):
+def _pin_serialized_snapshot(request):
     """Keep serialized_rollback working for every connection object of the run.
 
     Django restores the migrations' rows after a `transaction=True, serialized_rollback=True` test
@@ -50,6 +83,14 @@ def _pin_serialized_snapshot(django_db_setup, django_db_blocker):
     snapshot to the connection class gives every connection the same one. Taken before any test
     runs, while the database holds exactly what migrations created.
     """
+    uses_db = any(
+        item.get_closest_marker("django_db") or {"db", "transactional_db"} & set(item.fixturenames)
+        for item in request.session.items
+    )
+    if not uses_db:  # a run of database-free tests only: there is no test database to copy
+        return
+    request.getfixturevalue("django_db_setup")
+    django_db_blocker = request.getfixturevalue("django_db_blocker")
     connection = connections["default"]
     if hasattr(type(connection), "_test_serialized_contents"):
         return

@@ -175,6 +175,8 @@ def _check_limits(*, phone, ip_address, now):
 def issue_code(*, phone: str, session_key: str, ip_address: str | None, allow_signup: bool = True) -> VerificationCode:
     """Record a new code for `phone` and text it after commit, or raise a refusal.
 
+    The code remembers the active language (the page's or the app's), for a new number's SMS.
+
     Raises PhoneNumberRefused (not +996/+1) before anything is written or sent, and
     CodeLimitExceeded over a send limit. The caller's answer must not depend on the returned
     row's purpose: that is what keeps known and unknown numbers indistinguishable.
@@ -202,6 +204,7 @@ def issue_code(*, phone: str, session_key: str, ip_address: str | None, allow_si
             code=PENDING if texted else NEVER_SENT,
             session_key=session_key,
             ip_address=ip_address,
+            language=translation.get_language() or "",
             expires_at=now + lifetime,
         )
         if texted:
@@ -221,9 +224,11 @@ def _enqueue_delivery(verification_id):
 
 
 def message_for(verification: VerificationCode, code: str) -> str:
-    """The SMS text, in the shopper's language (the market's default for a new number)."""
+    """The SMS text, in the shopper's language; for a new number, the one they asked in."""
     user = User.objects.filter(phone=verification.phone).only("language").first()
-    language = user.language if user else get_market(verification.market).default_language
+    market = get_market(verification.market)
+    asked_in = verification.language if verification.language in market.languages else market.default_language
+    language = user.language if user else asked_in
     minutes = round((verification.expires_at - verification.created_at).total_seconds() / 60)
     with translation.override(language):
         return _("MARQUE code: %(code)s. It expires in %(minutes)d minutes. Never share it.") % {

@@ -195,6 +195,8 @@ class VerificationCode(models.Model):
     attempts = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
     is_used = models.BooleanField(_("used"), default=False)
     send_failed = models.BooleanField(_("sending failed"), default=False)
+    # The language the visitor asked in: a new number's SMS is written in it.
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, blank=True)
     expires_at = models.DateTimeField(_("expires at"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 

@@ -91,6 +91,16 @@ def update_profile(*, user: User, full_name: str, email: str, language: str) -> 
     return user
 
 
+def set_language(*, user: User, language: str) -> User:
+    """The language switcher's choice, kept on the profile (it must be one the user's market speaks)."""
+    if language not in user.market_config.languages:
+        raise ValidationError({"language": _("Choose a language offered in your market.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language", "updated_at"])
+    return user
+
+
 # --- addresses ----------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -180,7 +181,8 @@ def profile(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Profile saved."))
+            with translation.override(user.language):  # the message reads in the language just chosen
+                messages.success(request, _("Profile saved."))
             return redirect("accounts:profile")
     return TemplateResponse(request, "accounts/profile.html", {"form": form, "section": "profile"})
 

@@ -18,7 +18,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from api.common import MARKET_PARAMETER, MoneySerializer, Pages, request_market
+from api.common import MARKET_PARAMETER, MoneySerializer, Pages, TranslatedField, request_market
 from api.errors import ApiError, ErrorSerializer
 from catalog.listing import PAGE_SIZE, SORTS, ListingFilterForm
 from catalog.models import Category, Subcategory
@@ -36,6 +36,7 @@ from catalog.views import (
 )
 from marketing.models import Banner
 from marketing.tracking import click_url, is_allowed_target
+from storefront.content import translated
 from storefront.market_urls import market_reverse
 
 MAX_PAGE_SIZE = Pages.max_page_size
@@ -61,7 +62,7 @@ class ProductCardSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     slug = serializers.SlugField()
-    name = serializers.CharField()
+    name = TranslatedField()
     brand = serializers.CharField()
     price = MoneySerializer(source="price_info")
     original_price = serializers.SerializerMethodField(help_text="The price before the discount, when on sale.")
@@ -141,7 +142,7 @@ class SearchPageSerializer(ProductPageSerializer):
 class CategoryRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     slug = serializers.SlugField()
-    name = serializers.CharField()
+    name = TranslatedField()
 
 
 class ImageSerializer(serializers.Serializer):
@@ -153,7 +154,7 @@ class ImageSerializer(serializers.Serializer):
         return _absolute(self.context["request"], image.picture_url)
 
     def get_alt(self, image) -> str:
-        return image.alt_text or self.context["product"].name
+        return image.alt_text or translated(self.context["product"], "name")
 
 
 class VariantOptionSerializer(serializers.Serializer):
@@ -223,7 +224,7 @@ class SelectionSerializer(serializers.Serializer):
 class ProductDetailSerializer(ProductCardSerializer):
     """A product page: the card's fields, its pictures, features and variants (`choice` in the context)."""
 
-    description = serializers.CharField()
+    description = TranslatedField()
     category = CategoryRefSerializer()
     subcategory = CategoryRefSerializer(allow_null=True)
     images = serializers.SerializerMethodField()
@@ -273,14 +274,14 @@ class ProductDetailSerializer(ProductCardSerializer):
 class SubcategorySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     slug = serializers.SlugField()
-    name = serializers.CharField()
+    name = TranslatedField()
 
 
 class CategorySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     slug = serializers.SlugField()
-    name = serializers.CharField()
-    description = serializers.CharField()
+    name = TranslatedField()
+    description = TranslatedField()
     icon = serializers.CharField()
     image = serializers.SerializerMethodField()
     subcategories = SubcategorySerializer(many=True, source="active_subcategories")
@@ -293,11 +294,11 @@ class CategorySerializer(serializers.Serializer):
 class BannerSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     type = serializers.ChoiceField(source="banner_type", choices=Banner.Type.choices)
-    title = serializers.CharField()
-    subtitle = serializers.CharField()
+    title = TranslatedField()
+    subtitle = TranslatedField()
     image = serializers.SerializerMethodField()
     alt_text = serializers.SerializerMethodField()
-    button_text = serializers.CharField()
+    button_text = TranslatedField()
     link = serializers.SerializerMethodField(
         help_text="Where the banner leads (a path on this site or an allowed host); null when it leads nowhere."
     )
@@ -313,7 +314,7 @@ class BannerSerializer(serializers.Serializer):
         return _absolute(self.context["request"], banner.picture_url)
 
     def get_alt_text(self, banner) -> str:
-        return banner.alt_text or banner.title
+        return translated(banner, "alt_text") or translated(banner, "title")
 
     def _target(self, banner):
         # The click redirect follows only links to this site or an allowed host; others are not offered.

@@ -13,6 +13,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 
 from api.errors import ApiError
+from storefront.content import translated
 from storefront.markets import Market, get_market
 from storefront.money import format_money
 
@@ -34,6 +35,17 @@ def request_market(request):
     if raw not in Market.values:
         raise ApiError("invalid_market", _("Choose a market: KG or US."), details={"market": [raw[:10]]})
     return get_market(raw)
+
+
+class TranslatedField(serializers.CharField):
+    """Merchandised text (a name, a description, a banner's copy) in the request's language,
+    else the base text: the storefront's `storefront.content.translated`."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        return translated(obj, self.field_name)
 
 
 class Pages(PageNumberPagination):

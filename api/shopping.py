@@ -40,6 +40,7 @@ from checkout.cart import (
 from checkout.forms import NOTES_MAX_LENGTH
 from checkout.models import Order, OrderItem
 from checkout.orders import CHECKOUT_KEY_PATTERN, CheckoutError, SoldOut, place_order
+from storefront.content import translated
 from storefront.market_urls import market_reverse
 
 MAX_ID = 2**63 - 1
@@ -147,7 +148,7 @@ def cart_body(request, cart, change=None):
             "product": {
                 "id": line.product.pk,
                 "slug": line.product.slug,
-                "name": line.product.name,
+                "name": translated(line.product, "name"),
                 "brand": line.product.brand,
             },
             "image": absolute(request, line.image_url),
@@ -343,7 +344,7 @@ def wishlist_body(request, notice=""):
                 "product": {
                     "id": product.pk,
                     "slug": product.slug,
-                    "name": product.name,
+                    "name": translated(product, "name"),
                     "brand": product.brand,
                     "image": absolute(request, product.image.url if product.image else ""),
                     "price": money(price.amount, price.currency) if price else None,

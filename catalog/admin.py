@@ -27,6 +27,7 @@ from catalog.models import (
 )
 from catalog.reviews import approve_reviews, delete_reviews, forget_photo_files, reject_reviews
 from storefront.admin_site import ReadOnlyAdminMixin
+from storefront.content import translation_columns
 from storefront.markets import Market
 from storefront.media import image_preview as sized_preview
 from storefront.money import format_money
@@ -198,13 +199,17 @@ class ProductAdmin(admin.ModelAdmin):
     list_filter = ("market", "is_active", "in_stock", "is_featured", "is_best_seller", "category")
     list_select_related = ("category",)
     list_per_page = 50
-    search_fields = ("name", "brand", "slug", "=skus__sku_code")
+    search_fields = ("name", *translation_columns("name"), "brand", "slug", "=skus__sku_code")
     date_hierarchy = "created_at"
     autocomplete_fields = ("category", "subcategory")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("preview", "rating", "reviews_count", "sales_count", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("name", "slug", "brand", "description")}),
+        (
+            _("In Russian and Kyrgyz"),
+            {"fields": (translation_columns("name"), *translation_columns("description")), "classes": ("collapse",)},
+        ),
         (_("Where it is sold"), {"fields": ("market", "category", "subcategory")}),
         (_("Price"), {"fields": ("price", "original_price", "discount")}),
         (_("Picture"), {"fields": ("image", "preview")}),
@@ -351,7 +356,7 @@ class SubcategoryInline(SelectRelatedInline):
     model = Subcategory
     related = ("category",)
     show_change_link = True
-    fields = ("name", "slug", "is_active", "sort_order")
+    fields = ("name", *translation_columns("name"), "slug", "is_active", "sort_order")
     prepopulated_fields = {"slug": ("name",)}
 
 
@@ -361,14 +366,16 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display_links = ("thumbnail", "name")
     list_editable = ("is_active", "sort_order")
     list_filter = ("market", "is_active")
-    search_fields = ("name", "slug")
+    search_fields = ("name", *translation_columns("name"), "slug")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("preview", "created_at", "updated_at")
     fields = (
         "name",
+        translation_columns("name"),
         "slug",
         "market",
         "description",
+        *translation_columns("description"),
         "icon",
         "image",
         "image_url",
@@ -472,7 +479,7 @@ def review_markets(request):
 
 
 class ReviewStateFilter(admin.SimpleListFilter):
-    title = _("state")
+    title = _("moderation state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
@@ -619,7 +626,7 @@ class ReviewAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         delete_reviews(review_ids=list(queryset.values_list("pk", flat=True)))
 
-    @admin.display(description=_("state"))
+    @admin.display(description=_("moderation state"))
     def state(self, review):
         return review.get_state_display()
 

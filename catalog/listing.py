@@ -15,6 +15,7 @@ from django.db.models import BooleanField, Case, Count, F, Q, When
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import SKU
+from storefront.content import translated_column
 
 PAGE_SIZE = 24
 MAX_VALUES = 20
@@ -189,7 +190,9 @@ def _field_counts(base, filters):
     rows = list(
         _apply(base, filters, skip=("sub", "brand", "flags"))
         .annotate(on_sale=Case(When(on_sale_condition(), then=True), default=False, output_field=BooleanField()))
-        .values("brand", "in_stock", "on_sale", sub=F("subcategory__slug"), sub_name=F("subcategory__name"))
+        .values(
+            "brand", "in_stock", "on_sale", sub=F("subcategory__slug"), sub_name=translated_column("subcategory__name")
+        )
         .annotate(n=Count("id"))
         .order_by()
     )

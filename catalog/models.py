@@ -12,7 +12,9 @@ from django.db.models.functions import Ceil, Coalesce
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from storefront.content import content_field
 from storefront.markets import Market, MarketQuerySet, MarketScope, get_market, sold_in_all_markets
 from storefront.media import UploadedOrLinkedImage
 
@@ -26,10 +28,14 @@ class CategoryQuerySet(MarketQuerySet):
 
 class Category(UploadedOrLinkedImage):
     name = models.CharField(_("name"), max_length=100)
+    name_ru = content_field(models.CharField, _("name"), "ru", max_length=100)
+    name_ky = content_field(models.CharField, _("name"), "ky", max_length=100)
     slug = models.SlugField(_("slug"), max_length=120)
     icon = models.CharField(_("icon"), max_length=50, blank=True, help_text=_("Icon name, such as shirt."))
     image = models.ImageField(_("image"), upload_to="categories/", blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_ru = content_field(models.TextField, _("description"), "ru")
+    description_ky = content_field(models.TextField, _("description"), "ky")
     market = models.CharField(_("market"), max_length=3, choices=MarketScope.choices, default=MarketScope.ALL)
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
@@ -64,6 +70,8 @@ class SubcategoryQuerySet(models.QuerySet):
 class Subcategory(models.Model):
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="subcategories")
     name = models.CharField(_("name"), max_length=100)
+    name_ru = content_field(models.CharField, _("name"), "ru", max_length=100)
+    name_ky = content_field(models.CharField, _("name"), "ky", max_length=100)
     slug = models.SlugField(_("slug"), max_length=120)
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
@@ -122,9 +130,13 @@ class ProductQuerySet(MarketQuerySet):
 
 class Product(models.Model):
     name = models.CharField(_("name"), max_length=200)
+    name_ru = content_field(models.CharField, _("name"), "ru", max_length=200)
+    name_ky = content_field(models.CharField, _("name"), "ky", max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     brand = models.CharField(_("brand"), max_length=100, db_index=True)
     description = models.TextField(_("description"), blank=True)
+    description_ru = content_field(models.TextField, _("description"), "ru")
+    description_ky = content_field(models.TextField, _("description"), "ky")
     market = models.CharField(_("market"), max_length=3, choices=MarketScope.choices, default=MarketScope.KG)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
     subcategory = models.ForeignKey(
@@ -267,13 +279,14 @@ def rate_cache_key(market_code):
     return f"catalog:rate:{market_code}"
 
 
-def nav_cache_key(market_code):
-    return f"catalog:nav:{market_code}"
+def nav_cache_key(market_code, language):
+    return f"catalog:nav:{market_code}:{language}"
 
 
 def forget_navigation():
-    """Drop the cached category menus after a category or subcategory changes."""
-    cache.delete_many([nav_cache_key(code) for code in Market.values])
+    """Drop the cached category menus (one per market and language) after a category changes."""
+    languages = [code for code, _name in settings.LANGUAGES]
+    cache.delete_many([nav_cache_key(market, language) for market in Market.values for language in languages])
 
 
 class ExchangeRate(models.Model):
@@ -281,7 +294,10 @@ class ExchangeRate(models.Model):
 
     market = models.CharField(_("market"), max_length=2, choices=Market.choices, unique=True)
     rate = models.DecimalField(
-        _("rate"), max_digits=14, decimal_places=6, validators=[MinValueValidator(Decimal("0.000001"))]
+        pgettext_lazy("exchange", "rate"),
+        max_digits=14,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal("0.000001"))],
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

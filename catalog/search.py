@@ -22,6 +22,7 @@ from django.db.models import Case, Exists, ExpressionWrapper, F, FloatField, Q, 
 from django.db.models.functions import Lower
 
 from catalog.models import Category, Product, Subcategory
+from storefront.content import translation_columns
 
 MAX_QUERY_LENGTH = 200
 # Shorter queries match almost everything: suggestions wait for two characters.
@@ -32,6 +33,8 @@ SEARCH_CONFIG = "simple"
 TRIGRAM_THRESHOLD = 0.4
 # ts_rank of one hit in a D-weighted (description) field: 0.1 (the D weight) x 0.608.
 DESCRIPTION_RANK = 0.06
+# A product found by its Russian or Kyrgyz name ranks like a good name match.
+TRANSLATED_NAME_RANK = 0.6
 # Trigram similarity of one or two characters matches almost anything.
 TRIGRAM_MIN_LENGTH = 3
 # Shorter words are one typo away from too many others; longer ones are not words.
@@ -51,6 +54,14 @@ FIELD_WEIGHTS = {
     "subcategory__name": 2.0,
     "description": 1.0,
 }
+# Merchandised names in the other content languages (storefront.content): a shopper reading Russian
+# or Kyrgyz finds a product by the name their page shows.
+TRANSLATED_WEIGHTS = {
+    **dict.fromkeys(translation_columns("name"), 4.0),
+    **{f"category__{column}": 2.0 for column in translation_columns("name")},
+    **{f"subcategory__{column}": 2.0 for column in translation_columns("name")},
+}
+FIELD_WEIGHTS |= TRANSLATED_WEIGHTS
 VOCABULARY_FIELDS = ("name", "brand", "category__name", "subcategory__name")
 TYPO_FIELDS = VOCABULARY_FIELDS
 _WORD = re.compile(r"\w+")
@@ -82,7 +93,7 @@ def suggest(queryset, query, *, limit=8) -> list[dict]:
     if limit <= 0:
         return []
     results = search_products(queryset, query).order_by("-search_rank", "-sales_count", "-id")
-    return list(results.values("name", "slug", "brand")[:limit])
+    return list(results.values("name", *translation_columns("name"), "slug", "brand")[:limit])
 
 
 def did_you_mean(queryset, query) -> list[str]:
@@ -114,12 +125,20 @@ def _full_text_search(queryset, query):
     # Matching goes through subqueries answered by migration 0004's GIN index and the small category
     # tables, so no product gets a vector built only to be thrown away.
     text_match = Q(pk__in=Product._base_manager.alias(vector=_product_vector()).filter(vector=text_query).values("pk"))
+    translated_match = _in_translated_names(query)
     match = (
-        text_match | Q(category__in=_named(Category, text_query)) | Q(subcategory__in=_named(Subcategory, text_query))
+        text_match
+        | Q(category__in=_named(Category, text_query))
+        | Q(subcategory__in=_named(Subcategory, text_query))
+        | translated_match
     )
     # Ranking leaves the description out of the vector (building it for every match costs far more
     # than its D weight tells) and gives each text match what a single D hit would score.
-    rank = SearchRank(_ranking_vector(), text_query) + _weight_if(text_match, DESCRIPTION_RANK)
+    rank = (
+        SearchRank(_ranking_vector(), text_query)
+        + _weight_if(text_match, DESCRIPTION_RANK)
+        + _weight_if(translated_match, TRANSLATED_NAME_RANK)
+    )
     if len(query) >= TRIGRAM_MIN_LENGTH:
         queryset = queryset.alias(
             name_similarity=TrigramWordSimilarity(query, Lower("name")),
@@ -152,6 +171,14 @@ def _named(model, text_query):
         model._base_manager.alias(vector=SearchVector("name", config=SEARCH_CONFIG))
         .filter(vector=text_query)
         .values("pk")
+    )
+
+
+def _in_translated_names(query):
+    """Every word of `query` in a translated product, category or subcategory name."""
+    return reduce(
+        and_,
+        (reduce(or_, (_contains(field, word) for field in TRANSLATED_WEIGHTS)) for word in _query_words(query)),
     )
 
 

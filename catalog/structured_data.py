@@ -1,8 +1,9 @@
 """schema.org JSON-LD for catalog pages (Product with Offer, AggregateRating, BreadcrumbList)."""
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from storefront.content import translated
+from storefront.languages import language_query
 from storefront.market_urls import market_reverse
 from storefront.markets import MARKETS, MarketScope
 
@@ -30,17 +31,22 @@ def category_trail(request, category, subcategory=None):
     market = request.market
     trail = [
         (_("Home"), market_reverse("home", market)),
-        (category.name, market_reverse("catalog:category_detail", market, kwargs={"slug": category.slug})),
+        (
+            translated(category, "name"),
+            market_reverse("catalog:category_detail", market, kwargs={"slug": category.slug}),
+        ),
     ]
     if subcategory:
         kwargs = {"slug": category.slug, "subslug": subcategory.slug}
-        trail.append((subcategory.name, market_reverse("catalog:subcategory_detail", market, kwargs=kwargs)))
+        trail.append(
+            (translated(subcategory, "name"), market_reverse("catalog:subcategory_detail", market, kwargs=kwargs))
+        )
     return trail
 
 
 def product_trail(request, product):
     url = market_reverse("catalog:product_detail", request.market, kwargs={"slug": product.slug})
-    return [*category_trail(request, product.category, product.subcategory), (product.name, url)]
+    return [*category_trail(request, product.category, product.subcategory), (translated(product, "name"), url)]
 
 
 def product(request, product, *, choice, review_total, images, rating=None):
@@ -54,13 +60,13 @@ def product(request, product, *, choice, review_total, images, rating=None):
     data = {
         "@context": "https://schema.org",
         "@type": "Product",
-        "name": product.name,
+        "name": translated(product, "name"),
         "brand": {"@type": "Brand", "name": product.brand},
-        "description": product.description,
+        "description": translated(product, "description"),
         "sku": choice.sku.sku_code if choice.sku else product.slug,
         "url": url,
         "image": pictures,
-        "category": product.category.name,
+        "category": translated(product.category, "name"),
         "offers": {
             "@type": "Offer",
             "url": url,
@@ -81,15 +87,18 @@ def product(request, product, *, choice, review_total, images, rating=None):
     return data
 
 
-def hreflang(market):
-    return f"{get_language() or 'en'}-{MARKETS[market].country}"
-
-
 def alternates(request, viewname, kwargs=None):
-    """`hreflang` links to a page in every market (with x-default, the first market's)."""
+    """`hreflang` links to a page in every market and each language it speaks (`ru-KG`, `ky-KG`,
+    `en-KG`, `en-US`), with x-default at the first market's page in its default language."""
     links = [
-        {"hreflang": hreflang(code), "url": absolute(request, market_reverse(viewname, code, kwargs=kwargs))}
-        for code in MARKETS
+        {
+            "hreflang": f"{language}-{config.country}",
+            "url": absolute(
+                request, market_reverse(viewname, code, kwargs=kwargs, query=language_query(language, config))
+            ),
+        }
+        for code, config in MARKETS.items()
+        for language in config.languages
     ]
     return [*links, {"hreflang": "x-default", "url": links[0]["url"]}]
 

@@ -19,6 +19,7 @@ from catalog.pricing import MarketPricing
 from catalog.reviews import mark_votes
 from catalog.search import MIN_QUERY_LENGTH, clean_query, did_you_mean, search_products, suggest
 from catalog.variants import VariantChoice
+from storefront.content import translated
 from storefront.htmx import wants_partial
 from storefront.market_urls import market_reverse
 from storefront.markets import MarketScope
@@ -104,7 +105,7 @@ def category_detail(request, slug):
     base = storefront_products(request, pricing).filter(category=category)
     context = {
         "category": category,
-        "heading": category.name,
+        "heading": translated(category, "name"),
         "breadcrumbs_jsonld": structured_data.breadcrumbs(request, structured_data.category_trail(request, category)),
     }
     return _render_listing(request, "catalog/product_list.html", context, base)
@@ -121,7 +122,7 @@ def subcategory_detail(request, slug, subslug):
     context = {
         "category": category,
         "subcategory": subcategory,
-        "heading": subcategory.name,
+        "heading": translated(subcategory, "name"),
         "breadcrumbs_jsonld": structured_data.breadcrumbs(request, trail),
     }
     return _render_listing(request, "catalog/product_list.html", context, base, with_subcategories=False)

@@ -4,12 +4,13 @@ from django.utils.functional import SimpleLazyObject
 
 from catalog.wishlist import wishlist_product_ids
 from checkout.cart import cart_count
+from storefront.lazy import LazyCount
 
 
 def cart(request):
     if getattr(request, "market", None) is None or not hasattr(request, "user"):
         return {}
     return {
-        "cart_count": SimpleLazyObject(lambda: cart_count(request)),
+        "cart_count": LazyCount(lambda: cart_count(request)),
         "wishlist_ids": SimpleLazyObject(lambda: wishlist_product_ids(request.user)),
     }

@@ -255,5 +255,5 @@ def stripe_webhook(request):
     try:
         outcome = payments.handle_stripe_webhook(request.body, request.headers.get("Stripe-Signature"))
     except payments.InvalidWebhook:
-        return HttpResponseBadRequest("Invalid signature.", content_type="text/plain")
+        return HttpResponseBadRequest(_("Invalid signature."), content_type="text/plain")
     return JsonResponse({"received": True, "outcome": outcome})

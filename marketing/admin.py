@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketing.models import Banner, BannerStat
 from storefront.admin_site import ReadOnlyAdminMixin
+from storefront.content import translation_columns
 from storefront.media import image_preview as sized_preview
 
 THUMBNAIL_WIDTH = 96
@@ -81,6 +82,15 @@ class BannerAdmin(admin.ModelAdmin):
     readonly_fields = ("preview", "view_count", "click_count", "click_through_rate", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("title", "subtitle", "button_text", "link_url")}),
+        (
+            _("In Russian and Kyrgyz"),
+            {
+                "fields": tuple(
+                    translation_columns(field) for field in ("title", "subtitle", "button_text", "alt_text")
+                ),
+                "classes": ("collapse",),
+            },
+        ),
         (_("Picture"), {"fields": ("image", "image_url", "preview", "alt_text")}),
         (_("Placement"), {"fields": ("banner_type", "market", "sort_order", "is_active")}),
         (_("Schedule"), {"fields": ("start_date", "end_date")}),

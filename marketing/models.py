@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from storefront.content import content_field
 from storefront.markets import Market, MarketQuerySet, MarketScope
 from storefront.media import UploadedOrLinkedImage
 
@@ -39,12 +40,20 @@ class Banner(UploadedOrLinkedImage):
         CATEGORY = "category", _("Category")
 
     title = models.CharField(_("title"), max_length=150)
+    title_ru = content_field(models.CharField, _("title"), "ru", max_length=150)
+    title_ky = content_field(models.CharField, _("title"), "ky", max_length=150)
     subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
+    subtitle_ru = content_field(models.CharField, _("subtitle"), "ru", max_length=300)
+    subtitle_ky = content_field(models.CharField, _("subtitle"), "ky", max_length=300)
     image = models.ImageField(_("image"), upload_to="banners/", blank=True)
     alt_text = models.CharField(_("alt text"), max_length=200, blank=True)
+    alt_text_ru = content_field(models.CharField, _("alt text"), "ru", max_length=200)
+    alt_text_ky = content_field(models.CharField, _("alt text"), "ky", max_length=200)
     banner_type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.HERO)
     market = models.CharField(_("market"), max_length=3, choices=MarketScope.choices, default=MarketScope.ALL)
     button_text = models.CharField(_("button text"), max_length=50, blank=True)
+    button_text_ru = content_field(models.CharField, _("button text"), "ru", max_length=50)
+    button_text_ky = content_field(models.CharField, _("button text"), "ky", max_length=50)
     link_url = models.CharField(
         _("link"),
         max_length=500,

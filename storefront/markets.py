@@ -122,6 +122,8 @@ class MarketConfig:
     rounding: RoundingRule
     address: AddressFormat
     url_prefix: str = field(default="")
+    # Dates and times on pages and in messages are shown in the market's time (stored in UTC).
+    time_zone: str = field(default="UTC")
 
     @property
     def label(self):
@@ -162,6 +164,7 @@ MARKETS = {
             ),
         ),
         url_prefix="kg",
+        time_zone="Asia/Bishkek",
     ),
     Market.US: MarketConfig(
         code="US",
@@ -184,6 +187,7 @@ MARKETS = {
             postal_code_required=True,
         ),
         url_prefix="us",
+        time_zone="America/New_York",
     ),
 }
 

@@ -1,12 +1,14 @@
-"""Resolves the shopper's market once per request and sets `request.market`."""
+"""Resolves the shopper's market and language once per request: `request.market`, `request.LANGUAGE_CODE`."""
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.urls import get_script_prefix
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
+from storefront import languages
 from storefront.market_urls import path_in_market, resolves_in_market, split_market_prefix
-from storefront.markets import get_market
+from storefront.markets import Market, get_market
 
 SESSION_KEY = "market"
 # Paths that never carry a market and are never redirected into one.
@@ -69,3 +71,60 @@ class MarketMiddleware:
         response = HttpResponseRedirect(f"{target}?{query}" if query else target)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class LanguageMiddleware:
+    """Activates the language of `storefront.languages.language_for` and the market's time zone;
+    runs after MarketMiddleware.
+
+    Takes the place of Django's LocaleMiddleware: the language depends on the market, which the
+    URL decides only once the view is known, so it is chosen again in `process_view`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        self._activate(request, self._market(request))
+        response = self.get_response(request)
+        language = request.LANGUAGE_CODE
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", language)
+        if self._remember(request, language):
+            languages.remember_language(response, language)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        self._activate(request, self._market(request))
+
+    @staticmethod
+    def _market(request):
+        # An anonymous API caller names their market in the query; JWT callers are known later
+        # (api.authentication activates their language once their token is read).
+        if request.path_info.startswith("/api/"):
+            code = request.GET.get("market", "").upper()
+            if code in Market.values:
+                return get_market(code)
+        return request.market
+
+    @staticmethod
+    def _activate(request, market):
+        language = languages.language_for(request, market)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        timezone.activate(market.time_zone)
+
+    @staticmethod
+    def _remember(request, language):
+        """Whether to write the cookie: a `?lang=` link followed, or a signed-in user's own language.
+
+        The cookie then keeps the language after signing out, and across markets' pages.
+        """
+        if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) == language:
+            return False
+        if request.method not in ("GET", "HEAD"):
+            return False
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user.language == language
+        return request.GET.get(languages.LANGUAGE_PARAM) == language

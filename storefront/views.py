@@ -1,5 +1,7 @@
 """Pages that belong to no single app: the market root, the market switcher and the home page."""
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -10,12 +12,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.services import set_language
 from catalog import structured_data
 from catalog.pricing import MarketPricing
 from catalog.views import priced, storefront_products
 from marketing.models import Banner
-from storefront.market_urls import market_reverse, path_in_market
-from storefront.markets import MARKETS, Market
+from storefront.languages import LANGUAGE_PARAM, remember_language
+from storefront.market_urls import market_reverse, path_in_market, split_market_prefix
+from storefront.markets import MARKETS, Language, Market, get_market
 from storefront.middleware import preferred_market
 
 HOME_SHELF = 8
@@ -27,15 +31,21 @@ def root(request):
     return redirect(market_reverse("home", preferred_market(request)))
 
 
-@require_POST
-def switch_market(request):
-    """The visitor's market switcher: the same page in the chosen market."""
-    code = request.POST.get("market", "").upper()
+def _next_path(request):
+    """The page a switcher was on (a path of this site), else `/`."""
     next_path = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_path, allowed_hosts={request.get_host()}) or not next_path.startswith(
         "/"
     ):
-        next_path = "/"
+        return "/"
+    return next_path
+
+
+@require_POST
+def switch_market(request):
+    """The visitor's market switcher: the same page in the chosen market."""
+    code = request.POST.get("market", "").upper()
+    next_path = _next_path(request)
     if code not in Market.values:
         messages.error(request, _("Choose Kyrgyzstan or the United States."))
         return redirect(next_path)
@@ -44,6 +54,31 @@ def switch_market(request):
         return redirect(path_in_market(next_path, request.user.market))
     request.session["market"] = code
     return redirect(path_in_market(next_path, code))
+
+
+@require_POST
+def switch_language(request):
+    """The language switcher: the same page again, in the chosen language.
+
+    Kept on a signed-in shopper's profile and in the cookie (which outlives signing out); the
+    page's own `?lang=` is dropped so that it does not override the choice.
+    """
+    language = request.POST.get("language", "")
+    next_path = _next_path(request)
+    # The page's market (a signed-in shopper's is always their own).
+    page_market, _rest = split_market_prefix(next_path)
+    market = get_market(page_market) if page_market and not request.user.is_authenticated else request.market
+    if language not in market.languages:
+        names = ", ".join(str(Language(code).label) for code in market.languages)
+        messages.error(request, _("Choose one of the languages of this market: %(languages)s.") % {"languages": names})
+        return redirect(next_path)
+    if request.user.is_authenticated:
+        set_language(user=request.user, language=language)
+    parts = urlsplit(next_path)
+    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != LANGUAGE_PARAM]
+    response = redirect(urlunsplit(("", "", parts.path, urlencode(query), "")))
+    remember_language(response, language)
+    return response
 
 
 @require_safe
@@ -62,7 +97,7 @@ def home(request):
     return TemplateResponse(request, "home.html", context)
 
 
-ROBOTS_DISALLOW = ["/admin/", "/api/", "/accounts/", "/market/"]
+ROBOTS_DISALLOW = ["/admin/", "/api/", "/accounts/", "/market/", "/language/"]
 PRIVATE_SECTIONS = ["cart/", "checkout/", "account/", "wishlist/", "orders/", "search/", "b/"]
 
 

@@ -12,6 +12,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Faker("name")
     email = factory.Sequence(lambda n: f"shopper{n}@example.com")
     is_verified = True
+    # The suite reads English copy; other languages are tested in storefront/tests/test_languages.py.
+    language = "en"
 
 
 class KGUserFactory(UserFactory):

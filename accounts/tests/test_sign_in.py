@@ -97,6 +97,8 @@ def normalized(page, phone):
 def test_known_and_unknown_numbers_get_the_same_answer_and_the_same_page(client, django_user_model, ask_for_code):
     known, unknown = KGUserFactory().phone, "+996555000777"
     other = client.__class__()
+    name = django_settings.LANGUAGE_COOKIE_NAME
+    other.cookies[name] = client.cookies[name].value  # the same language
     known_response = ask_for_code(known)
     unknown_response = ask_for_code(unknown, client=other)
     assert (known_response.status_code, known_response["Location"]) == (

@@ -21,7 +21,7 @@ GET, ADD, UPDATE, REMOVE, CLEAR = (f"/api/v1/cart/{name}" for name in ("get", "a
 
 
 def api_for(user):
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
     return client
 

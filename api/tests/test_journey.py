@@ -28,7 +28,7 @@ def _console_sms(settings):
 
 def test_a_kg_shopper_signs_in_browses_fills_a_cart_and_orders_through_the_api(django_capture_on_commit_callbacks):
     sku = SKUFactory(product=ProductFactory(market="KG", name="Linen Shirt", price=Decimal("2990")), stock=3)
-    app = APIClient()
+    app = APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
     with django_capture_on_commit_callbacks(execute=True):
         sent = app.post(API + "auth/send-verification", {"phone": "+996 555 123 456"}, format="json")

@@ -28,7 +28,7 @@ CREATE, LIST = "/api/v1/orders/create", "/api/v1/orders"
 
 
 def api_for(user):
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
     return client
 
@@ -393,7 +393,7 @@ def test_the_same_key_sent_twice_at_once_places_one_order():
     barrier = threading.Barrier(2, timeout=20)
 
     def submit():
-        client = APIClient()
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
         try:
             if connection.vendor == "postgresql":

@@ -8,9 +8,7 @@ code documented, its content type and its body as described.
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, seed, settings
 from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis.checks import (
@@ -33,14 +31,8 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(
 
 
 @pytest.fixture(autouse=True)
-def _one_connection_for_the_test():
-    """The requests go through the real WSGI handler, which closes database connections when a request
-    ends; the test's transaction must outlive them (Django's test client disconnects the same)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+def _one_connection(wsgi_keeps_the_test_connection):
+    """Requests go through the real WSGI handler (see the root conftest)."""
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ GET, ADD, REMOVE, CLEAR = (f"/api/v1/wishlist/{name}" for name in ("get", "add",
 
 
 def api_for(user):
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
     return client
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from marketing.models import Banner, BannerStat
+from storefront.demo.content_languages import in_content_languages
 from storefront.demo.seeding import seeded_random
 from storefront.markets import Market, MarketScope, get_market
 from storefront.money import format_for_market
@@ -257,10 +258,14 @@ def seed_banners(*, pictures):
                 market=spec.market,
                 banner_type=spec.banner_type,
                 defaults={
+                    **in_content_languages("title", spec.title),
                     "subtitle": spec.subtitle,
+                    **in_content_languages("subtitle", spec.subtitle),
                     "image": image,
                     "alt_text": spec.title,
+                    **in_content_languages("alt_text", spec.title),
                     "button_text": spec.button_text,
+                    **in_content_languages("button_text", spec.button_text),
                     "link_url": spec.link_url,
                     "sort_order": (order + 1) * 10,
                     "start_date": None if spec.starts is None else now + timedelta(days=spec.starts),

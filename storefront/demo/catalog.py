@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from catalog.models import SKU, Category, Product, ProductFeature, ProductImage, Subcategory
 from storefront.demo.bulk_insert import ChunkWriter, insert_rows
+from storefront.demo.content_languages import in_content_languages
 from storefront.demo.seeding import seeded_random
 from storefront.demo.wardrobe import (
     ADJECTIVES,
@@ -74,15 +75,23 @@ def seed_categories(*, pictures):
                 market=spec.market,
                 defaults={
                     "name": spec.name,
+                    **in_content_languages("name", spec.name),
                     "icon": spec.icon,
                     "description": spec.description,
+                    **in_content_languages("description", spec.description),
                     "image": image,
                     "sort_order": (order + 1) * 10,
                 },
             )
             for sub_order, sub in enumerate(spec.subcategories):
                 subcategory, _ = Subcategory.objects.get_or_create(
-                    category=category, slug=sub.slug, defaults={"name": sub.name, "sort_order": (sub_order + 1) * 10}
+                    category=category,
+                    slug=sub.slug,
+                    defaults={
+                        "name": sub.name,
+                        **in_content_languages("name", sub.name),
+                        "sort_order": (sub_order + 1) * 10,
+                    },
                 )
                 offerings.append(Offering(category.pk, subcategory.pk, spec, sub))
     return {

@@ -2,11 +2,15 @@
 
 import json
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from storefront import content
+from storefront.languages import language_query
 from storefront.market_urls import market_reverse, path_in_market
 from storefront.money import format_for_market, to_decimal
 
@@ -24,6 +28,25 @@ def shop_url(context, viewname, *args, **kwargs):
 def same_page_in(context, market):
     """This page's path in another market (for the switcher and hreflang)."""
     return path_in_market(context["request"].path_info, market)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, **query):
+    """This page's absolute URL, in the language it is written in (`?lang=` for a market's
+    other languages): the canonical link and og:url. `query` adds parameters, such as page."""
+    request = context["request"]
+    params = {key: value for key, value in query.items() if value not in (None, "")}
+    params.update(language_query(get_language(), request.market))
+    encoded = urlencode(params)
+    return request.build_absolute_uri(f"{request.path}?{encoded}" if encoded else request.path)
+
+
+@register.filter
+def translated(obj, field):
+    """`{{ product|translated:"name" }}`: merchandised text in the page's language, else the base text."""
+    if obj in (None, ""):  # a page without that object (no category on "all products")
+        return ""
+    return content.translated(obj, field)
 
 
 @register.filter

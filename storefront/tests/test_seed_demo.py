@@ -66,6 +66,16 @@ def test_seed_demo_fills_both_markets_with_products_categories_and_banners(seed)
     assert all(banner.image and banner.link_url.startswith("/") for banner in Banner.objects.all())
 
 
+def test_seed_demo_names_its_categories_and_banners_in_russian_and_kyrgyz(seed):
+    seed()
+
+    for category in Category.objects.prefetch_related("subcategories"):
+        assert category.name_ru and category.name_ky and category.description_ru, category.name
+        assert all(sub.name_ru and sub.name_ky for sub in category.subcategories.all()), category.name
+    for banner in Banner.objects.all():
+        assert banner.title_ru and banner.title_ky and banner.subtitle_ru, banner.title
+
+
 def test_seed_demo_products_have_skus_and_honest_stock(seed):
     seed()
 

@@ -1,0 +1,71 @@
+"""Messages of Django REST framework and simplejwt that the API passes on to apps.
+
+DRF ships no Kyrgyz catalog and simplejwt files its Russian under `ru_RU`, which a shop speaking
+`ru` never reads; listed here, they enter the project's own catalogs (`make translations`) and
+the API's errors read in Russian and Kyrgyz like the rest of the shop.
+"""
+
+from django.utils.translation import gettext_noop
+
+LIBRARY_MESSAGES = (
+    # rest_framework
+    gettext_noop('"{input}" is not a valid choice.'),
+    gettext_noop("A server error occurred."),
+    gettext_noop("A valid integer is required."),
+    gettext_noop("A valid number is required."),
+    gettext_noop("Authentication credentials were not provided."),
+    gettext_noop("Could not satisfy the request Accept header."),
+    gettext_noop("Date has wrong format. Use one of these formats instead: {format}."),
+    gettext_noop("Datetime has wrong format. Use one of these formats instead: {format}."),
+    gettext_noop("Ensure that there are no more than {max_decimal_places} decimal places."),
+    gettext_noop("Ensure that there are no more than {max_digits} digits in total."),
+    gettext_noop("Ensure that there are no more than {max_whole_digits} digits before the decimal point."),
+    gettext_noop("Ensure this field has at least {min_length} characters."),
+    gettext_noop("Ensure this field has no more than {max_length} characters."),
+    gettext_noop("Ensure this value is greater than or equal to {min_value}."),
+    gettext_noop("Ensure this value is less than or equal to {max_value}."),
+    gettext_noop('Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'),
+    gettext_noop("Enter a valid email address."),
+    gettext_noop("Expected a date but got a datetime."),
+    gettext_noop("Expected a datetime but got a date."),
+    gettext_noop('Expected a dictionary of items but got type "{input_type}".'),
+    gettext_noop('Expected a list of items but got type "{input_type}".'),
+    gettext_noop("Incorrect authentication credentials."),
+    gettext_noop("Incorrect type. Expected pk value, received {data_type}."),
+    gettext_noop("Invalid data. Expected a dictionary, but got {datatype}."),
+    gettext_noop("Invalid page."),
+    gettext_noop('Invalid pk "{pk_value}" - object does not exist.'),
+    gettext_noop("Invalid value."),
+    gettext_noop("Malformed request."),
+    gettext_noop('Method "{method}" not allowed.'),
+    gettext_noop("Not found."),
+    gettext_noop("Object with {slug_name}={value} does not exist."),
+    gettext_noop("Request was throttled."),
+    gettext_noop("String value too large."),
+    gettext_noop("The fields {field_names} must make a unique set."),
+    gettext_noop("This field is required."),
+    gettext_noop("This field may not be blank."),
+    gettext_noop("This field may not be null."),
+    gettext_noop("This field must be unique."),
+    gettext_noop("This list may not be empty."),
+    gettext_noop("This selection may not be empty."),
+    gettext_noop("This value does not match the required pattern."),
+    gettext_noop('Unsupported media type "{media_type}" in request.'),
+    gettext_noop("User inactive or deleted."),
+    gettext_noop("Value must be valid JSON."),
+    gettext_noop("You do not have permission to perform this action."),
+    # rest_framework_simplejwt
+    gettext_noop("Authorization header must contain two space-delimited values"),
+    gettext_noop("Given token not valid for any token type"),
+    gettext_noop("User not found"),
+    gettext_noop("User is inactive"),
+    gettext_noop("Token is invalid"),
+    gettext_noop("Token is expired"),
+    gettext_noop("Token is invalid or expired"),
+    gettext_noop("Token is blacklisted"),
+    gettext_noop("Token has no id"),
+    gettext_noop("Token has no type"),
+    gettext_noop("Token has wrong type"),
+    gettext_noop("Token has no '{}' claim"),
+    gettext_noop("Token '{}' claim has expired"),
+)

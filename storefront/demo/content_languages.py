@@ -1,0 +1,12 @@
+"""The demo catalog's texts in the shop's other content languages (storefront.content)."""
+
+from storefront.content import CONTENT_LANGUAGES
+from storefront.demo.content_translations import CONTENT
+
+
+def in_content_languages(field, text):
+    """`{"name_ru": …, "name_ky": …}` for a demo text that has translations, else `{}`."""
+    versions = CONTENT.get(text)
+    if versions is None:
+        return {}
+    return {f"{field}_{language}": version for language, version in zip(CONTENT_LANGUAGES, versions, strict=True)}

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from accounts.tests.factories import KGUserFactory, USUserFactory
 from catalog.tests.factories import ProductFactory
+from storefront import sms
 
 
 @pytest.fixture
@@ -42,6 +43,16 @@ def wsgi_keeps_the_test_connection():
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    """SMS texts kept in `storefront.sms.outbox` (the console provider), empty at the start."""
+    settings.TWILIO_ACCOUNT_SID = settings.TWILIO_AUTH_TOKEN = ""
+    settings.KG_SMS_GATEWAY_LOGIN = settings.KG_SMS_GATEWAY_PASSWORD = ""
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
 
 
 @pytest.fixture

@@ -59,12 +59,8 @@ def _stripe_off(settings):
 
 
 @pytest.fixture(autouse=True)
-def _console_sms(settings):
-    settings.TWILIO_ACCOUNT_SID = settings.TWILIO_AUTH_TOKEN = ""
-    settings.KG_SMS_GATEWAY_LOGIN = settings.KG_SMS_GATEWAY_PASSWORD = ""
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
+def _console_sms(sms_outbox):
+    return sms_outbox
 
 
 @pytest.fixture

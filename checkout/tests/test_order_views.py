@@ -16,7 +16,6 @@ from checkout.models import Cart, Order, SalesTaxRate
 from checkout.orders import place_order
 from checkout.status import change_status
 from checkout.tests.factories import OrderFactory, OrderItemFactory
-from storefront import sms
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +30,8 @@ def _stripe_off(settings):
 
 
 @pytest.fixture(autouse=True)
-def outbox(settings):
-    settings.TWILIO_ACCOUNT_SID = settings.TWILIO_AUTH_TOKEN = ""
-    settings.KG_SMS_GATEWAY_LOGIN = settings.KG_SMS_GATEWAY_PASSWORD = ""
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
+def outbox(sms_outbox):
+    return sms_outbox
 
 
 def default_address(user):

@@ -26,7 +26,7 @@ from accounts.tests.factories import AddressFactory, KGUserFactory, StaffFactory
 from catalog.tests.factories import ProductFactory, SKUFactory
 from checkout.models import Order
 from checkout.tests.factories import CartFactory, CartItemFactory, OrderFactory, OrderItemFactory
-from storefront import languages, sms
+from storefront import languages
 from storefront.markets import MARKETS, Market
 
 pytestmark = pytest.mark.django_db
@@ -417,12 +417,8 @@ def test_a_page_counts_in_russian_plural_forms():
 
 
 @pytest.fixture
-def outbox(settings):
-    settings.TWILIO_ACCOUNT_SID = settings.TWILIO_AUTH_TOKEN = ""
-    settings.KG_SMS_GATEWAY_LOGIN = settings.KG_SMS_GATEWAY_PASSWORD = ""
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
+def outbox(sms_outbox):
+    return sms_outbox
 
 
 CODE_SMS = "MARQUE code: %(code)s. It expires in %(minutes)d minutes. Never share it."

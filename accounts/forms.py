@@ -129,7 +129,7 @@ class AddressForm(forms.Form):
         if self.address_format.cities:
             self.fields["city"] = forms.ChoiceField(
                 label=_("City"),
-                choices=[("", _("Choose a city")), *((city, city) for city in self.address_format.cities)],
+                choices=[("", _("Choose a city")), *((city, _(city)) for city in self.address_format.cities)],
                 widget=forms.Select(attrs={"autocomplete": "address-level2", "class": CHOICE}),
             )
         if not self.address_format.requires_state:

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from storefront.markets import (
@@ -253,7 +254,9 @@ class Address(MarketOwnedModel):
         super().save(*args, **kwargs)
 
     def one_line(self):
-        parts = [self.street, self.building, self.apartment and f"apt. {self.apartment}", self.city]
+        """The address on one line, in the active language (a known city's name is translated)."""
+        apartment = self.apartment and gettext("apt. %(number)s") % {"number": self.apartment}
+        parts = [self.street, self.building, apartment, gettext(self.city) if self.city else ""]
         tail = " ".join(p for p in [self.state, self.postal_code] if p)
         return ", ".join(p for p in [*parts, tail] if p)
 

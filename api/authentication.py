@@ -7,6 +7,7 @@ market's time zone.
 """
 
 from django.utils import timezone, translation
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from storefront import languages
@@ -23,3 +24,9 @@ class ShopperJWTAuthentication(JWTAuthentication):
             timezone.activate(market.time_zone)
             request._request.LANGUAGE_CODE = language
         return result
+
+
+class ShopperJWTScheme(SimpleJWTScheme):
+    """The OpenAPI security scheme of ShopperJWTAuthentication: simplejwt's bearer JWT."""
+
+    target_class = "api.authentication.ShopperJWTAuthentication"

@@ -13,6 +13,7 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class Market(models.TextChoices):
@@ -150,17 +151,18 @@ MARKETS = {
             requires_state=False,
             postal_code_pattern=r"^\d{6}$",
             postal_code_required=False,
+            # Stored as written here; shown in the page's language (gettext at display).
             cities=(
-                "Bishkek",
-                "Osh",
-                "Jalal-Abad",
-                "Karakol",
-                "Naryn",
-                "Talas",
-                "Batken",
-                "Tokmok",
-                "Kara-Balta",
-                "Cholpon-Ata",
+                gettext_noop("Bishkek"),
+                gettext_noop("Osh"),
+                gettext_noop("Jalal-Abad"),
+                gettext_noop("Karakol"),
+                gettext_noop("Naryn"),
+                gettext_noop("Talas"),
+                gettext_noop("Batken"),
+                gettext_noop("Tokmok"),
+                gettext_noop("Kara-Balta"),
+                gettext_noop("Cholpon-Ata"),
             ),
         ),
         url_prefix="kg",

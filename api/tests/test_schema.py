@@ -6,8 +6,11 @@ order. No response may be a server error, and every response must match the sche
 code documented, its content type and its body as described.
 """
 
+import json
+
 import pytest
 import schemathesis
+from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, Phase, seed, settings
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -73,3 +76,14 @@ def test_the_api_answers_every_generated_request_as_documented_for_a_visitor(cas
 @CONFIG
 def test_the_api_answers_every_generated_request_as_documented_for_a_shopper(case, shopper):
     case.call_and_validate(headers=bearer(shopper), checks=CHECKS)
+
+
+def test_the_schema_generates_without_a_warning_and_documents_bearer_tokens(tmp_path):
+    """`manage.py spectacular --fail-on-warn`, as the deployment check runs it; signed-in
+    operations name the JWT bearer scheme."""
+    target = tmp_path / "schema.json"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", "--file", str(target))
+
+    document = json.loads(target.read_text())
+    assert document["components"]["securitySchemes"]["jwtAuth"]["scheme"] == "bearer"
+    assert {"jwtAuth": []} in document["paths"]["/api/v1/profile"]["get"]["security"]

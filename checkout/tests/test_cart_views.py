@@ -9,7 +9,6 @@ from django.contrib.messages import get_messages
 from catalog.tests.factories import ProductFactory, SKUFactory
 from checkout.models import Cart, CartItem
 from checkout.tests.factories import CartFactory, CartItemFactory
-from storefront import sms
 
 pytestmark = pytest.mark.django_db
 
@@ -285,12 +284,8 @@ def test_query_budget_is_the_same_for_1_or_30_lines(
 
 
 @pytest.fixture
-def console_sms(settings):
-    settings.TWILIO_ACCOUNT_SID = settings.TWILIO_AUTH_TOKEN = ""
-    settings.KG_SMS_GATEWAY_LOGIN = settings.KG_SMS_GATEWAY_PASSWORD = ""
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
+def console_sms(sms_outbox):
+    return sms_outbox
 
 
 def sign_in(client, phone, outbox, capture, next_url="/kg/cart/"):

@@ -18,8 +18,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from api.common import MARKET_PARAMETER, MoneySerializer, Pages, TranslatedField, request_market
 from api.errors import ApiError, ErrorSerializer
+from api.fields import MoneySerializer, TranslatedField
+from api.market import MARKET_PARAMETER, request_market
+from api.pagination import Pages
 from catalog.listing import PAGE_SIZE, SORTS, ListingFilterForm
 from catalog.models import Category, Subcategory
 from catalog.pricing import MarketPricing, Price

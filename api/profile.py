@@ -18,8 +18,8 @@ from accounts.forms import AddressForm, ProfileForm
 from accounts.models import Address, Notification, User
 from accounts.selectors import unread_notifications
 from api import shopping
-from api.common import Pages
 from api.errors import ApiError, ErrorSerializer
+from api.pagination import Pages
 from storefront.markets import US_STATES, Language
 
 ERRORS_400 = OpenApiResponse(ErrorSerializer, description="invalid: field errors in details.")

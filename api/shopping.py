@@ -21,8 +21,10 @@ from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from api.common import MoneySerializer, Pages, money, request_market
 from api.errors import ApiError, ErrorSerializer, conflict
+from api.fields import MoneySerializer, money
+from api.market import request_market
+from api.pagination import Pages
 from catalog.models import Product, WishlistItem
 from catalog.wishlist import add_to_wishlist, clear_wishlist, remove_wishlist_item, wishlist_items
 from checkout import payments

@@ -4,7 +4,7 @@ whole pages in each language, formats, plural forms, SMS and API messages, and c
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
-from html.parser import HTMLParser
+from functools import cache
 from pathlib import Path
 from wsgiref.util import setup_testing_defaults
 from wsgiref.validate import validator
@@ -28,6 +28,7 @@ from checkout.models import Order
 from checkout.tests.factories import CartFactory, CartItemFactory, OrderFactory, OrderItemFactory
 from storefront import languages
 from storefront.markets import MARKETS, Market
+from storefront.tests.page_text import read_text
 
 pytestmark = pytest.mark.django_db
 
@@ -231,36 +232,15 @@ def test_the_profile_page_switches_language_and_says_so_in_the_new_one(client, k
 # --- whole pages in each language --------------------------------------------------------------------
 
 
+@cache
 def _catalog(language):
     """English strings of our catalog whose translation into `language` reads differently."""
     po = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
     return {e.msgid for e in po if not e.msgid_plural and e.msgstr and e.msgstr != e.msgid and len(e.msgid) > 2}
 
 
-class _Texts(HTMLParser):
-    READ = {"alt", "title", "placeholder", "aria-label"}
-
-    def __init__(self):
-        super().__init__()
-        self.texts, self._skip = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        # Scripts are not text; a language's name in the switcher is written in that language.
-        self._skip += tag in ("script", "style") or (tag == "option" and "lang" in dict(attrs))
-        self.texts += [value.strip() for name, value in attrs if name in self.READ and value]
-
-    def handle_endtag(self, tag):
-        self._skip -= tag in ("script", "style", "option") and self._skip > 0
-
-    def handle_data(self, data):
-        if not self._skip and data.strip():
-            self.texts.append(" ".join(data.split()))
-
-
 def english_left_in(html, language):
-    parser = _Texts()
-    parser.feed(html)
-    return sorted({text for text in parser.texts if text in _catalog(language)})
+    return sorted({" ".join(text.split()) for _line, text in read_text(html)} & _catalog(language))
 
 
 @pytest.fixture

@@ -9,12 +9,13 @@ not plain literals. The catalogs' completeness is checked in test_translation_ca
 
 import ast
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.template.base import Lexer, TokenType
+
+from storefront.tests.page_text import read_text
 
 ROOT = Path(settings.BASE_DIR)
 TEMPLATE_DIRS = [ROOT / "templates"]
@@ -24,7 +25,6 @@ PYTHON_PACKAGES = ["accounts", "api", "catalog", "checkout", "marketing", "store
 UNTRANSLATED = {"MARQUE", "Stripe", "Visa", "Mastercard", "JSON", "API", "OpenAPI", "ReDoc", "Swagger"}
 HOLE = "\x00"  # where a variable or a translated string stood
 ATTRIBUTES_ONLY = re.compile(r'\s*([\w-]+="[^"]*"\s*)+')
-READ_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label", "aria-description", "aria-placeholder"}
 
 
 def _needs_translation(text):
@@ -66,43 +66,16 @@ def template_skeleton(source):
     return "".join(parts)
 
 
-class _UnmarkedText(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=False)
-        self.found = []
-        self._skip_depth = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
-            self._skip_depth += 1
-        attributes = dict(attrs)
-        for name, value in attrs:
-            if name in READ_ATTRIBUTES and value and _needs_translation(value):
-                self.found.append((self.getpos()[0], f'{name}="{value}"'))
-        if tag == "meta" and attributes.get("name") == "description":
-            value = attributes.get("content") or ""
-            if _needs_translation(value):
-                self.found.append((self.getpos()[0], f'content="{value}"'))
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style") and self._skip_depth:
-            self._skip_depth -= 1
-
-    def handle_data(self, data):
-        if ATTRIBUTES_ONLY.fullmatch(data):  # a block that fills in a tag's attributes
-            return
-        if not self._skip_depth and _needs_translation(data):
-            self.found.append((self.getpos()[0], data.strip()))
-
-
 def unmarked_template_strings(source, *, html=True):
     skeleton = template_skeleton(source)
     if not html:
         return [(0, line.strip()) for line in skeleton.splitlines() if _needs_translation(line)]
-    parser = _UnmarkedText()
-    parser.feed(skeleton)
-    parser.close()
-    return parser.found
+    # A block that fills in a tag's attributes (`{% block body_attrs %}`) reads as text; it is not.
+    return [
+        (line, text)
+        for line, text in read_text(skeleton)
+        if _needs_translation(text) and not ATTRIBUTES_ONLY.fullmatch(text)
+    ]
 
 
 def _templates():

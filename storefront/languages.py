@@ -50,13 +50,12 @@ def saved_language(request, market):
 
 def language_for(request, market):
     """The language of this response, by the order in the module docstring."""
-    language = (
+    return (
         requested_language(request, market)
         or saved_language(request, market)
         or from_accept_language(request.headers.get("Accept-Language"), market)
         or market.default_language
     )
-    return str(language)  # a plain str, as headers need (the market table holds Language members)
 
 
 def language_query(language, market):

@@ -113,6 +113,7 @@ class MarketConfig:
     currency: str
     currency_symbol: str
     phone_country_code: int
+    # Language codes as plain strings: they end up in headers and cookies as they are.
     languages: tuple[str, ...]
     default_language: str
     sms_provider: str
@@ -139,8 +140,8 @@ MARKETS = {
         currency=Currency.KGS,
         currency_symbol="сом",
         phone_country_code=996,
-        languages=(Language.RU, Language.KY, Language.EN),
-        default_language=Language.RU,
+        languages=(Language.RU.value, Language.KY.value, Language.EN.value),
+        default_language=Language.RU.value,
         sms_provider="kg_gateway",
         payment_types=(PaymentType.CASH, PaymentType.BANK_TRANSFER),
         card_types=(CardType.VISA, CardType.MASTERCARD, CardType.MIR),
@@ -175,8 +176,8 @@ MARKETS = {
         currency=Currency.USD,
         currency_symbol="$",
         phone_country_code=1,
-        languages=(Language.EN,),
-        default_language=Language.EN,
+        languages=(Language.EN.value,),
+        default_language=Language.EN.value,
         sms_provider="twilio",
         payment_types=(PaymentType.CARD,),
         card_types=(CardType.VISA, CardType.MASTERCARD, CardType.AMEX),

@@ -84,17 +84,20 @@ def find_or_create_shopper(*, verification: VerificationCode, language: str = ""
 
 def update_profile(*, user: User, full_name: str, email: str, language: str) -> User:
     """Name, email and language; market and currency follow the phone and are not touched."""
-    if language not in user.market_config.languages:
-        raise ValidationError({"language": _("Choose a language offered in your market.")})
+    _check_language(user, language)
     user.full_name, user.email, user.language = full_name.strip(), email.strip(), language
     user.save(update_fields=["full_name", "email", "language", "updated_at"])
     return user
 
 
-def set_language(*, user: User, language: str) -> User:
-    """The language switcher's choice, kept on the profile (it must be one the user's market speaks)."""
+def _check_language(user, language):
     if language not in user.market_config.languages:
         raise ValidationError({"language": _("Choose a language offered in your market.")})
+
+
+def set_language(*, user: User, language: str) -> User:
+    """The language switcher's choice, kept on the profile."""
+    _check_language(user, language)
     if user.language != language:
         user.language = language
         user.save(update_fields=["language", "updated_at"])

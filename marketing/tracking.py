@@ -189,7 +189,9 @@ def flush_banner_stats() -> int:
 def _claim_counts():
     """{counter: count} of every pending counter, each decremented by the count taken."""
     today = timezone.localdate()
-    days = [(today - datetime.timedelta(days=back)).isoformat() for back in range(BUFFER_DAYS + 1)]
+    # Counters are dated in the market's time zone, which may already be in tomorrow (Bishkek is
+    # six hours ahead of UTC), so the flush looks one day ahead as well as back.
+    days = [(today - datetime.timedelta(days=back)).isoformat() for back in range(-1, BUFFER_DAYS + 1)]
     index_sizes = cache.get_many([_index_key(day_iso) for day_iso in days])
     slot_keys = [f"{index_key}:{slot}" for index_key, size in index_sizes.items() for slot in range(1, size + 1)]
     counters = set(cache.get_many(slot_keys).values())

@@ -5,6 +5,7 @@ import socket
 import subprocess
 import time
 import uuid
+from unittest import mock
 from decimal import Decimal
 
 import pytest
@@ -311,6 +312,21 @@ def test_counts_of_an_earlier_day_are_flushed_into_that_day(monkeypatch):
 
     assert stat(banner, date=yesterday).views == 2
     assert stat(banner, date=today).views == 1
+
+
+def test_counts_dated_in_a_market_ahead_of_the_flush_are_flushed():
+    # 20:00 in UTC is already tomorrow in Bishkek: a KG page counts under the KG date.
+    banner = BannerFactory()
+    evening = datetime.datetime(2026, 12, 4, 20, 0, tzinfo=datetime.UTC)
+    with timezone.override("Asia/Bishkek"):
+        bishkek_day = timezone.localdate(evening)
+    with mock.patch("django.utils.timezone.now", return_value=evening), timezone.override("Asia/Bishkek"):
+        record_impressions([banner.pk], "KG")
+    with mock.patch("django.utils.timezone.now", return_value=evening), timezone.override("UTC"):
+        assert flush_banner_stats() == 1
+
+    assert bishkek_day == datetime.date(2026, 12, 5)
+    assert stat(banner, date=bishkek_day).views == 1
 
 
 def test_ctr_follows_the_flushed_counts():

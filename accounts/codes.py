@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User, VerificationCode
 from storefront import sms
+from storefront.background import enqueue_after_commit
 from storefront.errors import Refused
 from storefront.markets import get_market, normalize_phone
 
@@ -208,19 +209,17 @@ def issue_code(*, phone: str, session_key: str, ip_address: str | None, allow_si
             expires_at=now + lifetime,
         )
         if texted:
-            transaction.on_commit(partial(_enqueue_delivery, verification.pk))
+            enqueue_after_commit(
+                "accounts.tasks.send_verification_code",
+                verification.pk,
+                # A broken queue must not break the request: the shopper is told and may try again.
+                on_failure=partial(_mark_send_failed, verification.pk),
+            )
     return verification
 
 
-def _enqueue_delivery(verification_id):
-    from accounts.tasks import send_verification_code
-
-    try:
-        send_verification_code.enqueue(verification_id)
-    except Exception:
-        # A broken queue must not break the request: the shopper is told and may try again.
-        logger.exception("Could not enqueue the SMS of verification code %s", verification_id)
-        VerificationCode.objects.filter(pk=verification_id).update(send_failed=True)
+def _mark_send_failed(verification_id):
+    VerificationCode.objects.filter(pk=verification_id).update(send_failed=True)
 
 
 def message_for(verification: VerificationCode, code: str) -> str:

@@ -6,12 +6,12 @@ market from the caller.
 
 import re
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import stripe_client
 from accounts.models import Address, Notification, PaymentMethod, User, VerificationCode
 from accounts.selectors import unread_notifications
 from storefront.markets import CardType, Market, PaymentType, get_market, normalize_phone
@@ -145,7 +145,7 @@ def delete_address(*, address: Address) -> None:
 
 def card_gateway_required(market) -> bool:
     """US cards are saved through Stripe once Stripe keys are set; before that, test cards only."""
-    return get_market(market).code == Market.US and bool(getattr(settings, "STRIPE_SECRET_KEY", ""))
+    return get_market(market).code == Market.US and stripe_client.configured()
 
 
 def allowed_payment_types(market) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts import services
+from accounts import services, stripe_client
 from accounts.models import PaymentMethod, User
 from storefront.errors import Refused
 from storefront.markets import CardType, PaymentType
@@ -27,12 +27,6 @@ class CardSetupError(Refused):
     """Saving the card did not work; `message` is for the shopper."""
 
     code = "card_not_saved"
-
-
-def _client():
-    from checkout.payments import stripe_client
-
-    return stripe_client()
 
 
 def _customer_id(client, user: User) -> str:
@@ -52,7 +46,7 @@ def _customer_id(client, user: User) -> str:
 def start_card_setup(user: User, *, success_url: str, cancel_url: str) -> str:
     """The URL of Stripe's page where the shopper enters the card to save."""
     try:
-        client = _client()
+        client = stripe_client.client()
         session = client.v1.checkout.sessions.create(
             params={
                 "mode": "setup",
@@ -76,7 +70,9 @@ def finish_card_setup(user: User, session_id: str) -> PaymentMethod:
         raise CardSetupError(_("We couldn't find the card you added. Please try again."))
     try:
         session = (
-            _client().v1.checkout.sessions.retrieve(session_id, params={"expand": ["setup_intent.payment_method"]})
+            stripe_client.client().v1.checkout.sessions.retrieve(
+                session_id, params={"expand": ["setup_intent.payment_method"]}
+            )
         ).to_dict()
     except stripe.StripeError:
         logger.warning("Stripe setup session %s could not be read", session_id, exc_info=True)
@@ -115,6 +111,6 @@ def forget_card(method: PaymentMethod) -> None:
     if not method.gateway_reference.startswith("pm_"):
         return
     try:
-        _client().v1.payment_methods.detach(method.gateway_reference)
+        stripe_client.client().v1.payment_methods.detach(method.gateway_reference)
     except stripe.StripeError:
         logger.warning("Could not detach %s at Stripe", method.gateway_reference, exc_info=True)

@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -26,6 +25,7 @@ from accounts.selectors import unread_notifications
 from storefront.htmx import trigger, wants_partial
 from storefront.market_urls import market_reverse
 from storefront.markets import PaymentType
+from storefront.redirects import local_path
 
 # The sign-in in progress: which code row, for which number, and where to go afterwards.
 SIGN_IN_SESSION_KEY = "accounts_sign_in"
@@ -49,15 +49,10 @@ def owned(related_name):
     return decorator
 
 
-def local_next(request, candidate):
-    """`candidate` when it is a path on this site (not the sign-in pages themselves), else ''."""
-    if not candidate or not candidate.startswith("/") or candidate.startswith(("//", "/\\")):
-        return ""
-    if not url_has_allowed_host_and_scheme(candidate, allowed_hosts=set(), require_https=request.is_secure()):
-        return ""
-    if candidate.startswith(reverse("accounts:sign_in")):
-        return ""
-    return candidate
+def _next_after_sign_in(request, candidate):
+    """Where signing in returns to: a path on this site other than the sign-in pages themselves."""
+    path = local_path(request, candidate)
+    return "" if path.startswith(reverse("accounts:sign_in")) else path
 
 
 def _session_key(request):
@@ -73,7 +68,7 @@ def _session_key(request):
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
     """Phone number in, SMS code out: the same answer whether or not the number has an account."""
-    next_url = local_next(request, request.POST.get("next") or request.GET.get("next"))
+    next_url = _next_after_sign_in(request, request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated:
         return redirect(next_url or market_reverse("home", request.user.market))
     form = PhoneForm(request.POST or None, initial={"next": next_url})

@@ -34,6 +34,7 @@ from checkout.cart import (
     cart_for_user,
     clear_cart,
     find_cart,
+    find_own_line,
     parse_quantity,
     remove_cart_line,
     summarize_cart,
@@ -43,7 +44,6 @@ from checkout.forms import NOTES_MAX_LENGTH
 from checkout.models import Order, OrderItem
 from checkout.orders import CHECKOUT_KEY_PATTERN, CheckoutError, SoldOut, place_order
 from storefront.content import translated
-from storefront.market_urls import market_reverse
 
 MAX_ID = 2**63 - 1
 # What an order number can look like (MQ-7F3K9QX2); anything else is not looked up at all.
@@ -183,8 +183,7 @@ def cart_body(request, cart, change=None):
 
 def own_line(request, line_id):
     """A line of the caller's own cart; 404 for anyone else's or none."""
-    cart = find_cart(request)
-    line = cart.items.select_related("sku__product").filter(pk=line_id).first() if cart else None
+    line, cart = find_own_line(request, line_id)
     if line is None:
         raise ApiError("line_not_found", _("No such line in your cart."), status_code=status.HTTP_404_NOT_FOUND)
     return line, cart
@@ -418,7 +417,7 @@ def wishlist_add(request):
 @api_view(["POST"])
 def wishlist_remove(request):
     data = valid(WishlistRemoveSerializer, request)
-    own = WishlistItem.objects.filter(wishlist__user=request.user)
+    own = WishlistItem.objects.owned_by(request.user)
     if "item_id" in data:
         item = own.filter(pk=data["item_id"]).first()
     else:
@@ -620,34 +619,22 @@ def own_orders(request):
     )
 
 
-def order_url(request, order, name="checkout:order_detail"):
-    return request.build_absolute_uri(market_reverse(name, order.market, kwargs={"number": order.order_number}))
+# Where each provider's payment page goes in the answer.
+PAYMENT_URL_FIELDS = {"stripe": "checkout_url", "test": "pay_url"}
 
 
 def payment_step(request, order):
-    """How the client pays `order`: Stripe's page, the test payment page, the bank details, or cash."""
-    method = order.payment_method
-    if method == Order.PaymentMethod.BANK_TRANSFER:
-        return {"provider": method, "bank_details": payments.bank_details(order)}
-    if method == Order.PaymentMethod.TEST:
-        step = {"provider": "test"}
-        if order.awaiting_online_payment:
-            step["pay_url"] = order_url(request, order, "checkout:order_test_payment")
-        return step
-    if method == Order.PaymentMethod.CARD:
-        step = {"provider": "stripe"}
-        if order.awaiting_online_payment:
-            try:
-                step["checkout_url"] = payments.start_stripe_checkout(
-                    order,
-                    success_url=order_url(request, order, "checkout:order_paid"),
-                    cancel_url=order_url(request, order),
-                )
-            except payments.PaymentError as error:
-                # The order stands; the client offers to pay again from the order page.
-                step["message"] = error.message
-        return step
-    return {"provider": method}
+    """How the client pays `order` (`checkout.payments.next_payment_step`, as the web checkout)."""
+    step = payments.next_payment_step(order, absolute_url=request.build_absolute_uri)
+    body = {"provider": step.provider}
+    if step.url:
+        body[PAYMENT_URL_FIELDS[step.provider]] = request.build_absolute_uri(step.url)
+    if step.provider == Order.PaymentMethod.BANK_TRANSFER:
+        body["bank_details"] = step.bank_details
+    if step.message:
+        # The order stands; the client offers to pay again from the order page.
+        body["message"] = step.message
+    return body
 
 
 IDEMPOTENCY_KEY = OpenApiParameter(

@@ -365,10 +365,18 @@ class Wishlist(models.Model):
         return str(self.user)
 
 
+class WishlistItemQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        """Items on `user`'s own wishlist (anyone else's are never found)."""
+        return self.filter(wishlist__user=user)
+
+
 class WishlistItem(models.Model):
     wishlist = models.ForeignKey(Wishlist, on_delete=models.CASCADE, related_name="items")
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="wishlist_items")
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    objects = WishlistItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("wishlist item")

@@ -14,12 +14,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.views import local_next
 from catalog import reviews
 from catalog.forms import ReviewForm
 from catalog.models import Product, Review
 from storefront.htmx import wants_partial
 from storefront.market_urls import market_reverse
+from storefront.redirects import local_path
 
 MY_REVIEWS_PER_PAGE = 10
 AWAITING_SHOWN = 10
@@ -98,4 +98,4 @@ def review_helpful(request, pk):
     else:
         messages.success(request, _("Thank you for your vote."))
     product_url = market_reverse("catalog:product_detail", request.market, kwargs={"slug": review.product.slug})
-    return redirect(local_next(request, request.POST.get("next")) or f"{product_url}#reviews")
+    return redirect(local_path(request, request.POST.get("next")) or f"{product_url}#reviews")

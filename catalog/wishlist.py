@@ -16,7 +16,7 @@ def wishlist_product_ids(user) -> set[int]:
     """Ids of the products on `user`'s wishlist (one query; empty for visitors)."""
     if not user.is_authenticated:
         return set()
-    return set(WishlistItem.objects.filter(wishlist__user=user).values_list("product_id", flat=True))
+    return set(WishlistItem.objects.owned_by(user).values_list("product_id", flat=True))
 
 
 def wishlist_items(*, user, market) -> list[WishlistItem]:
@@ -29,7 +29,7 @@ def wishlist_items(*, user, market) -> list[WishlistItem]:
     products = Product.objects.with_prices(pricing).prefetch_related(
         Prefetch("skus", queryset=SKU.objects.filter(is_active=True, stock__gt=0), to_attr="buyable_skus")
     )
-    own = WishlistItem.objects.filter(wishlist__user=user)
+    own = WishlistItem.objects.owned_by(user)
     items = list(own.prefetch_related(Prefetch("product", queryset=products)))
     for item in items:
         product = item.product
@@ -54,7 +54,7 @@ def add_to_wishlist(*, user, product: Product) -> WishlistItem:
 def toggle_wishlist(*, user, product: Product) -> bool:
     """Add `product` when it is not on the wishlist, else remove it; True when it is on it afterwards."""
     with transaction.atomic():
-        deleted, _rows = WishlistItem.objects.filter(wishlist__user=user, product=product).delete()
+        deleted, _rows = WishlistItem.objects.owned_by(user).filter(product=product).delete()
         if deleted:
             return False
         add_to_wishlist(user=user, product=product)
@@ -70,7 +70,7 @@ def remove_wishlist_item(*, item: WishlistItem) -> None:
 def clear_wishlist(*, user) -> None:
     """Take everything off `user`'s wishlist."""
     with transaction.atomic():
-        WishlistItem.objects.filter(wishlist__user=user).delete()
+        WishlistItem.objects.owned_by(user).delete()
 
 
 def save_pending_wishlist_item(*, request, user) -> bool:

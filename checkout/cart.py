@@ -75,6 +75,16 @@ def find_cart(request):
     return Cart.objects.filter(pk=cart_id, user__isnull=True).first()
 
 
+def find_own_line(request, line_id):
+    """(line, cart): a line of the request's own cart, with its SKU and product, and that cart.
+
+    The line is None when it belongs to anyone else's cart or is gone, so the caller answers 404.
+    """
+    cart = find_cart(request)
+    line = cart.items.select_related("sku__product").filter(pk=line_id).first() if cart else None
+    return line, cart
+
+
 def _in_market(cart, code):
     if cart.market != code:
         # A cart belongs to one market: it follows the shopper's switch; lines not sold there get flagged.

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification
-from checkout.tasks import enqueue_on_commit, text_order_update
+from storefront.background import enqueue_after_commit
 from storefront.market_urls import market_reverse
 from storefront.money import format_money
 
@@ -57,7 +57,7 @@ def notify_customer(order, status):
         message=message,
         link_url=market_reverse("checkout:order_detail", order.market, kwargs={"number": order.order_number}),
     )
-    enqueue_on_commit(text_order_update, order.pk, status)
+    enqueue_after_commit("checkout.tasks.text_order_update", order.pk, status)
     return notification
 
 

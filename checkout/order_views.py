@@ -128,18 +128,12 @@ def _after_placing(request, order, *, created):
 
 
 def _to_payment(request, order):
-    if order.payment_method == Order.PaymentMethod.TEST:
-        return redirect(_order_url(order, "checkout:order_test_payment"))
-    try:
-        url = payments.start_stripe_checkout(
-            order,
-            success_url=request.build_absolute_uri(_order_url(order, "checkout:order_paid")),
-            cancel_url=request.build_absolute_uri(_order_url(order)),
-        )
-    except payments.PaymentError as error:
-        messages.error(request, error.message)
+    step = payments.next_payment_step(order, absolute_url=request.build_absolute_uri)
+    if not step.url:
+        if step.message:
+            messages.error(request, step.message)
         return redirect(_order_url(order))
-    return redirect(url)
+    return redirect(step.url)
 
 
 @never_cache

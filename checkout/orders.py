@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from accounts import stripe_client
 from accounts.models import Address, User
 from catalog.models import SKU
 from checkout.cart import summarize_cart
 from checkout.models import Cart, Order, OrderItem, OrderStatusHistory
 from checkout.notify import notify_customer
-from checkout.payments import stripe_configured
 from checkout.totals import order_totals
 from storefront.errors import Refused
 from storefront.markets import PaymentType, get_market, market_code
@@ -58,7 +58,7 @@ def payment_choices(market) -> list[tuple[str, str]]:
     labelled test payment when no Stripe keys are configured."""
     choices = []
     for payment_type in get_market(market).payment_types:
-        if payment_type == PaymentType.CARD and not stripe_configured():
+        if payment_type == PaymentType.CARD and not stripe_client.configured():
             choices.append((Order.PaymentMethod.TEST.value, TEST_PAYMENT_LABEL))
         else:
             choices.append((payment_type.value, Order.PaymentMethod(payment_type.value).label))

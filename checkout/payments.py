@@ -8,6 +8,8 @@ event is kept once in `PaymentEvent`; a repeated delivery, also a parallel one, 
 
 import json
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -17,10 +19,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import stripe_client
 from checkout.models import Order, PaymentEvent
 from checkout.status import StatusChangeRefused, change_status
-from checkout.tasks import enqueue_on_commit, refund_duplicate_payment, refund_order_payment
+from storefront.background import enqueue_after_commit
 from storefront.errors import Refused
+from storefront.market_urls import market_reverse
 
 logger = logging.getLogger(__name__)
 PaymentStatus = Order.PaymentStatus
@@ -38,15 +42,6 @@ class InvalidWebhook(Exception):
     """A webhook request whose signature is missing, wrong or too old."""
 
 
-def stripe_configured() -> bool:
-    return bool(settings.STRIPE_SECRET_KEY)
-
-
-def stripe_client() -> stripe.StripeClient:
-    """The Stripe API client (tests replace its HTTP client, never this module's logic)."""
-    return stripe.StripeClient(settings.STRIPE_SECRET_KEY, max_network_retries=2)
-
-
 def minor_units(amount: Decimal) -> int:
     """An amount in cents (or tyiyn), as Stripe counts it: `Decimal("12.34")` → 1234."""
     return int((amount * 100).to_integral_value(rounding=ROUND_HALF_UP))
@@ -59,7 +54,7 @@ def start_stripe_checkout(order: Order, *, success_url: str, cancel_url: str) ->
     """The URL of the Stripe Checkout page that pays `order`: its open session, or a new one."""
     if not order.awaiting_online_payment or order.payment_method != Order.PaymentMethod.CARD:
         raise PaymentError(_("This order is not waiting for a card payment."))
-    client = stripe_client()
+    client = stripe_client.client()
     try:
         if order.stripe_checkout_session:
             session = client.v1.checkout.sessions.retrieve(order.stripe_checkout_session)
@@ -111,6 +106,51 @@ def bank_details(order: Order) -> dict | None:
     return settings.KG_BANK_DETAILS
 
 
+@dataclass(frozen=True)
+class PaymentStep:
+    """What the customer does next to pay an order, for the web pages and the API alike.
+
+    `provider` is `stripe`, `test`, `bank_transfer` or `cash`; `url` is the page that takes the
+    payment while the order waits for one (Stripe's, or this site's test page as a path);
+    `message` says why Stripe's page could not be opened (the order stands).
+    """
+
+    provider: str
+    url: str = ""
+    bank_details: dict | None = None
+    message: str = ""
+
+
+def next_payment_step(order: Order, *, absolute_url: Callable[[str], str]) -> PaymentStep:
+    """How `order` is paid next: Stripe's page, the test payment page, the bank details, or cash.
+
+    `absolute_url` turns this site's paths into the absolute URLs Stripe sends the customer back to.
+    """
+
+    def page(name):
+        return market_reverse(name, order.market, kwargs={"number": order.order_number})
+
+    method = order.payment_method
+    if method == Order.PaymentMethod.BANK_TRANSFER:
+        return PaymentStep(provider=method, bank_details=bank_details(order))
+    if method == Order.PaymentMethod.TEST:
+        url = page("checkout:order_test_payment") if order.awaiting_online_payment else ""
+        return PaymentStep(provider="test", url=url)
+    if method == Order.PaymentMethod.CARD:
+        if not order.awaiting_online_payment:
+            return PaymentStep(provider="stripe")
+        try:
+            url = start_stripe_checkout(
+                order,
+                success_url=absolute_url(page("checkout:order_paid")),
+                cancel_url=absolute_url(page("checkout:order_detail")),
+            )
+        except PaymentError as error:
+            return PaymentStep(provider="stripe", message=error.message)
+        return PaymentStep(provider="stripe", url=url)
+    return PaymentStep(provider=method)
+
+
 # --- recording the outcome ----------------------------------------------------------------------
 
 
@@ -125,7 +165,7 @@ def record_payment(order: Order, *, amount: int, currency: str, reference: str) 
         if locked.is_paid or locked.payment_status == PaymentStatus.REFUNDED:
             if reference.startswith("pi_") and reference != locked.payment_reference:
                 # A second, separate charge for the same order (two sessions both paid): give it back.
-                enqueue_on_commit(refund_duplicate_payment, locked.order_number, reference)
+                enqueue_after_commit("checkout.tasks.refund_duplicate_payment", locked.order_number, reference)
                 return "already paid: refunding the duplicate payment"
             return "already paid"
         if amount != minor_units(locked.total_amount) or (currency or "").upper() != locked.currency:
@@ -143,7 +183,7 @@ def record_payment(order: Order, *, amount: int, currency: str, reference: str) 
         locked.payment_reference = reference[:255]
         locked.save(update_fields=["payment_status", "paid_at", "payment_reference", "updated_at"])
         if locked.status == Order.Status.CANCELLED:
-            enqueue_on_commit(refund_order_payment, locked.pk)
+            enqueue_after_commit("checkout.tasks.refund_order_payment", locked.pk)
             return "paid after cancellation: refunding"
         if locked.status == Order.Status.PENDING:
             change_status(order=locked, to=Order.Status.CONFIRMED, notes="Payment received")
@@ -183,7 +223,7 @@ def record_offline_payment(order: Order, *, by=None) -> Order:
 
 def pay_with_test_method(order: Order, *, succeed: bool) -> str:
     """The offline stand-in for the card gateway, only for test-payment orders while Stripe is off."""
-    if order.payment_method != Order.PaymentMethod.TEST or stripe_configured():
+    if order.payment_method != Order.PaymentMethod.TEST or stripe_client.configured():
         raise PaymentError(_("Test payments are not available for this order."))
     if not order.awaiting_online_payment:
         raise PaymentError(_("This order is not waiting for a payment."))
@@ -277,7 +317,7 @@ def refund(*, order_id: int) -> bool:
         return False
     if order.payment_method == Order.PaymentMethod.CARD:
         try:
-            stripe_client().v1.refunds.create(
+            stripe_client.client().v1.refunds.create(
                 params={"payment_intent": order.payment_reference, "metadata": {"order_number": order.order_number}},
                 options={"idempotency_key": f"refund-{order.order_number}"},
             )
@@ -295,7 +335,7 @@ def refund(*, order_id: int) -> bool:
 def refund_duplicate(*, order_number: str, payment_intent: str) -> bool:
     """Refund a second Stripe payment taken for an order that was already paid."""
     try:
-        stripe_client().v1.refunds.create(
+        stripe_client.client().v1.refunds.create(
             params={
                 "payment_intent": payment_intent,
                 "metadata": {"order_number": order_number, "reason": "duplicate"},
@@ -310,12 +350,16 @@ def refund_duplicate(*, order_number: str, payment_intent: str) -> bool:
 
 def _stripe_session_still_payable(order) -> bool:
     """Expire the order's open Stripe session; True when Stripe says it was already completed."""
-    if not (order.payment_method == Order.PaymentMethod.CARD and order.stripe_checkout_session and stripe_configured()):
+    if not (
+        order.payment_method == Order.PaymentMethod.CARD
+        and order.stripe_checkout_session
+        and stripe_client.configured()
+    ):
         return False
     try:
-        stripe_client().v1.checkout.sessions.expire(order.stripe_checkout_session)
+        stripe_client.client().v1.checkout.sessions.expire(order.stripe_checkout_session)
     except stripe.InvalidRequestError:
-        session = stripe_client().v1.checkout.sessions.retrieve(order.stripe_checkout_session)
+        session = stripe_client.client().v1.checkout.sessions.retrieve(order.stripe_checkout_session)
         return session.status == "complete"
     return False
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from catalog.models import SKU
 from checkout.models import Order, OrderStatusHistory
 from checkout.notify import notify_customer
-from checkout.tasks import enqueue_on_commit, refund_order_payment
+from storefront.background import enqueue_after_commit
 from storefront.errors import Refused
 
 Status = Order.Status
@@ -105,6 +105,6 @@ def change_status(*, order: Order, to: str, by=None, notes: str = "") -> Order:
         if to == Status.CANCELLED:
             restore_stock(locked)
             if locked.is_paid:
-                enqueue_on_commit(refund_order_payment, locked.pk)
+                enqueue_after_commit("checkout.tasks.refund_order_payment", locked.pk)
         notify_customer(locked, to)
     return locked

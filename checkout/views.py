@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.views import local_next
 from catalog.models import Product, WishlistItem
 from catalog.wishlist import (
     PENDING_SESSION_KEY,
@@ -27,6 +26,7 @@ from catalog.wishlist import (
 from checkout import cart as carts
 from storefront.htmx import trigger, wants_partial
 from storefront.market_urls import market_reverse
+from storefront.redirects import local_path
 
 CART_PAGE = "checkout/cart_detail.html"
 WISHLIST_PAGE = "checkout/wishlist_detail.html"
@@ -37,10 +37,10 @@ def _cart_page_url(request):
 
 
 def _own_line(request, pk):
-    cart = carts.find_cart(request)
-    if cart is None:
+    line, cart = carts.find_own_line(request, pk)
+    if line is None:
         raise Http404(_("No such line in your cart."))
-    return get_object_or_404(cart.items.select_related("sku__product"), pk=pk), cart
+    return line, cart
 
 
 def _cart_context(request, cart):
@@ -86,7 +86,7 @@ def cart_add(request):
             messages.error(request, error)
         else:
             (messages.warning if change.capped else messages.success)(request, change.message)
-        return redirect(local_next(request, request.POST.get("next")) or _cart_page_url(request))
+        return redirect(local_path(request, request.POST.get("next")) or _cart_page_url(request))
     context = {"notice": error or change.message, "is_error": bool(error or change.capped)}
     response = TemplateResponse(request, "checkout/cart_notice.html#cart-notice", context)
     return trigger(response, "cart-updated") if change else response
@@ -178,7 +178,7 @@ def wishlist_detail(request):
 def wishlist_toggle(request, product_id):
     """The heart: on or off for a shopper; a visitor is asked to sign in and comes back with it saved."""
     product = get_object_or_404(Product.objects.active(), pk=product_id)
-    back = local_next(request, request.POST.get("next")) or market_reverse(
+    back = local_path(request, request.POST.get("next")) or market_reverse(
         "catalog:product_detail", request.market, kwargs={"slug": product.slug}
     )
     if not request.user.is_authenticated:
@@ -206,7 +206,7 @@ def wishlist_toggle(request, product_id):
 @require_POST
 @vary_on_headers("HX-Request")
 def wishlist_remove(request, pk):
-    item = get_object_or_404(WishlistItem.objects.filter(wishlist__user=request.user), pk=pk)
+    item = get_object_or_404(WishlistItem.objects.owned_by(request.user), pk=pk)
     remove_wishlist_item(item=item)
     return _wishlist_response(request, _("Removed from your wishlist."))
 
@@ -224,7 +224,7 @@ def wishlist_clear(request):
 @vary_on_headers("HX-Request")
 def wishlist_move_to_cart(request, pk):
     """Put the product's chosen (or only) SKU in the cart and take it off the wishlist."""
-    item = get_object_or_404(WishlistItem.objects.filter(wishlist__user=request.user).select_related("product"), pk=pk)
+    item = get_object_or_404(WishlistItem.objects.owned_by(request.user).select_related("product"), pk=pk)
     skus = list(item.product.skus.filter(is_active=True).values_list("pk", flat=True))
     sku_id = request.POST.get("sku") or (skus[0] if len(skus) == 1 else "")
     if not sku_id:

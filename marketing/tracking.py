@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from marketing.models import Banner, BannerStat
+from storefront.background import enqueue_after_commit
 from storefront.market_urls import path_in_market
 from storefront.markets import market_code
 
@@ -122,11 +123,8 @@ def record_click(banner, market) -> None:
 def schedule_flush() -> None:
     """Enqueue a flush once the current transaction commits, at most once a minute."""
     if cache.add(FLUSH_SCHEDULED_KEY, True, FLUSH_SCHEDULE_SECONDS):
-        # Imported here: the task module imports this one.
-        from marketing.tasks import flush_banner_stats_task
-
-        # robust: a task backend that is down must not turn a shopper's request into an error.
-        transaction.on_commit(flush_banner_stats_task.enqueue, robust=True)
+        # A task backend that is down must not turn a shopper's request into an error.
+        enqueue_after_commit("marketing.tasks.flush_banner_stats_task")
 
 
 def _counter_key(kind, banner_id, code, day_iso):

@@ -8,7 +8,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -21,6 +20,7 @@ from storefront.languages import LANGUAGE_PARAM, remember_language
 from storefront.market_urls import market_reverse, path_in_market, split_market_prefix
 from storefront.markets import MARKETS, Language, Market, get_market
 from storefront.middleware import preferred_market
+from storefront.redirects import local_path
 
 HOME_SHELF = 8
 
@@ -33,12 +33,7 @@ def root(request):
 
 def _next_path(request):
     """The page a switcher was on (a path of this site), else `/`."""
-    next_path = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_path, allowed_hosts={request.get_host()}) or not next_path.startswith(
-        "/"
-    ):
-        return "/"
-    return next_path
+    return local_path(request, request.POST.get("next", "")) or "/"
 
 
 @require_POST

@@ -279,7 +279,7 @@ def test_ipv6_addresses_are_limited_per_64_network(issue, settings):
 
 def test_a_code_that_expired_in_the_queue_is_not_texted(django_capture_on_commit_callbacks, outbox):
     user = KGUserFactory()
-    with mock.patch("accounts.codes._enqueue_delivery"):
+    with mock.patch("accounts.codes.enqueue_after_commit"):
         verification = codes.issue_code(phone=user.phone, session_key=SESSION, ip_address=IP)
     with clock_at(verification.expires_at + timedelta(seconds=1)):
         assert not codes.deliver_code(verification_id=verification.pk)

@@ -95,7 +95,7 @@ def stripe_on(settings):
 
 def fake_stripe(monkeypatch, **kwargs):
     fake = FakeStripe(**kwargs)
-    monkeypatch.setattr("checkout.payments.stripe_client", lambda: stripe.StripeClient("sk_test_123", http_client=fake))
+    monkeypatch.setattr("accounts.stripe_client.client", lambda: stripe.StripeClient("sk_test_123", http_client=fake))
     return fake
 
 

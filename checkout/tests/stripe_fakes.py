@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 import stripe
 from django.utils import timezone
 
+from accounts import stripe_client
 from accounts.tests.factories import USUserFactory
 from catalog.tests.factories import ProductFactory, SKUFactory
 from checkout import payments
@@ -106,7 +107,7 @@ def install_fake_stripe(settings, monkeypatch, *, configured=True) -> FakeStripe
     settings.KG_SMS_GATEWAY_LOGIN = settings.KG_SMS_GATEWAY_PASSWORD = ""
     fake = FakeStripeHTTP()
     monkeypatch.setattr(
-        payments, "stripe_client", lambda: stripe.StripeClient(SECRET_KEY, http_client=fake, max_network_retries=0)
+        stripe_client, "client", lambda: stripe.StripeClient(SECRET_KEY, http_client=fake, max_network_retries=0)
     )
     return fake
 

@@ -28,7 +28,7 @@ def product():
 
 
 def saved(user):
-    return set(WishlistItem.objects.filter(wishlist__user=user).values_list("product_id", flat=True))
+    return set(WishlistItem.objects.owned_by(user).values_list("product_id", flat=True))
 
 
 def test_toggle_service_adds_then_removes(kg_shopper, product):

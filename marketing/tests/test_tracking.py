@@ -5,8 +5,8 @@ import socket
 import subprocess
 import time
 import uuid
-from unittest import mock
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core import signing

@@ -16,12 +16,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import stripe_client
 from accounts.models import Notification
 from catalog.models import SKU, ExchangeRate, Product, Review, Wishlist, WishlistItem
 from catalog.pricing import MarketPricing
 from catalog.reviews import refresh_product_ratings
 from checkout.models import Order, OrderItem, OrderStatusHistory
-from checkout.payments import stripe_configured
 from checkout.totals import order_totals
 from storefront.demo.seeding import seeded_random
 from storefront.demo.wardrobe import REVIEW_TEXTS
@@ -143,7 +143,7 @@ def _plan_order(market, index, *, customer, manager, skus, pricing, now):
     steps = _timeline(rng, status, now)
     dates = dict(steps)
     paid_up_front = payment_method in (PaymentType.CARD, PaymentType.BANK_TRANSFER)
-    if status == S.PENDING and payment_method == PaymentType.CARD and not stripe_configured():
+    if status == S.PENDING and payment_method == PaymentType.CARD and not stripe_client.configured():
         # Waiting for its card payment: payable on this laptop through the labelled test payment.
         payment_method = Order.PaymentMethod.TEST
     if status == S.CANCELLED:

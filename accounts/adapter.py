@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 
 from storefront import sms
 from storefront.market_urls import market_reverse
-from storefront.markets import PhoneNumberRefused, market_from_phone, normalize_phone
+from storefront.markets import PhoneNumberRefused, get_market, market_from_phone, normalize_phone
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
-        return market_reverse("home", request.user.market)
+        return market_reverse("home", request.user.market_config)
 
     def get_signup_redirect_url(self, request):
         return self.get_login_redirect_url(request)
@@ -48,7 +48,7 @@ class AccountAdapter(DefaultAccountAdapter):
         sms.send_sms(
             phone=phone,
             text=_("MARQUE code: %(code)s. Never share it.") % {"code": code},
-            market=market_from_phone(phone),
+            market=get_market(market_from_phone(phone)),
         )
 
     def send_unknown_account_sms(self, phone, **kwargs):

@@ -255,7 +255,11 @@ def deliver_code(*, verification_id: int) -> bool:
     if not claimed:
         return False
     try:
-        sms.send_sms(phone=verification.phone, text=message_for(verification, code), market=verification.market)
+        sms.send_sms(
+            phone=verification.phone,
+            text=message_for(verification, code),
+            market=get_market(verification.market),
+        )
     except Exception as exc:
         if not isinstance(exc, sms.SMSError):
             logger.exception("Unexpected failure texting verification code %s", verification.pk)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from storefront.markets import US_STATES, CardType, Language, PaymentType, get_market, normalize_phone
+from storefront.markets import US_STATES, CardType, Language, PaymentType, normalize_phone
 
 INPUT = "w-full rounded border border-neutral-300 px-3 py-2"
 CHOICE = "rounded border border-neutral-300 bg-white px-3 py-2"
@@ -80,7 +80,7 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args, market, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [(code, Language(code).label) for code in get_market(market).languages]
+        self.fields["language"].choices = [(code, Language(code).label) for code in market.languages]
 
 
 class AddressForm(forms.Form):
@@ -125,7 +125,7 @@ class AddressForm(forms.Form):
 
     def __init__(self, *args, market, **kwargs):
         super().__init__(*args, **kwargs)
-        self.address_format = get_market(market).address
+        self.address_format = market.address
         if self.address_format.cities:
             self.fields["city"] = forms.ChoiceField(
                 label=_("City"),
@@ -208,7 +208,6 @@ class PaymentMethodForm(forms.Form):
 
     def __init__(self, *args, payment_types, market, **kwargs):
         super().__init__(*args, **kwargs)
-        config = get_market(market)
         self.fields["payment_type"].choices = [(t, PaymentType(t).label) for t in payment_types]
         if len(payment_types) == 1:
             self.fields["payment_type"].widget = forms.HiddenInput()
@@ -217,7 +216,7 @@ class PaymentMethodForm(forms.Form):
         # only the market's brands are offered.
         self.fields["card_type"].widget.choices = [
             ("", _("Choose a brand")),
-            *((c, CardType(c).label) for c in config.card_types),
+            *((c, CardType(c).label) for c in market.card_types),
         ]
         self.fields["expiry_month"].choices = _months()
         self.fields["expiry_year"].choices = _years()

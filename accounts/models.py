@@ -245,7 +245,7 @@ class Address(MarketOwnedModel):
         return self.title or self.one_line()
 
     def save(self, *args, **kwargs):
-        self.country = get_market(self.user.market).country
+        self.country = self.user.market_config.country
         if not self.full_address:
             self.full_address = self.one_line()
         update_fields = kwargs.get("update_fields")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts import stripe_client
 from accounts.models import Address, Notification, PaymentMethod, User, VerificationCode
 from accounts.selectors import unread_notifications
-from storefront.markets import CardType, Market, PaymentType, get_market, normalize_phone
+from storefront.markets import CardType, Market, MarketConfig, PaymentType, get_market, normalize_phone
 
 TEST_CARD_PREFIX = "test_card"
 LAST4 = re.compile(r"^\d{4}$")
@@ -143,30 +143,28 @@ def delete_address(*, address: Address) -> None:
 # --- payment methods ----------------------------------------------------------------------------
 
 
-def card_gateway_required(market) -> bool:
+def card_gateway_required(market: MarketConfig) -> bool:
     """US cards are saved through Stripe once Stripe keys are set; before that, test cards only."""
-    return get_market(market).code == Market.US and stripe_client.configured()
+    return market.code == Market.US and stripe_client.configured()
 
 
-def allowed_payment_types(market) -> tuple[str, ...]:
+def allowed_payment_types(market: MarketConfig) -> tuple[str, ...]:
     """What a shopper of `market` may save: the market's ways to pay, and cards where it takes any."""
-    config = get_market(market)
-    types = list(config.payment_types)
-    if config.card_types and PaymentType.CARD not in types:
+    types = list(market.payment_types)
+    if market.card_types and PaymentType.CARD not in types:
         types.append(PaymentType.CARD)
     return tuple(types)
 
 
-def _card_errors(*, market, card_type, last4, expiry_month, expiry_year, card_holder_name):
-    config = get_market(market)
+def _card_errors(*, market: MarketConfig, card_type, last4, expiry_month, expiry_year, card_holder_name):
     errors = {}
     if not card_type:
         errors["card_type"] = _("Choose the card brand.")
-    elif card_type not in config.card_types:
+    elif card_type not in market.card_types:
         errors["card_type"] = (
             _("MIR cards are accepted in Kyrgyzstan only.")
             if card_type == CardType.MIR
-            else _("This card brand is not accepted in %(market)s.") % {"market": config.label}
+            else _("This card brand is not accepted in %(market)s.") % {"market": market.label}
         )
     if not LAST4.match(last4 or ""):
         errors["last4"] = _("Enter the last 4 digits of the card, never the whole number.")
@@ -199,7 +197,7 @@ def add_payment_method(
     US cards come from Stripe (`gateway_reference` pm_…) once Stripe is configured; until then a
     clearly labelled test card. MIR only in KG. ValidationError with field errors otherwise.
     """
-    market = user.market
+    market = user.market_config
     if payment_type not in allowed_payment_types(market):
         raise ValidationError({"payment_type": _("This way to pay is not offered in your market.")})
     method = PaymentMethod(user=user, payment_type=payment_type)
@@ -216,7 +214,7 @@ def add_payment_method(
             errors[NON_FIELD_ERRORS] = _("Cards are saved through our payment provider's secure page.")
         if errors:
             raise ValidationError(errors)
-        if get_market(market).code == Market.US and not gateway_reference:
+        if market.code == Market.US and not gateway_reference:
             gateway_reference = TEST_CARD_PREFIX
         method.card_type = card_type
         method.card_number_masked = f"•••• {last4}"

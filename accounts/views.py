@@ -70,7 +70,7 @@ def sign_in(request):
     """Phone number in, SMS code out: the same answer whether or not the number has an account."""
     next_url = _next_after_sign_in(request, request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated:
-        return redirect(next_url or market_reverse("home", request.user.market))
+        return redirect(next_url or market_reverse("home", request.user.market_config))
     form = PhoneForm(request.POST or None, initial={"next": next_url})
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,7 +128,7 @@ def enter_code(request):
 def _complete_sign_in(request, verification, next_url):
     user, created = services.find_or_create_shopper(verification=verification, language=request.LANGUAGE_CODE)
     # Always an explicit target, so allauth never falls back to a `next` we did not check.
-    redirect_url = next_url or market_reverse("home", user.market)
+    redirect_url = next_url or market_reverse("home", user.market_config)
     if created:
         return complete_signup(request, user, email_verification="none", success_url=redirect_url)
     return perform_login(request, user, email_verification="none", redirect_url=redirect_url)
@@ -167,7 +167,7 @@ def profile(request):
     user = request.user
     form = ProfileForm(
         request.POST or None,
-        market=user.market,
+        market=user.market_config,
         initial={"full_name": user.full_name, "email": user.email, "language": user.language},
     )
     if request.method == "POST" and form.is_valid():
@@ -208,7 +208,7 @@ def _save_address(request, form, address=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def address_create(request):
-    form = AddressForm(request.POST or None, market=request.user.market)
+    form = AddressForm(request.POST or None, market=request.user.market_config)
     if request.method == "POST" and form.is_valid():
         return _save_address(request, form)
     return _address_form_page(request, form)
@@ -220,7 +220,7 @@ def address_create(request):
 def address_update(request, address):
     initial = {field: getattr(address, field) for field in services.ADDRESS_FIELDS}
     initial["make_default"] = address.is_default
-    form = AddressForm(request.POST or None, market=request.user.market, initial=initial)
+    form = AddressForm(request.POST or None, market=request.user.market_config, initial=initial)
     if request.method == "POST" and form.is_valid():
         return _save_address(request, form, address)
     return _address_form_page(request, form, address)
@@ -263,7 +263,7 @@ def payment_method_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def payment_method_create(request):
-    market = request.user.market
+    market = request.user.market_config
     payment_types = services.allowed_payment_types(market)
     cards_through_gateway = services.card_gateway_required(market)
     if cards_through_gateway:
@@ -292,7 +292,7 @@ def payment_method_create(request):
 @require_POST
 def card_setup_start(request):
     """Send a US shopper to Stripe's page to save a card (only while Stripe is configured)."""
-    if not services.card_gateway_required(request.user.market):
+    if not services.card_gateway_required(request.user.market_config):
         messages.error(request, _("Cards cannot be saved online in your market."))
         return redirect("accounts:payment_method_list")
     try:
@@ -327,7 +327,7 @@ def card_setup_return(request):
 def payment_method_delete(request, method):
     if request.method == "POST":
         services.remove_payment_method(method=method)
-        if services.card_gateway_required(request.user.market):
+        if services.card_gateway_required(request.user.market_config):
             stripe_cards.forget_card(method)
         messages.success(request, _("Payment method removed."))
         return redirect("accounts:payment_method_list")

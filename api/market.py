@@ -25,7 +25,7 @@ def request_market(request):
     """The MarketConfig the request is answered in."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        return get_market(user.market)
+        return user.market_config
     raw = (request.query_params.get("market") or Market.KG.value).upper()
     if raw not in Market.values:
         raise ApiError("invalid_market", _("Choose a market: KG or US."), details={"market": [raw[:10]]})

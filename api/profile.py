@@ -89,7 +89,7 @@ class ProfileUpdateSerializer(serializers.Serializer):
 def profile(request):
     user = request.user
     if request.method == "PUT":
-        data = valid_form(ProfileForm(request.data, market=user.market))
+        data = valid_form(ProfileForm(request.data, market=user.market_config))
         try:
             services.update_profile(user=user, **data)
         except DjangoValidationError as exc:
@@ -151,7 +151,7 @@ class AddressInputSerializer(serializers.Serializer):
 def addresses(request):
     user = request.user
     if request.method == "POST":
-        data = valid_form(AddressForm(request.data, market=user.market))
+        data = valid_form(AddressForm(request.data, market=user.market_config))
         make_default = data.pop("make_default", False)
         address = services.save_address(user=user, data=data, make_default=make_default)
         return Response(AddressSerializer(address).data, status=status.HTTP_201_CREATED)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from storefront.content import content_field
-from storefront.markets import Market, MarketQuerySet, MarketScope, get_market, sold_in_all_markets
+from storefront.markets import Market, MarketConfig, MarketQuerySet, MarketScope, get_market, sold_in_all_markets
 from storefront.media import UploadedOrLinkedImage
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -110,7 +110,7 @@ class ProductQuerySet(MarketQuerySet):
 
     def with_prices(self, pricing):
         """Annotate the market's fixed prices and `market_price`, a sortable, filterable price."""
-        fixed = MarketPrice.objects.filter(product=OuterRef("pk"), sku__isnull=True).in_markets([pricing.market])
+        fixed = MarketPrice.objects.filter(product=OuterRef("pk"), sku__isnull=True).in_markets([pricing.market.code])
         money = models.DecimalField(**MONEY)
         converted = F("price")
         if pricing.rate != 1:
@@ -197,9 +197,6 @@ class Product(models.Model):
         if self.market == MarketScope.ALL:
             return settings.CATALOG_BASE_CURRENCY
         return get_market(self.market).currency
-
-    def is_sold_in(self, market):
-        return self.market in (MarketScope.ALL, str(getattr(market, "code", market)))
 
 
 class ProductImage(UploadedOrLinkedImage):
@@ -314,14 +311,13 @@ class ExchangeRate(models.Model):
         cache.delete(rate_cache_key(self.market))
 
     @classmethod
-    def rate_for(cls, market, base_currency):
+    def rate_for(cls, market: MarketConfig, base_currency):
         """Rate from `base_currency` to `market`'s currency (1 when they are the same)."""
-        config = get_market(market)
-        if config.currency == base_currency:
+        if market.currency == base_currency:
             return Decimal("1")
         if base_currency != settings.CATALOG_BASE_CURRENCY:
-            raise ValueError(f"No conversion from {base_currency} to {config.currency}.")
-        return cls.objects.get(market=config.code).rate
+            raise ValueError(f"No conversion from {base_currency} to {market.currency}.")
+        return cls.objects.get(market=market.code).rate
 
 
 class MarketPrice(models.Model):

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 
 from catalog.models import ExchangeRate, MarketPrice, rate_cache_key
-from storefront.markets import MarketScope, get_market
+from storefront.markets import MarketConfig, MarketScope, is_sold_in
 from storefront.money import format_money, price_in_market
 
 
@@ -44,25 +44,24 @@ class Price:
 class MarketPricing:
     """Everything needed to price catalog items in one market (one query for the rate)."""
 
-    market: object
+    market: MarketConfig
     rate: Decimal
 
     @classmethod
-    def load(cls, market):
-        config = get_market(market)
+    def load(cls, market: MarketConfig):
         rate = cache.get_or_set(
-            rate_cache_key(config.code),
-            lambda: ExchangeRate.rate_for(config, settings.CATALOG_BASE_CURRENCY),
+            rate_cache_key(market.code),
+            lambda: ExchangeRate.rate_for(market, settings.CATALOG_BASE_CURRENCY),
             timeout=3600,
         )
-        return cls(market=config, rate=rate)
+        return cls(market=market, rate=rate)
 
     def rate_for(self, product):
         """Products of one market are priced in its currency; ALL products in the base currency."""
         return self.rate if product.market == MarketScope.ALL else Decimal("1")
 
     def _price(self, product, amount, original, fixed_amount, fixed_original):
-        if not product.is_sold_in(self.market):
+        if not is_sold_in(product.market, self.market):
             # A one-market product's price is in that market's currency; nothing converts it.
             raise ValueError(f"{product} is not sold in {self.market.code}.")
         if fixed_amount is not None:
@@ -86,7 +85,7 @@ class MarketPricing:
 
     def with_sku_prices(self, skus):
         """Annotate SKUs with this market's fixed prices (`fixed_price`, `fixed_original_price`)."""
-        fixed = MarketPrice.objects.filter(sku=OuterRef("pk")).in_markets([self.market])
+        fixed = MarketPrice.objects.filter(sku=OuterRef("pk")).in_markets([self.market.code])
         return skus.annotate(
             fixed_price=Subquery(fixed.values("price")[:1]),
             fixed_original_price=Subquery(fixed.values("original_price")[:1]),

@@ -26,7 +26,7 @@ AWAITING_SHOWN = 10
 
 
 def _order_url(order):
-    return market_reverse("checkout:order_detail", order.market, kwargs={"number": order.order_number})
+    return market_reverse("checkout:order_detail", order.market_config, kwargs={"number": order.order_number})
 
 
 def _refuse_form(form, error):

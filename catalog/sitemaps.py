@@ -4,14 +4,14 @@ from django.contrib.sitemaps import Sitemap
 
 from catalog.models import Category, Product
 from storefront.market_urls import market_reverse
-from storefront.markets import MARKETS
+from storefront.markets import MARKETS, MarketConfig
 
 
 class MarketSitemap(Sitemap):
     protocol = None  # the scheme of the request that asked for the sitemap
     limit = 5000
 
-    def __init__(self, market):
+    def __init__(self, market: MarketConfig):
         self.market = market
 
 
@@ -51,7 +51,7 @@ class CategorySitemap(MarketSitemap):
 def market_sitemaps():
     """Sections such as `kg-products`, `us-categories`, one pair per market."""
     sections = {}
-    for code, config in MARKETS.items():
-        sections[f"{config.url_prefix}-products"] = ProductSitemap(code)
-        sections[f"{config.url_prefix}-categories"] = CategorySitemap(code)
+    for config in MARKETS.values():
+        sections[f"{config.url_prefix}-products"] = ProductSitemap(config)
+        sections[f"{config.url_prefix}-categories"] = CategorySitemap(config)
     return sections

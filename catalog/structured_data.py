@@ -94,10 +94,10 @@ def alternates(request, viewname, kwargs=None):
         {
             "hreflang": f"{language}-{config.country}",
             "url": absolute(
-                request, market_reverse(viewname, code, kwargs=kwargs, query=language_query(language, config))
+                request, market_reverse(viewname, config, kwargs=kwargs, query=language_query(language, config))
             ),
         }
-        for code, config in MARKETS.items()
+        for config in MARKETS.values()
         for language in config.languages
     ]
     return [*links, {"hreflang": "x-default", "url": links[0]["url"]}]

@@ -22,7 +22,7 @@ from catalog.variants import VariantChoice
 from storefront.content import translated
 from storefront.htmx import wants_partial
 from storefront.market_urls import market_reverse
-from storefront.markets import MarketScope
+from storefront.markets import MarketScope, get_market, is_sold_in
 
 REVIEWS_PER_PAGE = 5
 REVIEW_SORTS = {
@@ -151,12 +151,13 @@ def best_sellers(request):
 def _product_or_redirect(request, slug, pricing):
     products = Product.objects.active().with_prices(pricing).select_related("category", "subcategory")
     product = get_object_or_404(products, slug=slug)
-    if product.is_sold_in(request.market):
+    if is_sold_in(product.market, request.market):
         return product, None
     if request.user.is_authenticated or product.market == MarketScope.ALL:
         raise Http404(_("This product is not sold in your market."))
     # A visitor on the wrong market's page goes to the market that sells it.
-    url = market_reverse("catalog:product_detail", product.market, kwargs={"slug": slug}, query=request.GET or None)
+    seller = get_market(product.market)
+    url = market_reverse("catalog:product_detail", seller, kwargs={"slug": slug}, query=request.GET or None)
     return None, redirect(url)
 
 

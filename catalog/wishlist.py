@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 
 from catalog.models import SKU, Product, Wishlist, WishlistItem
 from catalog.pricing import MarketPricing
+from storefront.markets import MarketConfig, is_sold_in
 
 PENDING_SESSION_KEY = "wishlist_pending"
 
@@ -19,7 +20,7 @@ def wishlist_product_ids(user) -> set[int]:
     return set(WishlistItem.objects.owned_by(user).values_list("product_id", flat=True))
 
 
-def wishlist_items(*, user, market) -> list[WishlistItem]:
+def wishlist_items(*, user, market: MarketConfig) -> list[WishlistItem]:
     """`user`'s wishlist priced in `market`, newest first, in a fixed number of queries.
 
     Each item's product carries `price_info` (None where it is not sold) and `buyable_skus` (active,
@@ -33,9 +34,10 @@ def wishlist_items(*, user, market) -> list[WishlistItem]:
     items = list(own.prefetch_related(Prefetch("product", queryset=products)))
     for item in items:
         product = item.product
-        item.sold_here = product.is_active and product.is_sold_in(pricing.market)
+        sold = is_sold_in(product.market, market)
+        item.sold_here = product.is_active and sold
         # Another market's product has no price here (its wishlist row stays, marked as not sold).
-        product.price_info = pricing.product_price(product) if product.is_sold_in(pricing.market) else None
+        product.price_info = pricing.product_price(product) if sold else None
     return items
 
 

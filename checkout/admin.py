@@ -30,7 +30,7 @@ def managed_market_codes(request):
 class MarketScopedAdmin(admin.ModelAdmin):
     """An admin whose rows belong to an order's market and are scoped to the user's markets."""
 
-    def in_markets(self, queryset, codes):
+    def scoped_to_markets(self, queryset, codes):
         """`queryset` narrowed to rows of the markets `codes`."""
         raise NotImplementedError
 
@@ -38,7 +38,7 @@ class MarketScopedAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return self.in_markets(queryset, managed_market_codes(request))
+        return self.scoped_to_markets(queryset, managed_market_codes(request))
 
 
 class OrderMarketFilter(admin.SimpleListFilter):
@@ -59,7 +59,7 @@ class OrderMarketFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in Market.values:
-            return self.model_admin.in_markets(queryset, [self.value()])
+            return self.model_admin.scoped_to_markets(queryset, [self.value()])
         return queryset
 
 
@@ -283,7 +283,7 @@ class OrderAdmin(MarketScopedAdmin):
     form = OrderAdminForm
     actions = (mark_confirmed, mark_shipped, mark_delivered, mark_paid_offline)
 
-    def in_markets(self, queryset, codes):
+    def scoped_to_markets(self, queryset, codes):
         return queryset.in_markets(codes)
 
     def get_fieldsets(self, request, obj=None):
@@ -339,8 +339,8 @@ class OrderRowAdmin(ReadOnlyAdminMixin, MarketScopedAdmin):
     list_select_related = ("order",)
     search_fields = ("order__order_number",)
 
-    def in_markets(self, queryset, codes):
-        return queryset.filter(order__in=Order.objects.in_markets(codes))
+    def scoped_to_markets(self, queryset, codes):
+        return queryset.of_orders_in_markets(codes)
 
 
 @admin.register(OrderItem)

@@ -17,7 +17,7 @@ from catalog.pricing import MarketPricing
 from checkout.models import Cart, CartItem
 from checkout.totals import order_totals
 from storefront.errors import Refused
-from storefront.markets import market_code
+from storefront.markets import MarketConfig, is_sold_in
 from storefront.money import quantize
 
 # The session remembers the visitor's cart by id: the session key changes at sign-in, the id does not.
@@ -93,9 +93,9 @@ def _in_market(cart, code):
     return cart
 
 
-def cart_for_user(user, *, market=None) -> Cart:
+def cart_for_user(user, *, market: MarketConfig | None = None) -> Cart:
     """`user`'s own cart, created on first use, in `market` (their own market when not given)."""
-    code = market_code(market or user.market)
+    code = (market or user.market_config).code
     cart, _created = Cart.objects.get_or_create(user=user, defaults={"market": code})
     return _in_market(cart, code)
 
@@ -104,7 +104,7 @@ def get_or_create_cart(request):
     """The request's own cart, created on first use, in the request's market."""
     if request.user.is_authenticated:
         return cart_for_user(request.user, market=request.market)
-    code = market_code(request.market)
+    code = request.market.code
     cart = find_cart(request)
     if cart is None:
         cart, _created = Cart.objects.get_or_create(session_key=_session_key(request), defaults={"market": code})
@@ -142,13 +142,13 @@ def only_sku_of(*, product_id):
     return skus[0] if len(skus) == 1 else None
 
 
-def _sellable_sku(sku_id, market, *, lock=False):
+def _sellable_sku(sku_id, market: MarketConfig, *, lock=False):
     pk = as_id(sku_id)
     skus = SKU.objects.select_for_update(of=("self",)) if lock else SKU.objects
     sku = skus.select_related("product").filter(pk=pk).first() if pk else None
     if sku is None or not (sku.is_active and sku.product.is_active):
         raise CartError(_("This item is no longer available."), code="unavailable")
-    if not sku.product.is_sold_in(market):
+    if not is_sold_in(sku.product.market, market):
         raise CartError(_("This item is not sold in your market."), code="not_sold_in_market")
     if sku.stock <= 0:
         raise CartError(_("Sorry, %(item)s is out of stock.") % {"item": sku}, code="out_of_stock")
@@ -166,7 +166,7 @@ def _capped_message(sku, quantity):
 def add_to_cart(*, cart: Cart, sku_id, quantity: int) -> CartChange:
     """Add units of a sellable SKU; an existing line grows, never past stock (one line per SKU)."""
     with transaction.atomic():
-        sku = _sellable_sku(sku_id, cart.market, lock=True)
+        sku = _sellable_sku(sku_id, cart.market_config, lock=True)
         line = CartItem.objects.select_for_update().filter(cart=cart, sku=sku).first()
         wanted = quantity + (line.quantity if line else 0)
         if line is None:
@@ -258,7 +258,7 @@ def claim_guest_cart(*, request, user) -> list[str]:
         if own is None:
             guest.user = user
             guest.session_key = None
-            guest.market = market_code(user.market)
+            guest.market = user.market
             guest.save(update_fields=["user", "session_key", "market", "updated_at"])
             return []
         return merge_carts(source=guest, target=own)
@@ -299,7 +299,7 @@ class CartLine:
 
 @dataclass
 class CartSummary:
-    market: object
+    market: MarketConfig
     lines: list = field(default_factory=list)
     subtotal: Decimal = Decimal("0")
     shipping: Decimal = Decimal("0")
@@ -330,9 +330,9 @@ class CartSummary:
 
 
 def _priced_items(cart, pricing):
-    fixed_sku = MarketPrice.objects.filter(sku=OuterRef("sku_id")).in_markets([pricing.market])
+    fixed_sku = MarketPrice.objects.filter(sku=OuterRef("sku_id")).in_markets([pricing.market.code])
     fixed_product = MarketPrice.objects.filter(product=OuterRef("sku__product_id"), sku__isnull=True).in_markets(
-        [pricing.market]
+        [pricing.market.code]
     )
     return cart.items.select_related("sku__product").annotate(
         sku_fixed_price=Subquery(fixed_sku.values("price")[:1]),
@@ -342,11 +342,11 @@ def _priced_items(cart, pricing):
     )
 
 
-def _problem(item, market):
+def _problem(item, market: MarketConfig):
     sku = item.sku
     if not (sku.is_active and sku.product.is_active):
         return _("No longer available")
-    if not sku.product.is_sold_in(market):
+    if not is_sold_in(sku.product.market, market):
         return _("Not sold in %(market)s") % {"market": market.label}
     if sku.stock <= 0:
         return _("Out of stock")
@@ -357,25 +357,24 @@ def _problem(item, market):
     return ""
 
 
-def summarize_cart(*, cart: Cart | None, market, state: str | None = None) -> CartSummary:
+def summarize_cart(*, cart: Cart | None, market: MarketConfig, state: str | None = None) -> CartSummary:
     """The cart priced in `market`: lines with their problems, subtotal, shipping, tax and total.
 
     Two queries, three with a US delivery `state` (its sales tax); without one US tax is pending.
     """
     pricing = MarketPricing.load(market)
-    config = pricing.market
-    summary = CartSummary(market=config)
+    summary = CartSummary(market=market)
     if cart is None:
         return summary
     for item in _priced_items(cart, pricing):
         sku, product = item.sku, item.sku.product
         sku.fixed_price, sku.fixed_original_price = item.sku_fixed_price, item.sku_fixed_original_price
         product.fixed_price, product.fixed_original_price = item.product_fixed_price, item.product_fixed_original_price
-        problem = _problem(item, config)
-        sellable = product.is_sold_in(config) and sku.is_active and product.is_active and sku.stock > 0
+        problem = _problem(item, market)
+        sellable = is_sold_in(product.market, market) and sku.is_active and product.is_active and sku.stock > 0
         price = pricing.sku_price(sku, product) if sellable else None
         summary.lines.append(CartLine(item=item, price=price, problem=problem))
-    totals = order_totals((line.line_total for line in summary.lines if line.counts), config, state=state)
+    totals = order_totals((line.line_total for line in summary.lines if line.counts), market, state=state)
     summary.subtotal, summary.shipping, summary.tax, summary.total = (
         totals.subtotal,
         totals.shipping,

@@ -67,7 +67,7 @@ class CheckoutForm(forms.Form):
         super().__init__(*args, **kwargs)
         addresses = user.addresses.order_by("-is_default", "-created_at")
         self.fields["address"].queryset = addresses
-        choices = payment_choices(user.market)
+        choices = payment_choices(user.market_config)
         self.fields["payment_method"].choices = choices
         if not self.is_bound:
             default = next((a for a in addresses if a.is_default), None) or addresses.first()

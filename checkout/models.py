@@ -14,7 +14,7 @@ from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import SKU, Product
-from storefront.markets import US_STATES, Currency, Market, MarketQuerySet, PaymentType
+from storefront.markets import US_STATES, Currency, Market, MarketQuerySet, PaymentType, get_market
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -41,6 +41,11 @@ class Cart(models.Model):
 
     def __str__(self):
         return str(self.user) if self.user_id else _("Visitor cart")
+
+    @property
+    def market_config(self):
+        """The configuration of the market this cart belongs to."""
+        return get_market(self.market)
 
     @property
     def total_items(self):
@@ -194,6 +199,11 @@ class Order(models.Model):
         return self.order_number
 
     @property
+    def market_config(self):
+        """The configuration of the market this order belongs to."""
+        return get_market(self.market)
+
+    @property
     def items_count(self):
         """Units ordered (a line of 3 counts 3)."""
         if hasattr(self, "_prefetched_objects_cache") and "items" in self._prefetched_objects_cache:
@@ -228,6 +238,14 @@ class Order(models.Model):
         )
 
 
+class OrderRowQuerySet(models.QuerySet):
+    """Rows that belong to an order (its items, status changes, payment events)."""
+
+    def of_orders_in_markets(self, codes):
+        """Rows of orders placed in exactly the markets `codes` (staff scoping)."""
+        return self.filter(order__in=Order.objects.in_markets(codes))
+
+
 class OrderItem(models.Model):
     """One line of an order, as it was when bought."""
 
@@ -243,6 +261,8 @@ class OrderItem(models.Model):
     price = models.DecimalField(_("unit price"), **MONEY)
     quantity = models.PositiveIntegerField(_("quantity"))
     subtotal = models.DecimalField(_("line total"), **MONEY)
+
+    objects = OrderRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("order item")
@@ -272,6 +292,8 @@ class OrderStatusHistory(models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    objects = OrderRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("order status change")
@@ -312,6 +334,8 @@ class PaymentEvent(models.Model):
     order = models.ForeignKey(Order, on_delete=models.SET_NULL, related_name="payment_events", null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    objects = OrderRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("payment event")

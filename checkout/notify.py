@@ -55,7 +55,7 @@ def notify_customer(order, status):
         type=Notification.Type.ORDER,
         title=title,
         message=message,
-        link_url=market_reverse("checkout:order_detail", order.market, kwargs={"number": order.order_number}),
+        link_url=market_reverse("checkout:order_detail", order.market_config, kwargs={"number": order.order_number}),
     )
     enqueue_after_commit("checkout.tasks.text_order_update", order.pk, status)
     return notification

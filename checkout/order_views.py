@@ -33,7 +33,7 @@ def _cart_url(request):
 
 
 def _order_url(order, name="checkout:order_detail"):
-    return market_reverse(name, order.market, kwargs={"number": order.order_number})
+    return market_reverse(name, order.market_config, kwargs={"number": order.order_number})
 
 
 def _own_order(request, number, *, lock_related=False):
@@ -60,7 +60,7 @@ def _checkout_page(request, form, *, summary=None, address_form=None, status=200
     context = {
         "form": form,
         "summary": summary or _summary_for(request, form),
-        "address_form": address_form or AddressForm(market=request.user.market),
+        "address_form": address_form or AddressForm(market=request.user.market_config),
         "has_addresses": bool(form.fields["address"].queryset),
         "pays_by_card": bool(set(Order.ONLINE_PAYMENT_METHODS) & set(dict(form.fields["payment_method"].choices))),
     }
@@ -150,7 +150,7 @@ def checkout_summary(request):
 @require_POST
 def checkout_address(request):
     """Add a delivery address from the checkout page and come back with it chosen."""
-    address_form = AddressForm(request.POST, market=request.user.market)
+    address_form = AddressForm(request.POST, market=request.user.market_config)
     if not address_form.is_valid():
         return _checkout_page(request, CheckoutForm(user=request.user), address_form=address_form, status=400)
     data = dict(address_form.cleaned_data)

@@ -27,7 +27,7 @@ from checkout.models import Cart, Order, OrderItem, OrderStatusHistory
 from checkout.notify import notify_customer
 from checkout.totals import order_totals
 from storefront.errors import Refused
-from storefront.markets import PaymentType, get_market, market_code
+from storefront.markets import MarketConfig, PaymentType
 
 CHECKOUT_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
@@ -53,11 +53,11 @@ class Placement:
 TEST_PAYMENT_LABEL = gettext_lazy("Test card payment: no money moves (Stripe is not configured)")
 
 
-def payment_choices(market) -> list[tuple[str, str]]:
+def payment_choices(market: MarketConfig) -> list[tuple[str, str]]:
     """The ways to pay in `market`: KG cash on delivery or bank transfer; US card (Stripe), or the
     labelled test payment when no Stripe keys are configured."""
     choices = []
-    for payment_type in get_market(market).payment_types:
+    for payment_type in market.payment_types:
         if payment_type == PaymentType.CARD and not stripe_client.configured():
             choices.append((Order.PaymentMethod.TEST.value, TEST_PAYMENT_LABEL))
         else:
@@ -68,9 +68,9 @@ def payment_choices(market) -> list[tuple[str, str]]:
 def _check_inputs(*, user, address, payment_method, checkout_key):
     if not user.is_active:
         raise CheckoutError(_("This account cannot place orders."), code="inactive")
-    if address is None or address.user_id != user.pk or address.market != market_code(user.market):
+    if address is None or address.user_id != user.pk or address.market != user.market:
         raise CheckoutError(_("Choose one of your delivery addresses."), code="address")
-    if payment_method not in dict(payment_choices(user.market)):
+    if payment_method not in dict(payment_choices(user.market_config)):
         raise CheckoutError(_("Choose a way to pay that this market offers."), code="payment_method")
     if checkout_key is not None and not CHECKOUT_KEY_PATTERN.fullmatch(checkout_key):
         raise CheckoutError(_("This checkout form is out of date. Please review your order again."), code="key")
@@ -130,7 +130,7 @@ def place_order(
 def _place(*, user, cart, address, payment_method, notes, checkout_key):
     if cart is None or not cart.items.exists():
         raise CheckoutError(_("Your cart is empty."), code="empty_cart")
-    market = get_market(user.market)
+    market = user.market_config
     skus = _lock_skus(cart)
     summary = summarize_cart(cart=cart, market=market)
     for line in summary.lines:

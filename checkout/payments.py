@@ -128,7 +128,7 @@ def next_payment_step(order: Order, *, absolute_url: Callable[[str], str]) -> Pa
     """
 
     def page(name):
-        return market_reverse(name, order.market, kwargs={"number": order.order_number})
+        return market_reverse(name, order.market_config, kwargs={"number": order.order_number})
 
     method = order.payment_method
     if method == Order.PaymentMethod.BANK_TRANSFER:

@@ -19,7 +19,7 @@ def text_order_update(order_id: int, status: str) -> bool:
     if order is None:
         return False
     try:
-        send_sms(phone=order.customer_phone, text=sms_text(order, status), market=order.market)
+        send_sms(phone=order.customer_phone, text=sms_text(order, status), market=order.market_config)
     except SMSError:
         return False
     return True

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from checkout.models import SalesTaxRate
-from storefront.markets import get_market
+from storefront.markets import MarketConfig
 from storefront.money import quantize
 
 ZERO = Decimal("0")
@@ -55,21 +55,22 @@ def state_tax(state: str) -> StateTax:
     return StateTax(row["rate"], row["taxes_shipping"]) if row else StateTax(ZERO, False)
 
 
-def shipping_cost(subtotal: Decimal, market) -> Decimal:
+def shipping_cost(subtotal: Decimal, market: MarketConfig) -> Decimal:
     """The market's flat rate, or nothing for an empty cart or one over the free-shipping threshold."""
-    rule = get_market(market).shipping
+    rule = market.shipping
     if subtotal <= 0 or subtotal >= rule.free_over:
         return ZERO
     return quantize(rule.flat_rate)
 
 
-def order_totals(line_totals: Iterable[Decimal], market, *, state: str | None = None, tax: StateTax | None = None):
+def order_totals(
+    line_totals: Iterable[Decimal], market: MarketConfig, *, state: str | None = None, tax: StateTax | None = None
+):
     """Totals of lines (each already quantized) in `market`; `state` or `tax` gives the US sales tax."""
-    config = get_market(market)
     subtotal = quantize(sum(line_totals, ZERO))
-    shipping = shipping_cost(subtotal, config)
-    if config.tax.mode == "included":
-        rate = config.tax.rate
+    shipping = shipping_cost(subtotal, market)
+    if market.tax.mode == "included":
+        rate = market.tax.rate
         total = subtotal + shipping
         vat = quantize(total * rate / (1 + rate))
         return Totals(subtotal, shipping, vat, rate, True, total)

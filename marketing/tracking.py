@@ -32,7 +32,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from marketing.models import Banner, BannerStat
 from storefront.background import enqueue_after_commit
 from storefront.market_urls import path_in_market
-from storefront.markets import market_code
+from storefront.markets import Market, MarketConfig
 
 CLICK_SALT = "marketing.banner-click"
 MAX_IMPRESSIONS_PER_REQUEST = 20
@@ -51,11 +51,10 @@ BUFFER_SECONDS = (BUFFER_DAYS + 1) * 24 * 60 * 60
 # Click-through links ---------------------------------------------------------------------------
 
 
-def click_url(banner, market) -> str:
+def click_url(banner, market: MarketConfig) -> str:
     """The signed click-through URL of `banner` as shown in `market` (`/kg/b/c/<token>/`)."""
-    code = market_code(market)
-    token = signing.dumps([banner.pk, code], salt=CLICK_SALT, compress=False)
-    return reverse("marketing:banner_click", kwargs={"market": code, "token": token})
+    token = signing.dumps([banner.pk, market.code], salt=CLICK_SALT, compress=False)
+    return reverse("marketing:banner_click", kwargs={"market": market.code, "token": token})
 
 
 def read_click_token(token: str) -> tuple[int, str]:
@@ -63,20 +62,20 @@ def read_click_token(token: str) -> tuple[int, str]:
     payload = signing.loads(token, salt=CLICK_SALT)
     try:
         banner_id, code = payload
-        return int(banner_id), market_code(code)
+        return int(banner_id), Market(code).value
     except (TypeError, ValueError):
         # Signed by us, so never expected; still refused rather than a server error.
         raise signing.BadSignature("Malformed banner click token.") from None
 
 
-def impressions_url(market) -> str:
+def impressions_url(market: MarketConfig) -> str:
     """Where the storefront posts the banners it showed in `market`."""
-    return reverse("marketing:banner_impressions", kwargs={"market": market_code(market)})
+    return reverse("marketing:banner_impressions", kwargs={"market": market.code})
 
 
-def market_home_url(market) -> str:
+def market_home_url(market: MarketConfig) -> str:
     """The home page of `market` (`/kg/`)."""
-    return get_script_prefix().rstrip("/") + path_in_market("/", market_code(market))
+    return get_script_prefix().rstrip("/") + path_in_market("/", market)
 
 
 def is_allowed_target(url: str, request) -> bool:
@@ -96,16 +95,16 @@ def is_allowed_target(url: str, request) -> bool:
 # Recording -------------------------------------------------------------------------------------
 
 
-def record_impressions(banner_ids, market) -> int:
+def record_impressions(banner_ids, market: MarketConfig) -> int:
     """Count one view of each live banner of `market` among `banner_ids`; returns how many counted.
 
     At most one query (the liveness check); the counts go to the cache, never to a row.
     """
-    code = market_code(market)
+    code = market.code
     wanted = list(dict.fromkeys(int(pk) for pk in banner_ids))[:MAX_IMPRESSIONS_PER_REQUEST]
     if not wanted:
         return 0
-    live_ids = list(Banner.objects.live().for_market(code).filter(pk__in=wanted).values_list("pk", flat=True))
+    live_ids = list(Banner.objects.live().for_market(market).filter(pk__in=wanted).values_list("pk", flat=True))
     day = timezone.localdate()
     for banner_id in live_ids:
         _count(VIEWS, banner_id, code, day)
@@ -114,9 +113,9 @@ def record_impressions(banner_ids, market) -> int:
     return len(live_ids)
 
 
-def record_click(banner, market) -> None:
+def record_click(banner, market: MarketConfig) -> None:
     """Count one click on `banner` in `market` (in the cache; the caller checked it is live)."""
-    _count(CLICKS, banner.pk, market_code(market), timezone.localdate())
+    _count(CLICKS, banner.pk, market.code, timezone.localdate())
     schedule_flush()
 
 

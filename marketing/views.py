@@ -18,6 +18,7 @@ from marketing.tracking import (
     record_click,
     record_impressions,
 )
+from storefront.markets import get_market
 
 BANNER_ID = re.compile(r"[0-9]{1,18}")
 
@@ -34,13 +35,14 @@ def banner_click(request, token):
         banner_id, code = read_click_token(token)
     except signing.BadSignature:
         raise Http404(_("No such banner link.")) from None
-    banner = Banner.objects.live().for_market(code).filter(pk=banner_id).first()
+    market = get_market(code)
+    banner = Banner.objects.live().for_market(market).filter(pk=banner_id).first()
     if banner is None:
         # The banner ended, was switched off or deleted after the page was rendered.
         return HttpResponseRedirect(market_home_url(request.market))
     if not is_allowed_target(banner.link_url, request):
         return _bad_request(_("This banner links to an address outside MARQUE, so it was not followed."))
-    record_click(banner, code)
+    record_click(banner, market)
     return HttpResponseRedirect(banner.link_url.strip())
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import Resolver404, resolve, reverse
 
-from storefront.markets import MARKETS, get_market
+from storefront.markets import MARKETS, MarketConfig, get_market
 
 PREFIXES = {config.url_prefix: code for code, config in MARKETS.items()}
 
@@ -19,9 +19,9 @@ class MarketConverter:
         return get_market(value).url_prefix
 
 
-def market_reverse(viewname, market, *, kwargs=None, query=None):
+def market_reverse(viewname, market: MarketConfig, *, kwargs=None, query=None):
     """`reverse()` of a storefront page in `market`."""
-    return reverse(viewname, kwargs={"market": get_market(market).code, **(kwargs or {})}, query=query)
+    return reverse(viewname, kwargs={"market": market.code, **(kwargs or {})}, query=query)
 
 
 def split_market_prefix(path):
@@ -33,13 +33,13 @@ def split_market_prefix(path):
     return code.value, "/" + rest
 
 
-def path_in_market(path, market):
+def path_in_market(path, market: MarketConfig):
     """The same page in another market (`/kg/p/x/` → `/us/p/x/`); unprefixed paths get one."""
     _code, rest = split_market_prefix(path)
-    return f"/{get_market(market).url_prefix}{rest}"
+    return f"/{market.url_prefix}{rest}"
 
 
-def resolves_in_market(path, market):
+def resolves_in_market(path, market: MarketConfig):
     """Whether `path`, prefixed with `market`, is a storefront page."""
     try:
         match = resolve(path_in_market(path, market))

@@ -195,14 +195,13 @@ MARKETS = {
 }
 
 
-def market_code(market) -> str:
-    """`"KG"`/`"US"` from a code, a Market or a MarketConfig; ValueError for anything else."""
-    return Market(str(getattr(market, "code", market))).value
+def get_market(code: str) -> MarketConfig:
+    """The configuration of the market `code` (`"KG"`/`"US"`, as URLs, rows and tasks carry it).
 
-
-def get_market(market) -> MarketConfig:
-    """The configuration of a market given as a code, a Market or a MarketConfig."""
-    return MARKETS[Market(market_code(market))]
+    The one conversion from a code: views and services pass the MarketConfig on, tasks and the
+    database keep the code. ValueError for anything else (`"ALL"`, a MarketConfig).
+    """
+    return MARKETS[Market(code)]
 
 
 class PhoneNumberRefused(ValidationError):
@@ -253,13 +252,30 @@ def sold_in_all_markets():
     return models.Q(market=MarketScope.ALL)
 
 
+# --- the market rule: a shopper of a market sees that market's content and content sold in ALL ---
+
+
+def visible_scopes(market: MarketConfig) -> tuple[str, str]:
+    """The catalog scopes a shopper of `market` sees: its own and ALL."""
+    if not isinstance(market, MarketConfig):
+        # A code here means a conversion was skipped at the edge (get_market), or ALL slipped through.
+        raise TypeError(f"A shopper's market is a MarketConfig, not {market!r}.")
+    return (market.code, MarketScope.ALL.value)
+
+
+def is_sold_in(scope: str, market: MarketConfig) -> bool:
+    """Whether content of `scope` (`KG`, `US` or `ALL`) is sold in `market`: the rule in Python,
+    for an object already loaded; querysets use `for_market`."""
+    return scope in visible_scopes(market)
+
+
 class MarketQuerySet(models.QuerySet):
     """Querysets of models with a `market` field; the only place that filters on it."""
 
-    def for_market(self, market):
+    def for_market(self, market: MarketConfig):
         """Rows a shopper of `market` may see: that market's and those sold in ALL."""
-        return self.filter(market__in=[market_code(market), MarketScope.ALL.value])
+        return self.filter(market__in=visible_scopes(market))
 
-    def in_markets(self, markets):
-        """Rows of exactly these markets (staff scoping; no ALL rows unless named)."""
-        return self.filter(market__in=[market_code(m) for m in markets])
+    def in_markets(self, codes):
+        """Rows of exactly the markets `codes` (staff scoping; no ALL rows unless named)."""
+        return self.filter(market__in=[Market(code).value for code in codes])

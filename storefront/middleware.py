@@ -39,7 +39,7 @@ class MarketMiddleware:
         request.market = get_market(preferred_market(request))
         response = self.get_response(request)
         if response.status_code == 404 and self._may_redirect(request):
-            market = preferred_market(request)
+            market = get_market(preferred_market(request))
             if resolves_in_market(request.path_info, market):
                 return self._redirect(request, market)
         return response
@@ -51,7 +51,7 @@ class MarketMiddleware:
         user = request.user
         if user.is_authenticated and user.market != code:
             # A signed-in shopper always shops in the market of their phone number.
-            return self._redirect(request, user.market)
+            return self._redirect(request, user.market_config)
         request.market = get_market(code)
         if not user.is_authenticated:
             remember_market(request, code)

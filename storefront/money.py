@@ -5,7 +5,7 @@ Never float. An amount is always shown with its currency: `$1,299.00`, `1 299 с
 
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 
-from storefront.markets import Currency, get_market
+from storefront.markets import Currency, MarketConfig
 
 CENT = Decimal("0.01")
 
@@ -53,17 +53,17 @@ def format_money(amount, currency) -> str:
     return f"{sign}{number} {style['symbol']}"
 
 
-def format_for_market(amount, market) -> str:
+def format_for_market(amount, market: MarketConfig) -> str:
     """`amount` in the currency of `market`."""
-    return format_money(amount, get_market(market).currency)
+    return format_money(amount, market.currency)
 
 
-def round_for_market(amount, market) -> Decimal:
+def round_for_market(amount, market: MarketConfig) -> Decimal:
     """A converted price rounded by the market's rule (1 293.40 → 1 299 сом; 24.10 → $24.99)."""
     value = to_decimal(amount)
     if value <= 0:
         raise ValueError("Only positive prices are rounded.")
-    rule = get_market(market).rounding
+    rule = market.rounding
     steps = (value / rule.increment).to_integral_value(rounding=ROUND_CEILING)
     return quantize(steps * rule.increment - rule.ending)
 
@@ -76,7 +76,7 @@ def convert(amount, *, rate) -> Decimal:
     return to_decimal(amount) * rate
 
 
-def price_in_market(base_price, market, *, rate, fixed_price=None) -> Decimal:
+def price_in_market(base_price, market: MarketConfig, *, rate, fixed_price=None) -> Decimal:
     """A market's price: the fixed price a merchandiser set, else the converted, rounded base."""
     if fixed_price is not None:
         return quantize(fixed_price)

@@ -21,7 +21,7 @@ from twilio.base.exceptions import TwilioException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client as TwilioClient
 
-from storefront.markets import get_market
+from storefront.markets import MarketConfig
 
 logger = logging.getLogger("storefront.sms")
 
@@ -160,11 +160,10 @@ class KGGatewayProvider:
         return root.findtext("id") or transaction_id
 
 
-def provider_for(market) -> SMSProvider:
+def provider_for(market: MarketConfig) -> SMSProvider:
     """The provider that texts numbers of `market`: its own when configured, else the console."""
-    config = get_market(market)
     twilio_sender = settings.TWILIO_FROM_NUMBER or settings.TWILIO_MESSAGING_SERVICE_SID
-    if config.sms_provider == "twilio" and settings.TWILIO_ACCOUNT_SID and settings.TWILIO_AUTH_TOKEN and twilio_sender:
+    if market.sms_provider == "twilio" and settings.TWILIO_ACCOUNT_SID and settings.TWILIO_AUTH_TOKEN and twilio_sender:
         return TwilioProvider(
             account_sid=settings.TWILIO_ACCOUNT_SID,
             auth_token=settings.TWILIO_AUTH_TOKEN,
@@ -172,7 +171,7 @@ def provider_for(market) -> SMSProvider:
             messaging_service_sid=settings.TWILIO_MESSAGING_SERVICE_SID,
             timeout=settings.SMS_TIMEOUT,
         )
-    if config.sms_provider == "kg_gateway" and settings.KG_SMS_GATEWAY_LOGIN and settings.KG_SMS_GATEWAY_PASSWORD:
+    if market.sms_provider == "kg_gateway" and settings.KG_SMS_GATEWAY_LOGIN and settings.KG_SMS_GATEWAY_PASSWORD:
         return KGGatewayProvider(
             url=settings.KG_SMS_GATEWAY_URL,
             login=settings.KG_SMS_GATEWAY_LOGIN,
@@ -180,10 +179,10 @@ def provider_for(market) -> SMSProvider:
             sender=settings.KG_SMS_GATEWAY_SENDER,
             timeout=settings.SMS_TIMEOUT,
         )
-    return ConsoleProvider(config.code)
+    return ConsoleProvider(market.code)
 
 
-def send_sms(*, phone: str, text: str, market) -> str:
+def send_sms(*, phone: str, text: str, market: MarketConfig) -> str:
     """Text `phone` (E.164) through its market's provider; the provider's message id, or SMSError."""
     provider = provider_for(market)
     try:

@@ -28,7 +28,7 @@ HOME_SHELF = 8
 @require_safe
 def root(request):
     """`/` goes to the home page of the user's, the session's or the default market."""
-    return redirect(market_reverse("home", preferred_market(request)))
+    return redirect(market_reverse("home", get_market(preferred_market(request))))
 
 
 def _next_path(request):
@@ -46,9 +46,9 @@ def switch_market(request):
         return redirect(next_path)
     if request.user.is_authenticated and request.user.market != code:
         messages.info(request, _("Your market follows your phone number, so it cannot be switched."))
-        return redirect(path_in_market(next_path, request.user.market))
+        return redirect(path_in_market(next_path, request.user.market_config))
     request.session["market"] = code
-    return redirect(path_in_market(next_path, code))
+    return redirect(path_in_market(next_path, get_market(code)))
 
 
 @require_POST

@@ -14,6 +14,7 @@ from catalog.tests.factories import ProductFactory, SKUFactory
 from checkout.cart import summarize_cart
 from checkout.models import Cart, CartItem
 from checkout.tests.factories import CartFactory, CartItemFactory
+from storefront.markets import MARKETS
 
 pytestmark = pytest.mark.django_db
 
@@ -345,7 +346,7 @@ def test_adding_through_the_web_and_the_api_gives_the_same_cart(sku):
     api_body = api_for(api_user).post(GET).json()
     assert comparable(web_body) == comparable(api_body)
     assert [row["quantity"] for row in api_body["lines"]] == [5, 2]
-    summary = summarize_cart(cart=Cart.objects.get(user=api_user), market="KG")
+    summary = summarize_cart(cart=Cart.objects.get(user=api_user), market=MARKETS["KG"])
     assert Decimal(api_body["total"]["amount"]) == summary.total
 
 

@@ -21,6 +21,7 @@ from catalog.tests.factories import (
     SKUFactory,
     SubcategoryFactory,
 )
+from storefront.markets import MARKETS
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +155,9 @@ def test_a_card_carries_the_market_price_and_the_sale(api, shirts):
 def test_a_product_of_every_market_is_priced_in_the_callers_currency(api, shirts):
     product = product_in(shirts, slug="tee", market="ALL", price=Decimal("20.00"))
     MarketPrice.objects.create(product=product, market="US", price="18.00", original_price="20.00")
-    kg_price = MarketPricing.load("KG").product_price(Product.objects.with_prices(MarketPricing.load("KG")).get())
+    kg_price = MarketPricing.load(MARKETS["KG"]).product_price(
+        Product.objects.with_prices(MarketPricing.load(MARKETS["KG"])).get()
+    )
 
     (kg,) = api.get(PRODUCTS).json()["results"]
     (us,) = api.get(PRODUCTS, {"market": "US"}).json()["results"]
@@ -248,7 +251,9 @@ def test_the_list_is_newest_first_by_default(api, wardrobe):
     body = api.get(PRODUCTS, {"page_size": 100}).json()
 
     assert body["sort"] == "new"
-    expected = Product.objects.active().for_market("KG").order_by("-created_at", "-id").values_list("slug", flat=True)
+    expected = (
+        Product.objects.active().for_market(MARKETS["KG"]).order_by("-created_at", "-id").values_list("slug", flat=True)
+    )
     assert [card["slug"] for card in body["results"]] == list(expected)
 
 

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from catalog.models import ExchangeRate, MarketPrice, Product
 from catalog.pricing import MarketPricing, Price
 from catalog.tests.factories import CategoryFactory, ProductFactory, SKUFactory, SubcategoryFactory
+from storefront.markets import MARKETS, get_market
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def _empty_cache():
 
 
 def priced(product, market):
-    pricing = MarketPricing.load(market)
+    pricing = MarketPricing.load(get_market(market))
     return pricing.product_price(Product.objects.with_prices(pricing).get(pk=product.pk))
 
 
@@ -70,19 +71,19 @@ def test_a_sku_fixed_price_is_not_taken_for_the_products_price():
 
 def test_the_exchange_rate_is_read_once_and_then_cached(django_assert_num_queries):
     with django_assert_num_queries(1):
-        MarketPricing.load("KG")
+        MarketPricing.load(MARKETS["KG"])
     with django_assert_num_queries(0):
-        assert MarketPricing.load("KG").rate == Decimal("87.45")
+        assert MarketPricing.load(MARKETS["KG"]).rate == Decimal("87.45")
 
 
 def test_the_us_market_needs_no_exchange_rate(django_assert_num_queries):
     with django_assert_num_queries(0):
-        assert MarketPricing.load("US").rate == Decimal("1")
+        assert MarketPricing.load(MARKETS["US"]).rate == Decimal("1")
 
 
 def test_a_new_exchange_rate_reaches_the_prices_at_once():
     product = ProductFactory(market="ALL", price="25.00")
-    MarketPricing.load("KG")
+    MarketPricing.load(MARKETS["KG"])
     rate = ExchangeRate.objects.get(market="KG")
     rate.rate = Decimal("90")
     rate.save()

@@ -10,6 +10,7 @@ from django.db.models import Value
 from catalog.models import Product
 from catalog.search import MAX_QUERY_LENGTH, clean_query, did_you_mean, search_products, suggest
 from catalog.tests.factories import CategoryFactory, ProductFactory, SubcategoryFactory
+from storefront.markets import MARKETS
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ HOSTILE_QUERIES = [
 
 
 def kg_products():
-    return Product.objects.active().for_market("KG")
+    return Product.objects.active().for_market(MARKETS["KG"])
 
 
 def ranked_names(queryset, query):

@@ -11,6 +11,7 @@ from catalog.models import SKU, MarketPrice
 from catalog.pricing import MarketPricing
 from catalog.tests.factories import ProductFactory, SKUFactory
 from catalog.variants import VariantChoice
+from storefront.markets import MARKETS, get_market
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,7 @@ def radio(html, name, value):
 
 
 def choice_for(product, market="KG", **picked):
-    pricing = MarketPricing.load(market)
+    pricing = MarketPricing.load(get_market(market))
     skus = list(pricing.with_sku_prices(product.skus.filter(is_active=True)))
     return VariantChoice(product, skus, pricing, **picked)
 
@@ -247,7 +248,7 @@ def test_variant_choice_reads_prefetched_market_prices_without_annotations(oxfor
     """The cart and other callers may prefetch `market_prices` instead of annotating."""
     sku = SKU.objects.get(sku_code="OX-S-BLK")
     MarketPrice.objects.create(product=oxford, sku=sku, market="KG", price="2500.00")
-    pricing = MarketPricing.load("KG")
+    pricing = MarketPricing.load(MARKETS["KG"])
 
     plain = SKU.objects.prefetch_related("market_prices").get(pk=sku.pk)
 

@@ -9,6 +9,7 @@ from catalog.tests.factories import ProductFactory, SKUFactory
 from checkout import cart as carts
 from checkout.models import Cart, CartItem
 from checkout.tests.factories import CartFactory, CartItemFactory
+from storefront.markets import MARKETS
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +112,7 @@ def test_merge_sums_quantities_caps_at_stock_and_deletes_the_visitor_cart(cart):
 def test_summary_prices_in_the_market_with_shipping_and_included_vat(cart):
     product = ProductFactory(price=Decimal("2000"))
     CartItemFactory(cart=cart, sku=SKUFactory(product=product, price=Decimal("2000")), quantity=2)
-    summary = carts.summarize_cart(cart=cart, market="KG")
+    summary = carts.summarize_cart(cart=cart, market=MARKETS["KG"])
     assert summary.subtotal == Decimal("4000.00")
     assert summary.shipping == Decimal("250.00")  # under the 5 000 som threshold
     assert summary.total == Decimal("4250.00")
@@ -124,7 +125,7 @@ def test_summary_ships_free_over_the_threshold_and_uses_fixed_market_prices(cart
     sku = SKUFactory(product=product, price=Decimal("40"))
     MarketPrice.objects.create(product=product, sku=sku, market="US", price=Decimal("55.00"))
     CartItemFactory(cart=cart, sku=sku, quantity=2)
-    summary = carts.summarize_cart(cart=cart, market="US")
+    summary = carts.summarize_cart(cart=cart, market=MARKETS["US"])
     assert summary.lines[0].price.amount == Decimal("55.00")
     assert (summary.subtotal, summary.shipping, summary.total) == (Decimal("110.00"), Decimal("0"), Decimal("110.00"))
     assert not summary.tax_included
@@ -135,7 +136,7 @@ def test_summary_flags_lines_not_sold_out_of_stock_or_inactive_and_leaves_them_o
     CartItemFactory(cart=cart, sku=SKUFactory(product=ProductFactory(market="KG")))
     CartItemFactory(cart=cart, sku=SKUFactory(product=ProductFactory(market="US"), stock=0))
     CartItemFactory(cart=cart, sku=SKUFactory(product=ProductFactory(market="US"), is_active=False))
-    summary = carts.summarize_cart(cart=cart, market="US")
+    summary = carts.summarize_cart(cart=cart, market=MARKETS["US"])
     problems = [line.problem for line in summary.lines]
     assert problems == ["", "Not sold in United States", "Out of stock", "No longer available"]
     assert summary.subtotal == summary.lines[0].line_total and summary.lines[0].item == fine
@@ -144,6 +145,6 @@ def test_summary_flags_lines_not_sold_out_of_stock_or_inactive_and_leaves_them_o
 
 def test_summary_flags_a_line_above_current_stock(cart):
     CartItemFactory(cart=cart, sku=SKUFactory(stock=2), quantity=5)
-    summary = carts.summarize_cart(cart=cart, market="KG")
+    summary = carts.summarize_cart(cart=cart, market=MARKETS["KG"])
     assert summary.lines[0].problem.startswith("Only 2 left")
     assert not summary.can_checkout

@@ -20,6 +20,7 @@ from checkout.status import change_status
 from checkout.tests.factories import OrderFactory
 from checkout.tests.stripe_fakes import install_fake_stripe, session_json, unique, us_card_order
 from storefront.market_urls import market_reverse
+from storefront.markets import MARKETS
 
 pytestmark = pytest.mark.django_db
 
@@ -266,12 +267,12 @@ def test_paying_again_from_the_order_page_goes_to_stripe(client, stripe_api):
     stripe_api.reply("post", SESSIONS, session_json("cs_test_again"))
     client.force_login(order.user)
 
-    response = client.post(market_reverse("checkout:order_pay", "US", kwargs={"number": order.order_number}))
+    response = client.post(market_reverse("checkout:order_pay", MARKETS["US"], kwargs={"number": order.order_number}))
 
     assert response.status_code == 302
     assert response.url == "https://checkout.stripe.com/c/pay/cs_test_again"
     params = stripe_api.to("post", SESSIONS)[0].params
-    paid_page = market_reverse("checkout:order_paid", "US", kwargs={"number": order.order_number})
+    paid_page = market_reverse("checkout:order_paid", MARKETS["US"], kwargs={"number": order.order_number})
     assert params["success_url"] == f"http://testserver{paid_page}?session_id={{CHECKOUT_SESSION_ID}}"
 
 
@@ -281,11 +282,11 @@ def test_paying_again_while_stripe_is_down_stays_on_the_order(client, stripe_api
     client.force_login(order.user)
 
     response = client.post(
-        market_reverse("checkout:order_pay", "US", kwargs={"number": order.order_number}), follow=True
+        market_reverse("checkout:order_pay", MARKETS["US"], kwargs={"number": order.order_number}), follow=True
     )
 
     assert response.redirect_chain[0][0] == market_reverse(
-        "checkout:order_detail", "US", kwargs={"number": order.order_number}
+        "checkout:order_detail", MARKETS["US"], kwargs={"number": order.order_number}
     )
     assert escape(FRIENDLY) in response.content.decode()
     assert Order.objects.get(pk=order.pk).stripe_checkout_session == ""
@@ -387,12 +388,12 @@ def test_a_stale_copy_of_a_paid_order_cannot_be_paid_or_declined_again(no_stripe
 def test_the_test_payment_page_pays_or_declines(client, no_stripe, outcome, expected):
     order = us_card_order(payment_method="test")
     client.force_login(order.user)
-    url = market_reverse("checkout:order_test_payment", "US", kwargs={"number": order.order_number})
+    url = market_reverse("checkout:order_test_payment", MARKETS["US"], kwargs={"number": order.order_number})
     assert client.get(url).status_code == 200
 
     response = client.post(url, {"outcome": outcome}, follow=True)
 
-    paid_page = market_reverse("checkout:order_paid", "US", kwargs={"number": order.order_number})
+    paid_page = market_reverse("checkout:order_paid", MARKETS["US"], kwargs={"number": order.order_number})
     assert response.redirect_chain == [(paid_page, 302)]
     assert expected in response.content.decode()
     order.refresh_from_db()
@@ -404,7 +405,8 @@ def test_someone_elses_order_cannot_be_test_paid(client, no_stripe):
     client.force_login(us_card_order(payment_method="test").user)
 
     response = client.post(
-        market_reverse("checkout:order_test_payment", "US", kwargs={"number": order.order_number}), {"outcome": "pay"}
+        market_reverse("checkout:order_test_payment", MARKETS["US"], kwargs={"number": order.order_number}),
+        {"outcome": "pay"},
     )
 
     assert response.status_code == 404

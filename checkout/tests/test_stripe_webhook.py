@@ -26,6 +26,7 @@ from checkout.tests.stripe_fakes import (
     us_card_order,
 )
 from storefront.market_urls import market_reverse
+from storefront.markets import MARKETS
 
 pytestmark = pytest.mark.django_db
 
@@ -457,11 +458,13 @@ def test_a_session_for_no_order_of_ours_is_ignored(client, order):
 
 
 def paid_page(order, **query):
-    return market_reverse("checkout:order_paid", "US", kwargs={"number": order.order_number}, query=query or None)
+    return market_reverse(
+        "checkout:order_paid", MARKETS["US"], kwargs={"number": order.order_number}, query=query or None
+    )
 
 
 def status_fragment(order):
-    return market_reverse("checkout:order_payment_status", "US", kwargs={"number": order.order_number})
+    return market_reverse("checkout:order_payment_status", MARKETS["US"], kwargs={"number": order.order_number})
 
 
 def test_the_return_page_waits_for_the_webhook_instead_of_trusting_the_redirect(client, order, stripe_api):

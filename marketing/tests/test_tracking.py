@@ -26,6 +26,7 @@ from marketing.tracking import (
     record_click,
     record_impressions,
 )
+from storefront.markets import MARKETS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("marketing.tests.urls")]
 
@@ -96,7 +97,7 @@ def stat(banner, market="KG", date=None):
 def test_click_url_is_a_signed_link_under_the_market_prefix():
     banner = BannerFactory()
 
-    url = click_url(banner, "US")
+    url = click_url(banner, MARKETS["US"])
 
     assert url.startswith("/us/b/c/")
     token = url.removeprefix("/us/b/c/").removesuffix("/")
@@ -105,7 +106,7 @@ def test_click_url_is_a_signed_link_under_the_market_prefix():
 
 def test_click_token_cannot_be_forged_for_another_banner():
     banner = BannerFactory()
-    token = click_url(banner, "KG").removeprefix("/kg/b/c/").removesuffix("/")
+    token = click_url(banner, MARKETS["KG"]).removeprefix("/kg/b/c/").removesuffix("/")
     forged = signing.dumps([banner.pk + 1, "KG"], salt="another-salt", compress=False)
 
     with pytest.raises(signing.BadSignature):
@@ -178,8 +179,8 @@ def test_no_allowed_hosts_setting_means_this_site_only(rf, settings):
 def test_recording_writes_nothing_to_the_database_until_a_flush():
     banner = BannerFactory()
 
-    record_impressions([banner.pk], "KG")
-    record_click(banner, "KG")
+    record_impressions([banner.pk], MARKETS["KG"])
+    record_click(banner, MARKETS["KG"])
 
     banner.refresh_from_db()
     assert (banner.view_count, banner.click_count) == (0, 0)
@@ -201,7 +202,7 @@ def test_impressions_count_only_banners_live_in_the_market():
     upcoming = BannerFactory(start_date=timezone.now() + datetime.timedelta(days=1))
     ids = [b.pk for b in (everywhere, kyrgyz, american, switched_off, ended, upcoming)] + [999_999]
 
-    assert record_impressions(ids, "KG") == 2
+    assert record_impressions(ids, MARKETS["KG"]) == 2
     flush_banner_stats()
 
     assert set(BannerStat.objects.values_list("banner_id", "market", "views")) == {
@@ -214,7 +215,7 @@ def test_impressions_are_capped_per_request_and_counted_once_per_id():
     banners = BannerFactory.create_batch(25)
     ids = [b.pk for b in banners]
 
-    assert record_impressions(ids + ids[:3], "KG") == tracking.MAX_IMPRESSIONS_PER_REQUEST
+    assert record_impressions(ids + ids[:3], MARKETS["KG"]) == tracking.MAX_IMPRESSIONS_PER_REQUEST
     flush_banner_stats()
 
     assert BannerStat.objects.count() == tracking.MAX_IMPRESSIONS_PER_REQUEST
@@ -225,25 +226,25 @@ def test_recording_impressions_makes_at_most_one_query(django_assert_max_num_que
     ids = [b.pk for b in BannerFactory.create_batch(20)]
 
     with django_assert_max_num_queries(1):
-        record_impressions(ids, "KG")
+        record_impressions(ids, MARKETS["KG"])
     with django_assert_max_num_queries(0):
-        record_impressions([], "KG")
+        record_impressions([], MARKETS["KG"])
 
 
 def test_recording_enqueues_one_flush_a_minute(django_capture_on_commit_callbacks):
     banner = BannerFactory()
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        record_impressions([banner.pk], "KG")
-        record_click(banner, "KG")
-        record_impressions([banner.pk], "US")
+        record_impressions([banner.pk], MARKETS["KG"])
+        record_click(banner, MARKETS["KG"])
+        record_impressions([banner.pk], MARKETS["US"])
     # The immediate task backend ran the one flush when the transaction committed.
     assert len(callbacks) == 1
     assert stat(banner).views == 1
 
     cache.delete(tracking.FLUSH_SCHEDULED_KEY)  # a minute later
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        record_impressions([banner.pk], "KG")
+        record_impressions([banner.pk], MARKETS["KG"])
     assert len(callbacks) == 1
     banner.refresh_from_db()
     assert (banner.view_count, banner.click_count) == (3, 1)
@@ -255,11 +256,11 @@ def test_recording_enqueues_one_flush_a_minute(django_capture_on_commit_callback
 def test_flush_rolls_counts_up_per_banner_market_and_day(any_cache):
     hero, promo = BannerFactory(), BannerFactory()
     for _request in range(3):
-        record_impressions([hero.pk, promo.pk], "KG")
-    record_impressions([hero.pk], "US")
-    record_click(hero, "KG")
-    record_click(hero, "US")
-    record_click(hero, "US")
+        record_impressions([hero.pk, promo.pk], MARKETS["KG"])
+    record_impressions([hero.pk], MARKETS["US"])
+    record_click(hero, MARKETS["KG"])
+    record_click(hero, MARKETS["US"])
+    record_click(hero, MARKETS["US"])
 
     assert flush_banner_stats() == 10
 
@@ -272,8 +273,8 @@ def test_flush_rolls_counts_up_per_banner_market_and_day(any_cache):
 
 def test_a_second_flush_adds_nothing(any_cache):
     banner = BannerFactory()
-    record_impressions([banner.pk], "KG")
-    record_click(banner, "KG")
+    record_impressions([banner.pk], MARKETS["KG"])
+    record_click(banner, MARKETS["KG"])
     flush_banner_stats()
 
     assert flush_banner_stats() == 0
@@ -286,11 +287,11 @@ def test_a_second_flush_adds_nothing(any_cache):
 
 def test_later_counts_add_to_the_same_day_row(any_cache):
     banner = BannerFactory()
-    record_impressions([banner.pk], "KG")
+    record_impressions([banner.pk], MARKETS["KG"])
     flush_banner_stats()
-    record_impressions([banner.pk], "KG")
-    record_impressions([banner.pk], "KG")
-    record_click(banner, "KG")
+    record_impressions([banner.pk], MARKETS["KG"])
+    record_impressions([banner.pk], MARKETS["KG"])
+    record_click(banner, MARKETS["KG"])
 
     assert flush_banner_stats() == 3
 
@@ -303,10 +304,10 @@ def test_counts_of_an_earlier_day_are_flushed_into_that_day(monkeypatch):
     today = timezone.localdate()
     yesterday = today - datetime.timedelta(days=1)
     monkeypatch.setattr(tracking.timezone, "localdate", lambda: yesterday)
-    record_impressions([banner.pk], "KG")
-    record_impressions([banner.pk], "KG")
+    record_impressions([banner.pk], MARKETS["KG"])
+    record_impressions([banner.pk], MARKETS["KG"])
     monkeypatch.setattr(tracking.timezone, "localdate", lambda: today)
-    record_impressions([banner.pk], "KG")
+    record_impressions([banner.pk], MARKETS["KG"])
 
     flush_banner_stats()
 
@@ -321,7 +322,7 @@ def test_counts_dated_in_a_market_ahead_of_the_flush_are_flushed():
     with timezone.override("Asia/Bishkek"):
         bishkek_day = timezone.localdate(evening)
     with mock.patch("django.utils.timezone.now", return_value=evening), timezone.override("Asia/Bishkek"):
-        record_impressions([banner.pk], "KG")
+        record_impressions([banner.pk], MARKETS["KG"])
     with mock.patch("django.utils.timezone.now", return_value=evening), timezone.override("UTC"):
         assert flush_banner_stats() == 1
 
@@ -332,9 +333,9 @@ def test_counts_dated_in_a_market_ahead_of_the_flush_are_flushed():
 def test_ctr_follows_the_flushed_counts():
     banner = BannerFactory()
     for _page_view in range(8):
-        record_impressions([banner.pk], "KG")
-    record_click(banner, "KG")
-    record_click(banner, "KG")
+        record_impressions([banner.pk], MARKETS["KG"])
+    record_click(banner, MARKETS["KG"])
+    record_click(banner, MARKETS["KG"])
     flush_banner_stats()
 
     banner.refresh_from_db()
@@ -344,11 +345,11 @@ def test_ctr_follows_the_flushed_counts():
 
 def test_counts_recorded_during_a_flush_wait_for_the_next_one(monkeypatch):
     banner = BannerFactory()
-    record_impressions([banner.pk], "KG")
+    record_impressions([banner.pk], MARKETS["KG"])
     write_counts = tracking._write_counts
 
     def write_while_a_shopper_scrolls(claimed):
-        record_impressions([banner.pk], "KG")
+        record_impressions([banner.pk], MARKETS["KG"])
         return write_counts(claimed)
 
     monkeypatch.setattr(tracking, "_write_counts", write_while_a_shopper_scrolls)
@@ -362,8 +363,8 @@ def test_counts_recorded_during_a_flush_wait_for_the_next_one(monkeypatch):
 
 def test_a_failed_flush_gives_its_counts_back(monkeypatch):
     banner = BannerFactory()
-    record_impressions([banner.pk], "KG")
-    record_click(banner, "KG")
+    record_impressions([banner.pk], MARKETS["KG"])
+    record_click(banner, MARKETS["KG"])
 
     def database_down(claimed):
         raise DatabaseError("connection lost")
@@ -379,7 +380,7 @@ def test_a_failed_flush_gives_its_counts_back(monkeypatch):
 
 def test_a_flush_waits_while_another_one_runs():
     banner = BannerFactory()
-    record_impressions([banner.pk], "KG")
+    record_impressions([banner.pk], MARKETS["KG"])
     cache.add(tracking.FLUSH_LOCK_KEY, True, 60)
 
     assert flush_banner_stats() == 0
@@ -391,7 +392,7 @@ def test_a_flush_waits_while_another_one_runs():
 
 def test_counts_of_a_deleted_banner_are_dropped():
     kept, deleted = BannerFactory(), BannerFactory()
-    record_impressions([kept.pk, deleted.pk], "KG")
+    record_impressions([kept.pk, deleted.pk], MARKETS["KG"])
     deleted.delete()
 
     assert flush_banner_stats() == 1
@@ -402,7 +403,7 @@ def test_counts_of_a_deleted_banner_are_dropped():
 
 def test_flush_command_moves_the_buffered_counts():
     banner = BannerFactory()
-    record_impressions([banner.pk], "US")
+    record_impressions([banner.pk], MARKETS["US"])
     out = io.StringIO()
 
     call_command("flush_banner_stats", stdout=out)

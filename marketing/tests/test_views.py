@@ -12,7 +12,7 @@ from django.utils.crypto import get_random_string
 from marketing.models import Banner, BannerStat
 from marketing.tests.factories import BannerFactory
 from marketing.tracking import click_url, flush_banner_stats, read_click_token
-from storefront.markets import get_market
+from storefront.markets import MARKETS, get_market
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("marketing.tests.urls")]
 
@@ -37,7 +37,7 @@ def counts(banner):
 def test_click_redirects_to_a_local_path_and_counts_after_the_flush(client):
     banner = BannerFactory(market="KG", link_url="/kg/c/shoes/")
 
-    response = client.get(click_url(banner, "KG"))
+    response = client.get(click_url(banner, MARKETS["KG"]))
 
     assert response.status_code == 302
     assert response["Location"] == "/kg/c/shoes/"
@@ -55,7 +55,7 @@ def test_click_redirects_to_an_allowed_host(client, settings):
     settings.BANNER_ALLOWED_HOSTS = ["lookbook.example"]
     banner = BannerFactory(link_url="https://lookbook.example/spring")
 
-    response = client.get(click_url(banner, "US"))
+    response = client.get(click_url(banner, MARKETS["US"]))
 
     assert response.status_code == 302
     assert response["Location"] == "https://lookbook.example/spring"
@@ -71,7 +71,7 @@ def test_click_to_a_foreign_target_is_refused_and_not_counted(client, settings, 
     settings.BANNER_ALLOWED_HOSTS = ["lookbook.example"]
     banner = BannerFactory(link_url=link_url)
 
-    response = client.get(click_url(banner, "KG"))
+    response = client.get(click_url(banner, MARKETS["KG"]))
 
     assert response.status_code == 400
     assert "Location" not in response
@@ -88,7 +88,7 @@ def test_click_to_a_foreign_target_is_refused_and_not_counted(client, settings, 
         lambda banner: "not-a-token",
         lambda banner: signing.dumps([banner.pk, "KG"], salt="somewhere-else", compress=False),
         lambda banner: signing.dumps(banner.pk, salt="marketing.banner-click"),
-        lambda banner: click_url(banner, "KG").split("/")[-2][:-2] + "xx",
+        lambda banner: click_url(banner, MARKETS["KG"]).split("/")[-2][:-2] + "xx",
     ],
     ids=["garbage", "other-salt", "malformed-payload", "tampered"],
 )
@@ -116,7 +116,7 @@ def test_forged_click_token_is_not_found(client, make_token):
 def test_click_on_a_banner_no_longer_shown_goes_home_uncounted(client, banner_fields):
     banner = BannerFactory(link_url="/kg/c/shoes/", **banner_fields)
 
-    response = client.get(click_url(banner, "KG"))
+    response = client.get(click_url(banner, MARKETS["KG"]))
 
     assert response.status_code == 302
     assert response["Location"] == "/kg/"
@@ -127,7 +127,7 @@ def test_click_on_a_banner_no_longer_shown_goes_home_uncounted(client, banner_fi
 def test_click_through_is_not_cached(client):
     banner = BannerFactory(link_url="/kg/")
 
-    response = client.get(click_url(banner, "KG"))
+    response = client.get(click_url(banner, MARKETS["KG"]))
 
     assert "no-cache" in response["Cache-Control"]
 

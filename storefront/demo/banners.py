@@ -32,7 +32,8 @@ class BannerSpec:
 
 
 def _free_delivery(market):
-    return format_for_market(get_market(market).shipping.free_over, market)
+    config = get_market(market)
+    return format_for_market(config.shipping.free_over, config)
 
 
 def banner_specs():

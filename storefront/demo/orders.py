@@ -138,7 +138,7 @@ def _plan_order(market, index, *, customer, manager, skus, pricing, now):
     methods = [method.payment_type for method in customer.payment_methods.order_by("-is_default", "id")]
     payment_method = rng.choice(methods) if methods else get_market(market).payment_types[0]
     items = _lines(rng, skus, pricing)
-    totals = order_totals([item.subtotal for item in items], market, state=address.state if address else None)
+    totals = order_totals([item.subtotal for item in items], pricing.market, state=address.state if address else None)
 
     steps = _timeline(rng, status, now)
     dates = dict(steps)
@@ -222,7 +222,7 @@ def seed_orders(*, shoppers, managers):
             existing = set(Order.objects.filter(order_number__in=numbers).values_list("order_number", flat=True))
             if len(existing) == len(numbers):
                 continue
-            pricing = MarketPricing.load(market)
+            pricing = MarketPricing.load(get_market(market))
             skus = sellable_skus(pricing)
             if not skus:
                 continue
@@ -278,9 +278,8 @@ def seed_wishlists(*, shoppers):
     """A wishlist of a few products for each demo shopper who has none."""
     with transaction.atomic():
         for market, customers in shoppers.items():
-            products = list(
-                Product.objects.for_market(market).active().order_by("id").values_list("pk", flat=True)[:200]
-            )
+            sold_here = Product.objects.for_market(get_market(market)).active()
+            products = list(sold_here.order_by("id").values_list("pk", flat=True)[:200])
             if not products:
                 continue
             for customer in customers:

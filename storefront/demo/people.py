@@ -170,8 +170,9 @@ def _add_details(user, market, index, places):
                 is_default=order == 0,
             )
 
-    prefix = get_market(market).url_prefix
-    free_over = format_for_market(get_market(market).shipping.free_over, market)
+    config = get_market(market)
+    prefix = config.url_prefix
+    free_over = format_for_market(config.shipping.free_over, config)
     Notification.objects.create(
         user=user,
         type=Notification.Type.SYSTEM,

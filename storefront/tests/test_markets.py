@@ -12,7 +12,7 @@ from storefront.markets import (
     Market,
     PhoneNumberRefused,
     get_market,
-    market_code,
+    is_sold_in,
     market_from_phone,
     normalize_phone,
 )
@@ -26,16 +26,15 @@ def test_each_market_has_its_currency_and_phone_code():
     assert set(MARKETS) == {Market.KG, Market.US}
 
 
-def test_market_code_accepts_a_code_an_enum_or_a_config():
-    assert market_code("KG") == "KG"
-    assert market_code(Market.US) == "US"
-    assert market_code(get_market("US")) == "US"
+def test_get_market_turns_a_code_into_its_configuration():
+    assert get_market("KG") is MARKETS[Market.KG]
+    assert get_market(Market.US) is MARKETS[Market.US]
 
 
-@pytest.mark.parametrize("bad", ["ALL", "RU", "", None])
-def test_market_code_refuses_anything_that_is_not_a_shoppers_market(bad):
+@pytest.mark.parametrize("bad", ["ALL", "RU", "", None, MARKETS[Market.US]])
+def test_get_market_refuses_anything_that_is_not_a_shoppers_market_code(bad):
     with pytest.raises(ValueError):
-        market_code(bad)
+        get_market(bad)
 
 
 # --- the market of a phone number ---------------------------------------------------------------
@@ -131,34 +130,48 @@ def _markets(queryset):
 
 @pytest.mark.parametrize(("model", "key"), [(Product, "product"), (Category, "category"), (Banner, "banner")])
 def test_kg_shopper_sees_kg_and_all_rows_never_us(catalog_in_every_market, kg_shopper, model, key):
-    visible = model.objects.for_market(kg_shopper.market)
+    visible = model.objects.for_market(kg_shopper.market_config)
     assert _markets(visible) == ["ALL", "KG"]
     assert catalog_in_every_market["US"][key] not in visible
 
 
 @pytest.mark.parametrize(("model", "key"), [(Product, "product"), (Category, "category"), (Banner, "banner")])
 def test_us_shopper_sees_us_and_all_rows_never_kg(catalog_in_every_market, us_shopper, model, key):
-    visible = model.objects.for_market(us_shopper.market)
+    visible = model.objects.for_market(us_shopper.market_config)
     assert _markets(visible) == ["ALL", "US"]
     assert catalog_in_every_market["KG"][key] not in visible
 
 
-def test_for_market_takes_the_market_config_as_well_as_the_code(catalog_in_every_market, us_shopper):
-    by_code = set(Product.objects.for_market("US"))
-    assert set(Product.objects.for_market(us_shopper.market_config)) == by_code
-    assert set(Product.objects.for_market(Market.US)) == by_code
+@pytest.mark.parametrize("scope", ["KG", "US", "ALL"])
+@pytest.mark.parametrize("market", list(MARKETS.values()), ids=lambda config: config.code)
+@pytest.mark.parametrize(("model", "key"), [(Product, "product"), (Category, "category"), (Banner, "banner")])
+def test_the_python_rule_agrees_with_the_queryset_rule(catalog_in_every_market, scope, market, model, key):
+    row = catalog_in_every_market[scope][key]
+    in_queryset = model.objects.for_market(market).filter(pk=row.pk).exists()
+    assert is_sold_in(row.market, market) is in_queryset
+    assert in_queryset is (scope in (market.code, "ALL"))
+
+
+def test_a_product_is_sold_in_its_market_or_everywhere():
+    assert is_sold_in("KG", MARKETS["KG"])
+    assert not is_sold_in("KG", MARKETS["US"])
+    assert is_sold_in("ALL", MARKETS["KG"])
+    assert is_sold_in("ALL", MARKETS["US"])
 
 
 def test_for_market_chains_with_other_queryset_methods(catalog_in_every_market):
     catalog_in_every_market["ALL"]["product"].is_active = False
     catalog_in_every_market["ALL"]["product"].save()
-    assert list(Product.objects.active().for_market("KG")) == [catalog_in_every_market["KG"]["product"]]
-    assert list(Product.objects.for_market("KG").active()) == [catalog_in_every_market["KG"]["product"]]
+    assert list(Product.objects.active().for_market(MARKETS["KG"])) == [catalog_in_every_market["KG"]["product"]]
+    assert list(Product.objects.for_market(MARKETS["KG"]).active()) == [catalog_in_every_market["KG"]["product"]]
 
 
-def test_for_market_refuses_all_as_a_shoppers_market(catalog_in_every_market):
-    with pytest.raises(ValueError):
-        Product.objects.for_market("ALL")
+@pytest.mark.parametrize("code", ["ALL", "KG"])
+def test_for_market_takes_a_market_configuration_never_a_code(catalog_in_every_market, code):
+    with pytest.raises(TypeError):
+        Product.objects.for_market(code)
+    with pytest.raises(TypeError):
+        is_sold_in("KG", code)
 
 
 def test_in_markets_holds_exactly_the_named_markets(catalog_in_every_market):

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from storefront.markets import Currency, get_market
+from storefront.markets import MARKETS, Currency, get_market
 from storefront.money import (
     convert,
     format_for_market,
@@ -63,8 +63,8 @@ def test_format_money_takes_ints_strings_and_the_currency_enum():
 
 
 def test_format_for_market_uses_the_markets_currency():
-    assert format_for_market(Decimal("1299"), "KG") == "1 299 сом"
-    assert format_for_market(Decimal("1299"), "US") == "$1,299.00"
+    assert format_for_market(Decimal("1299"), MARKETS["KG"]) == "1 299 сом"
+    assert format_for_market(Decimal("1299"), MARKETS["US"]) == "$1,299.00"
 
 
 @pytest.mark.parametrize(
@@ -74,11 +74,11 @@ def test_format_for_market_uses_the_markets_currency():
         lambda: format_money(0.1, "KGS"),
         lambda: quantize(2.5),
         lambda: to_decimal(1.0),
-        lambda: round_for_market(24.1, "US"),
+        lambda: round_for_market(24.1, MARKETS["US"]),
         lambda: convert(Decimal("10"), rate=87.45),
         lambda: convert(10.0, rate=Decimal("87.45")),
-        lambda: price_in_market(Decimal("25"), "KG", rate=87.45),
-        lambda: price_in_market(25.0, "KG", rate=Decimal("1")),
+        lambda: price_in_market(Decimal("25"), MARKETS["KG"], rate=87.45),
+        lambda: price_in_market(25.0, MARKETS["KG"], rate=Decimal("1")),
     ],
 )
 def test_floats_are_refused_everywhere(call):
@@ -104,7 +104,7 @@ def test_an_unknown_currency_is_refused():
     [("1293.40", "1299"), ("1290", "1289"), ("1290.01", "1299"), ("2186.25", "2189"), ("0.5", "9"), ("10", "9")],
 )
 def test_kg_prices_round_to_end_in_9_som_at_a_10_som_step(converted, kg):
-    assert round_for_market(Decimal(converted), "KG") == Decimal(kg)
+    assert round_for_market(Decimal(converted), MARKETS["KG"]) == Decimal(kg)
 
 
 @pytest.mark.parametrize(
@@ -112,13 +112,13 @@ def test_kg_prices_round_to_end_in_9_som_at_a_10_som_step(converted, kg):
     [("24.10", "24.99"), ("24", "23.99"), ("24.001", "24.99"), ("0.30", "0.99"), ("99.5", "99.99")],
 )
 def test_us_prices_round_to_99_cents(converted, us):
-    assert round_for_market(Decimal(converted), "US") == Decimal(us)
+    assert round_for_market(Decimal(converted), MARKETS["US"]) == Decimal(us)
 
 
 @pytest.mark.parametrize("amount", ["0", "-1", "-0.01"])
 def test_only_positive_prices_are_rounded(amount):
     with pytest.raises(ValueError):
-        round_for_market(Decimal(amount), "KG")
+        round_for_market(Decimal(amount), MARKETS["KG"])
 
 
 def test_convert_multiplies_by_the_rate_without_rounding():
@@ -133,22 +133,24 @@ def test_a_rate_must_be_positive(rate):
 
 
 def test_a_fixed_price_wins_over_conversion():
-    assert price_in_market(Decimal("25"), "KG", rate=Decimal("87.45"), fixed_price=Decimal("1990")) == Decimal(
+    assert price_in_market(Decimal("25"), MARKETS["KG"], rate=Decimal("87.45"), fixed_price=Decimal("1990")) == Decimal(
         "1990.00"
     )
-    assert price_in_market(Decimal("25"), "US", rate=Decimal("1"), fixed_price=Decimal("19.5")) == Decimal("19.50")
+    assert price_in_market(Decimal("25"), MARKETS["US"], rate=Decimal("1"), fixed_price=Decimal("19.5")) == Decimal(
+        "19.50"
+    )
 
 
 def test_same_currency_keeps_the_price_as_set_unrounded():
-    assert price_in_market(Decimal("24.50"), "US", rate=Decimal("1")) == Decimal("24.50")
-    assert price_in_market(Decimal("2990"), "KG", rate=Decimal("1.000000")) == Decimal("2990.00")
+    assert price_in_market(Decimal("24.50"), MARKETS["US"], rate=Decimal("1")) == Decimal("24.50")
+    assert price_in_market(Decimal("2990"), MARKETS["KG"], rate=Decimal("1.000000")) == Decimal("2990.00")
 
 
 def test_another_currency_is_converted_and_rounded():
     # 25 USD × 87.45 = 2 186.25 som → 2 189 som.
-    assert price_in_market(Decimal("25"), "KG", rate=Decimal("87.45")) == Decimal("2189.00")
+    assert price_in_market(Decimal("25"), MARKETS["KG"], rate=Decimal("87.45")) == Decimal("2189.00")
     # 2 990 som at 0.0114 → $34.086 → $34.99.
-    assert price_in_market(Decimal("2990"), "US", rate=Decimal("0.0114")) == Decimal("34.99")
+    assert price_in_market(Decimal("2990"), MARKETS["US"], rate=Decimal("0.0114")) == Decimal("34.99")
 
 
 # --- properties ---------------------------------------------------------------------------------
@@ -165,7 +167,7 @@ markets = st.sampled_from(["KG", "US"])
 @example(amount=Decimal("0.000001"), market="US")
 def test_rounding_stays_within_one_step_and_ends_with_the_markets_ending(amount, market):
     rule = get_market(market).rounding
-    rounded = round_for_market(amount, market)
+    rounded = round_for_market(amount, get_market(market))
     assert rounded >= amount - rule.increment
     assert rounded < amount + rule.increment
     assert rounded > 0
@@ -175,17 +177,17 @@ def test_rounding_stays_within_one_step_and_ends_with_the_markets_ending(amount,
 
 @given(amount=positive_amounts)
 def test_kg_prices_always_end_in_9_som_and_us_prices_in_99_cents(amount):
-    assert round_for_market(amount, "KG") % 10 == 9
-    assert round_for_market(amount, "US") % 1 == Decimal("0.99")
+    assert round_for_market(amount, MARKETS["KG"]) % 10 == 9
+    assert round_for_market(amount, MARKETS["US"]) % 1 == Decimal("0.99")
 
 
 @given(base=st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000000"), places=2), rate=rates, market=markets)
 def test_a_converted_price_is_the_rounded_conversion(base, rate, market):
-    price = price_in_market(base, market, rate=rate)
+    price = price_in_market(base, get_market(market), rate=rate)
     if rate == 1:
         assert price == base
     else:
-        assert price == round_for_market(base * rate, market)
+        assert price == round_for_market(base * rate, get_market(market))
 
 
 def _read_back(written, currency):

@@ -15,6 +15,7 @@ import requests
 from twilio.http.response import Response
 
 from storefront import sms
+from storefront.markets import MARKETS
 
 ACCOUNT_SID = "AC" + "a1" * 16
 KG_PHONE = "+996555123456"
@@ -91,40 +92,40 @@ def kg_gateway(settings):
 
 
 def test_without_credentials_both_markets_text_through_the_console(caplog):
-    assert isinstance(sms.provider_for("KG"), sms.ConsoleProvider)
-    assert isinstance(sms.provider_for("US"), sms.ConsoleProvider)
+    assert isinstance(sms.provider_for(MARKETS["KG"]), sms.ConsoleProvider)
+    assert isinstance(sms.provider_for(MARKETS["US"]), sms.ConsoleProvider)
     with caplog.at_level(logging.INFO, logger="storefront.sms"):
-        message_id = sms.send_sms(phone=KG_PHONE, text="MARQUE code: 123456", market="KG")
+        message_id = sms.send_sms(phone=KG_PHONE, text="MARQUE code: 123456", market=MARKETS["KG"])
     assert message_id.startswith("console-")
     assert sms.outbox == [sms.SMSMessage(phone=KG_PHONE, text="MARQUE code: 123456", market="KG", provider="console")]
     assert "MARQUE code: 123456" in caplog.text and KG_PHONE in caplog.text
 
 
 def test_with_credentials_us_goes_to_twilio_and_kg_to_the_kg_gateway(twilio, kg_gateway):
-    assert isinstance(sms.provider_for("US"), sms.TwilioProvider)
-    assert isinstance(sms.provider_for("KG"), sms.KGGatewayProvider)
-    sms.send_sms(phone=US_PHONE, text="hello US", market="US")
-    sms.send_sms(phone=KG_PHONE, text="hello KG", market="KG")
+    assert isinstance(sms.provider_for(MARKETS["US"]), sms.TwilioProvider)
+    assert isinstance(sms.provider_for(MARKETS["KG"]), sms.KGGatewayProvider)
+    sms.send_sms(phone=US_PHONE, text="hello US", market=MARKETS["US"])
+    sms.send_sms(phone=KG_PHONE, text="hello KG", market=MARKETS["KG"])
     assert twilio.call_count == 1 and kg_gateway.call_count == 1
     assert sms.outbox == []
 
 
 def test_a_market_missing_its_own_credentials_falls_back_to_the_console(twilio):
-    assert isinstance(sms.provider_for("KG"), sms.ConsoleProvider)
-    sms.send_sms(phone=KG_PHONE, text="hi", market="KG")
+    assert isinstance(sms.provider_for(MARKETS["KG"]), sms.ConsoleProvider)
+    sms.send_sms(phone=KG_PHONE, text="hi", market=MARKETS["KG"])
     assert twilio.call_count == 0 and sms.outbox[0].provider == "console"
 
 
 def test_twilio_without_a_sender_is_not_configured(settings):
     settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = ACCOUNT_SID, "token"
-    assert isinstance(sms.provider_for("US"), sms.ConsoleProvider)
+    assert isinstance(sms.provider_for(MARKETS["US"]), sms.ConsoleProvider)
 
 
 # --- Twilio --------------------------------------------------------------------------------------
 
 
 def test_twilio_gets_a_messages_create_request_and_its_sid_is_returned(twilio, settings):
-    message_id = sms.send_sms(phone=US_PHONE, text="MARQUE code: 123456", market="US")
+    message_id = sms.send_sms(phone=US_PHONE, text="MARQUE code: 123456", market=MARKETS["US"])
     assert message_id == TWILIO_MESSAGE["sid"]
     args, kwargs = twilio.call_args
     method, url = args[:2]
@@ -136,7 +137,7 @@ def test_twilio_gets_a_messages_create_request_and_its_sid_is_returned(twilio, s
 
 def test_twilio_sends_through_a_messaging_service_when_one_is_set(twilio, settings):
     settings.TWILIO_FROM_NUMBER, settings.TWILIO_MESSAGING_SERVICE_SID = "", "MG" + "c3" * 16
-    sms.send_sms(phone=US_PHONE, text="hi", market="US")
+    sms.send_sms(phone=US_PHONE, text="hi", market=MARKETS["US"])
     assert twilio.call_args.kwargs["data"]["MessagingServiceSid"] == "MG" + "c3" * 16
     assert "From" not in twilio.call_args.kwargs["data"]
 
@@ -144,14 +145,14 @@ def test_twilio_sends_through_a_messaging_service_when_one_is_set(twilio, settin
 def test_a_twilio_refusal_is_an_sms_error(twilio):
     twilio.return_value = Response(400, json.dumps(TWILIO_INVALID_TO))
     with pytest.raises(sms.SMSError):
-        sms.send_sms(phone=US_PHONE, text="hi", market="US")
+        sms.send_sms(phone=US_PHONE, text="hi", market=MARKETS["US"])
 
 
 @pytest.mark.parametrize("failure", [requests.exceptions.ReadTimeout(), requests.exceptions.ConnectionError()])
 def test_twilio_timeouts_and_network_errors_are_sms_errors(twilio, failure):
     twilio.side_effect = failure
     with pytest.raises(sms.SMSError):
-        sms.send_sms(phone=US_PHONE, text="hi", market="US")
+        sms.send_sms(phone=US_PHONE, text="hi", market=MARKETS["US"])
 
 
 def test_twilio_is_asked_with_the_configured_timeout(settings):
@@ -160,7 +161,7 @@ def test_twilio_is_asked_with_the_configured_timeout(settings):
     settings.TWILIO_FROM_NUMBER = "+15005550006"
     with mock.patch("requests.Session.send") as send:
         send.return_value = mock.Mock(status_code=201, text=json.dumps(TWILIO_MESSAGE), headers={})
-        sms.send_sms(phone=US_PHONE, text="hi", market="US")
+        sms.send_sms(phone=US_PHONE, text="hi", market=MARKETS["US"])
     assert send.call_args.kwargs["timeout"] == 4.5
 
 
@@ -169,7 +170,7 @@ def test_twilio_is_asked_with_the_configured_timeout(settings):
 
 def test_the_kg_gateway_gets_the_xml_message_and_its_id_is_returned(kg_gateway, settings):
     settings.SMS_TIMEOUT = 7
-    message_id = sms.send_sms(phone=KG_PHONE, text="MARQUE код: 123456", market="KG")
+    message_id = sms.send_sms(phone=KG_PHONE, text="MARQUE код: 123456", market=MARKETS["KG"])
     assert message_id == "MQ7f3a9c2d1e0b"
     request = kg_gateway.call_args.args[0]
     assert kg_gateway.call_args.kwargs["timeout"] == 7
@@ -185,8 +186,8 @@ def test_the_kg_gateway_gets_the_xml_message_and_its_id_is_returned(kg_gateway, 
 
 
 def test_each_kg_message_has_its_own_transaction_id(kg_gateway):
-    sms.send_sms(phone=KG_PHONE, text="one", market="KG")
-    sms.send_sms(phone=KG_PHONE, text="two", market="KG")
+    sms.send_sms(phone=KG_PHONE, text="one", market=MARKETS["KG"])
+    sms.send_sms(phone=KG_PHONE, text="two", market=MARKETS["KG"])
     ids = [ET.fromstring(c.args[0].data).findtext("id") for c in kg_gateway.call_args_list]  # noqa: S314
     assert len(set(ids)) == 2
 
@@ -194,14 +195,14 @@ def test_each_kg_message_has_its_own_transaction_id(kg_gateway):
 def test_a_kg_gateway_refusal_is_an_sms_error_naming_the_status(kg_gateway):
     kg_gateway.return_value.__enter__.return_value.read.return_value = NIKITA_NO_FUNDS
     with pytest.raises(sms.SMSError, match="not enough funds"):
-        sms.send_sms(phone=KG_PHONE, text="hi", market="KG")
+        sms.send_sms(phone=KG_PHONE, text="hi", market=MARKETS["KG"])
 
 
 @pytest.mark.parametrize("answer", [b"<html>502 Bad Gateway</html>", b"not xml at all", b""])
 def test_a_kg_gateway_answer_that_is_not_a_receipt_is_an_sms_error(kg_gateway, answer):
     kg_gateway.return_value.__enter__.return_value.read.return_value = answer
     with pytest.raises(sms.SMSError):
-        sms.send_sms(phone=KG_PHONE, text="hi", market="KG")
+        sms.send_sms(phone=KG_PHONE, text="hi", market=MARKETS["KG"])
 
 
 @pytest.mark.parametrize(
@@ -211,6 +212,6 @@ def test_a_kg_gateway_answer_that_is_not_a_receipt_is_an_sms_error(kg_gateway, a
 def test_kg_gateway_timeouts_and_network_errors_are_sms_errors(kg_gateway, failure, caplog):
     kg_gateway.side_effect = failure
     with caplog.at_level(logging.WARNING, logger="storefront.sms"), pytest.raises(sms.SMSError):
-        sms.send_sms(phone=KG_PHONE, text="MARQUE code: 654321", market="KG")
+        sms.send_sms(phone=KG_PHONE, text="MARQUE code: 654321", market=MARKETS["KG"])
     assert "failed" in caplog.text
     assert "654321" not in caplog.text  # a failure is logged without the text

@@ -248,5 +248,5 @@ def search_suggestions(request):
     pricing = MarketPricing.load(request.market)
     products = suggest(storefront_products(request, pricing), query) if len(query) >= MIN_QUERY_LENGTH else []
     return TemplateResponse(
-        request, "catalog/_search_suggestions.html", {"suggestions": products, "search_query": query}
+        request, "catalog/_search_suggestions.html#search-suggestions", {"suggestions": products, "search_query": query}
     )

@@ -1,6 +1,7 @@
 """Sign-in by SMS code, sign-out, and the account area: profile, addresses, payment methods, notifications."""
 
 from functools import wraps
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from allauth.account.adapter import get_adapter
 from allauth.account.utils import complete_signup, perform_login
@@ -23,8 +24,9 @@ from accounts.forms import AddressForm, CodeForm, PaymentMethodForm, PhoneForm, 
 from accounts.models import VerificationCode
 from accounts.selectors import unread_notifications
 from storefront.htmx import trigger, wants_partial
-from storefront.market_urls import market_reverse
-from storefront.markets import PaymentType
+from storefront.languages import LANGUAGE_PARAM, remember_language
+from storefront.market_urls import market_reverse, split_market_prefix
+from storefront.markets import Language, PaymentType, get_market
 from storefront.redirects import local_path
 
 # The sign-in in progress: which code row, for which number, and where to go afterwards.
@@ -394,3 +396,31 @@ def notification_mark_all_read(request):
 def unread_badge(request):
     """The header's unread badge, refreshed by htmx on `notifications-updated`."""
     return TemplateResponse(request, "accounts/unread_badge.html#unread-badge", {})
+
+
+# --- the language switcher ----------------------------------------------------------------------
+
+
+@require_POST
+def switch_language(request):
+    """The language switcher: the same page again, in the chosen language.
+
+    Kept on a signed-in shopper's profile and in the cookie (which outlives signing out); the
+    page's own `?lang=` is dropped so that it does not override the choice.
+    """
+    language = request.POST.get("language", "")
+    next_path = local_path(request, request.POST.get("next", "")) or "/"
+    # The page's market (a signed-in shopper's is always their own).
+    page_market, _rest = split_market_prefix(next_path)
+    market = get_market(page_market) if page_market and not request.user.is_authenticated else request.market
+    if language not in market.languages:
+        names = ", ".join(str(Language(code).label) for code in market.languages)
+        messages.error(request, _("Choose one of the languages of this market: %(languages)s.") % {"languages": names})
+        return redirect(next_path)
+    if request.user.is_authenticated:
+        services.set_language(user=request.user, language=language)
+    parts = urlsplit(next_path)
+    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != LANGUAGE_PARAM]
+    response = redirect(urlunsplit(("", "", parts.path, urlencode(query), "")))
+    remember_language(response, language)
+    return response

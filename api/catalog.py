@@ -1,6 +1,6 @@
 """The catalog and the banners of the caller's market, as JSON, for anyone.
 
-Every list goes through the web's own code: `catalog.views.product_listing` (the filters, facets,
+Every list goes through the web's own code: `catalog.selectors.product_listing` (the filters, facets,
 sorts and pages of the web listings), `catalog.search.search_products` (the web's search) and the
 querysets' `for_market`, so an app shows exactly what the storefront shows in the same market, at
 the same prices (`catalog.pricing.MarketPricing`). A signed-in caller's market is their own; an
@@ -22,20 +22,12 @@ from api.errors import ApiError, ErrorSerializer
 from api.fields import MoneySerializer, TranslatedField
 from api.market import MARKET_PARAMETER, request_market
 from api.pagination import Pages
-from catalog.listing import PAGE_SIZE, SORTS, ListingFilterForm
+from catalog.listing import ALL_PRODUCTS_SORT, BEST_SELLER_ORDER, PAGE_SIZE, SEARCH_ORDER, SORTS, ListingFilterForm
 from catalog.models import Category, Subcategory
 from catalog.pricing import MarketPricing, Price
 from catalog.search import MIN_QUERY_LENGTH, clean_query, did_you_mean, search_products
+from catalog.selectors import category_in_market, market_products, product_listing, variant_choice
 from catalog.variants import LOW_STOCK
-from catalog.views import (
-    ALL_PRODUCTS_SORT,
-    BEST_SELLER_ORDER,
-    SEARCH_ORDER,
-    category_in_market,
-    market_products,
-    product_listing,
-    variant_choice,
-)
 from marketing.models import Banner
 from marketing.tracking import click_url, is_allowed_target
 from storefront.content import translated

@@ -29,6 +29,12 @@ SORTS = {
     "rating": (_("Top rated"), ["-rating", "-reviews_count", "-id"]),
 }
 LIST_FILTERS = ("sub", "brand", "size", "color")
+# Best sellers list as the home page shelf does, unless the shopper picks a sort.
+BEST_SELLER_ORDER = ["-is_best_seller", "-sales_count", "-id"]
+# The order of search results unless the shopper picks a sort: most relevant, then best selling.
+SEARCH_ORDER = ["-search_rank", "-sales_count", "-id"]
+# "All products" lists the newest first unless the shopper picks a sort.
+ALL_PRODUCTS_SORT = "new"
 
 
 class ListingFilterForm(forms.Form):

@@ -57,10 +57,6 @@ class Category(UploadedOrLinkedImage):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        forget_navigation()
-
 
 class SubcategoryQuerySet(models.QuerySet):
     def active(self):
@@ -89,10 +85,6 @@ class Subcategory(models.Model):
 
     def __str__(self):
         return f"{self.category} › {self.name}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        forget_navigation()
 
 
 class ProductQuerySet(MarketQuerySet):
@@ -274,16 +266,6 @@ class SKU(models.Model):
 
 def rate_cache_key(market_code):
     return f"catalog:rate:{market_code}"
-
-
-def nav_cache_key(market_code, language):
-    return f"catalog:nav:{market_code}:{language}"
-
-
-def forget_navigation():
-    """Drop the cached category menus (one per market and language) after a category changes."""
-    languages = [code for code, _name in settings.LANGUAGES]
-    cache.delete_many([nav_cache_key(market, language) for market in Market.values for language in languages])
 
 
 class ExchangeRate(models.Model):
@@ -499,13 +481,6 @@ class ReviewVote(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.review}"
-
-
-@receiver(post_delete, sender=Category)
-@receiver(post_delete, sender=Subcategory)
-def _forget_navigation_after_delete(sender, **kwargs):
-    # Bulk deletes in the admin skip save(); the cached menus must still go.
-    forget_navigation()
 
 
 @receiver(post_delete, sender=ExchangeRate)

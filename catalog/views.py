@@ -1,4 +1,5 @@
-"""Catalog pages: categories and listings with filters, best sellers, product pages with variants."""
+"""Catalog pages: the home page, categories and listings with filters, best sellers, search, and
+product pages with variants."""
 
 from decimal import Decimal
 
@@ -13,12 +14,20 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from catalog import structured_data
-from catalog.listing import PAGE_SIZE, build_listing, parse_filters
-from catalog.models import Category, Product, Subcategory
+from catalog.listing import ALL_PRODUCTS_SORT, BEST_SELLER_ORDER, SEARCH_ORDER
+from catalog.models import Product, Subcategory
 from catalog.pricing import MarketPricing
 from catalog.reviews import mark_votes
 from catalog.search import MIN_QUERY_LENGTH, clean_query, did_you_mean, search_products, suggest
-from catalog.variants import VariantChoice
+from catalog.selectors import (
+    category_in_market,
+    market_products,
+    priced,
+    product_listing,
+    related_products,
+    variant_choice,
+)
+from marketing.models import Banner
 from storefront.content import translated
 from storefront.htmx import wants_partial
 from storefront.market_urls import market_reverse
@@ -30,50 +39,28 @@ REVIEW_SORTS = {
     "helpful": (gettext_lazy("Most helpful"), ("-helpful_count", "-created_at", "-id")),
 }
 DEFAULT_REVIEW_SORT = "newest"
-RELATED_COUNT = 8
-BEST_SELLER_ORDER = ["-is_best_seller", "-sales_count", "-id"]
-# The order of search results unless the shopper picks a sort: most relevant, then best selling.
-SEARCH_ORDER = ["-search_rank", "-sales_count", "-id"]
-# "All products" lists the newest first unless the shopper picks a sort.
-ALL_PRODUCTS_SORT = "new"
+HOME_SHELF = 8
 
 
-def priced(products, pricing):
-    """Attach `price_info` (a Price in the market's currency) to each product."""
-    for product in products:
-        product.price_info = pricing.product_price(product)
-    return products
-
-
-def market_products(pricing):
-    """Active products sold in `pricing`'s market (its own and ALL), priced for it."""
-    return Product.objects.active().for_market(pricing.market).with_prices(pricing)
-
-
-def storefront_products(request, pricing):
-    """Active products of the shopper's market (and ALL), priced for it."""
-    return market_products(pricing)
-
-
-def product_listing(
-    query, base, pricing, *, default_sort="best", with_subcategories=True, order_by=None, per_page=PAGE_SIZE
-):
-    """The listing every product list shows: `query`'s filters on `base`, sorted, paged and priced."""
-    filters = parse_filters(query, default_sort=default_sort)
-    listing = build_listing(
-        base,
-        filters,
-        page_number=query.get("page"),
-        with_subcategories=with_subcategories,
-        order_by=order_by,
-        per_page=per_page,
-    )
-    priced(listing.products, pricing)
-    return listing
-
-
-def _render_listing(request, template, context, base, *, default_sort="best", with_subcategories=True, order_by=None):
+@require_safe
+def home(request):
     pricing = MarketPricing.load(request.market)
+    banners = list(Banner.objects.live().for_market(request.market).order_by("sort_order", "-created_at"))
+    products = market_products(pricing)
+    context = {
+        "hero_banners": [b for b in banners if b.banner_type == Banner.Type.HERO],
+        "promo_banners": [b for b in banners if b.banner_type == Banner.Type.PROMO],
+        "category_banners": [b for b in banners if b.banner_type == Banner.Type.CATEGORY],
+        "featured": priced(list(products.featured().order_by("-created_at", "-id")[:HOME_SHELF]), pricing),
+        "best_sellers": priced(list(products.best_sellers()[:HOME_SHELF]), pricing),
+        "alternates": structured_data.alternates(request, "home"),
+    }
+    return TemplateResponse(request, "home.html", context)
+
+
+def _render_listing(
+    request, template, context, base, pricing, *, default_sort="best", with_subcategories=True, order_by=None
+):
     listing = product_listing(
         request.GET, base, pricing, default_sort=default_sort, with_subcategories=with_subcategories, order_by=order_by
     )
@@ -81,13 +68,6 @@ def _render_listing(request, template, context, base, *, default_sort="best", wi
     if wants_partial(request):
         template += "#listing"
     return TemplateResponse(request, template, context)
-
-
-def category_in_market(market, slug):
-    """The active category `slug` of `market`, or None; a market's own wins over an ALL one."""
-    categories = Category.objects.active().for_market(market).filter(slug=slug)
-    # "KG"/"US" sort after "ALL".
-    return categories.order_by("-market").first()
 
 
 def _category_for(request, slug):
@@ -102,13 +82,13 @@ def _category_for(request, slug):
 def category_detail(request, slug):
     category = _category_for(request, slug)
     pricing = MarketPricing.load(request.market)
-    base = storefront_products(request, pricing).filter(category=category)
+    base = market_products(pricing).filter(category=category)
     context = {
         "category": category,
         "heading": translated(category, "name"),
         "breadcrumbs_jsonld": structured_data.breadcrumbs(request, structured_data.category_trail(request, category)),
     }
-    return _render_listing(request, "catalog/product_list.html", context, base)
+    return _render_listing(request, "catalog/product_list.html", context, base, pricing)
 
 
 @require_safe
@@ -117,7 +97,7 @@ def subcategory_detail(request, slug, subslug):
     category = _category_for(request, slug)
     subcategory = get_object_or_404(Subcategory.objects.active(), category=category, slug=subslug)
     pricing = MarketPricing.load(request.market)
-    base = storefront_products(request, pricing).filter(subcategory=subcategory)
+    base = market_products(pricing).filter(subcategory=subcategory)
     trail = structured_data.category_trail(request, category, subcategory)
     context = {
         "category": category,
@@ -125,27 +105,27 @@ def subcategory_detail(request, slug, subslug):
         "heading": translated(subcategory, "name"),
         "breadcrumbs_jsonld": structured_data.breadcrumbs(request, trail),
     }
-    return _render_listing(request, "catalog/product_list.html", context, base, with_subcategories=False)
+    return _render_listing(request, "catalog/product_list.html", context, base, pricing, with_subcategories=False)
 
 
 @require_safe
 @vary_on_headers("HX-Request")
 def product_list(request):
     pricing = MarketPricing.load(request.market)
-    base = storefront_products(request, pricing)
+    base = market_products(pricing)
     context = {"heading": _("All products")}
-    return _render_listing(request, "catalog/product_list.html", context, base, default_sort=ALL_PRODUCTS_SORT)
+    return _render_listing(request, "catalog/product_list.html", context, base, pricing, default_sort=ALL_PRODUCTS_SORT)
 
 
 @require_safe
 @vary_on_headers("HX-Request")
 def best_sellers(request):
     pricing = MarketPricing.load(request.market)
-    base = storefront_products(request, pricing).best_sellers()
+    base = market_products(pricing).best_sellers()
     context = {"heading": _("Best sellers"), "is_best_sellers": True}
     # Unless the shopper picks a sort, the page lists best sellers as the home page shelf does.
     ordering = None if "sort" in request.GET else BEST_SELLER_ORDER
-    return _render_listing(request, "catalog/product_list.html", context, base, order_by=ordering)
+    return _render_listing(request, "catalog/product_list.html", context, base, pricing, order_by=ordering)
 
 
 def _product_or_redirect(request, slug, pricing):
@@ -159,12 +139,6 @@ def _product_or_redirect(request, slug, pricing):
     seller = get_market(product.market)
     url = market_reverse("catalog:product_detail", seller, kwargs={"slug": slug}, query=request.GET or None)
     return None, redirect(url)
-
-
-def variant_choice(product, pricing, *, size="", color=""):
-    """The product's active SKUs priced in `pricing`'s market, with the size and color picked."""
-    skus = pricing.with_sku_prices(product.skus.filter(is_active=True))
-    return VariantChoice(product, list(skus), pricing, size=size, color=color)
 
 
 def _reviews_page(request, product, review_total, sort):
@@ -200,12 +174,6 @@ def product_detail(request, slug):
     review_sort = request.GET.get("reviews_sort")
     if review_sort not in REVIEW_SORTS:
         review_sort = DEFAULT_REVIEW_SORT
-    related = (
-        storefront_products(request, pricing)
-        .filter(category_id=product.category_id)
-        .exclude(pk=product.pk)
-        .order_by("-sales_count", "-id")[:RELATED_COUNT]
-    )
     context.update(
         features=list(product.features.all()),
         rating_rows=[(stars, summary.get(stars, 0)) for stars in range(5, 0, -1)],
@@ -214,7 +182,7 @@ def product_detail(request, slug):
         reviews_page=_reviews_page(request, product, review_total, review_sort),
         review_sort=review_sort,
         review_sorts=[(key, label) for key, (label, _order) in REVIEW_SORTS.items()],
-        related=priced(list(related), pricing),
+        related=related_products(product, pricing),
         structured_data=[
             structured_data.product(
                 request, product, choice=choice, review_total=review_total, rating=rating, images=images
@@ -231,22 +199,24 @@ def product_detail(request, slug):
 def search(request):
     query = clean_query(request.GET.get("q", ""))
     pricing = MarketPricing.load(request.market)
-    base = storefront_products(request, pricing)
+    products = market_products(pricing)
     context = {"heading": _("Search"), "search_query": query}
     if not query:
-        base = base.none()
+        base = products.none()
     else:
-        base = search_products(base, query)
-        context["suggestions"] = did_you_mean(storefront_products(request, pricing), query)
+        base = search_products(products, query)
+        context["suggestions"] = did_you_mean(products, query)
     relevance = None if "sort" in request.GET else SEARCH_ORDER
-    return _render_listing(request, "catalog/product_list.html", context, base, order_by=relevance if query else None)
+    return _render_listing(
+        request, "catalog/product_list.html", context, base, pricing, order_by=relevance if query else None
+    )
 
 
 @require_safe
 def search_suggestions(request):
     query = clean_query(request.GET.get("q", ""))
     pricing = MarketPricing.load(request.market)
-    products = suggest(storefront_products(request, pricing), query) if len(query) >= MIN_QUERY_LENGTH else []
+    products = suggest(market_products(pricing), query) if len(query) >= MIN_QUERY_LENGTH else []
     return TemplateResponse(
         request, "catalog/_search_suggestions.html#search-suggestions", {"suggestions": products, "search_query": query}
     )

@@ -5,6 +5,8 @@ from django.urls import include, path, re_path, register_converter
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
+from accounts.views import switch_language
+from catalog import views as catalog_views
 from catalog.sitemaps import market_sitemaps
 from checkout.order_views import stripe_webhook
 from storefront import views
@@ -19,7 +21,7 @@ admin.site.index_title = _("Catalog, marketing and orders")
 # Storefront pages live under a market prefix (/kg/…, /us/…); the middleware turns the prefix
 # into request.market, so these views never receive it as an argument.
 market_patterns = [
-    path("", views.home, name="home"),
+    path("", catalog_views.home, name="home"),
     path("", include("catalog.urls")),
     path("b/", include("marketing.urls")),
     path("", include("checkout.urls")),
@@ -37,7 +39,7 @@ urlpatterns = [
     ),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("market/", views.switch_market, name="switch_market"),
-    path("language/", views.switch_language, name="switch_language"),
+    path("language/", switch_language, name="switch_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("api.urls")),

@@ -11,7 +11,8 @@ from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from catalog.models import Category, nav_cache_key
+from catalog.models import Category
+from catalog.navigation import nav_cache_key
 from catalog.tests.factories import CategoryFactory, ProductFactory, SKUFactory, SubcategoryFactory
 from marketing.tests.factories import BannerFactory
 from storefront.content import translated

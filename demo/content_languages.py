@@ -1,7 +1,7 @@
 """The demo catalog's texts in the shop's other content languages (storefront.content)."""
 
+from demo.content_translations import CONTENT
 from storefront.content import CONTENT_LANGUAGES
-from storefront.demo.content_translations import CONTENT
 
 
 def in_content_languages(field, text):

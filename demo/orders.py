@@ -23,8 +23,8 @@ from catalog.pricing import MarketPricing
 from catalog.reviews import refresh_product_ratings
 from checkout.models import Order, OrderItem, OrderStatusHistory
 from checkout.totals import order_totals
-from storefront.demo.seeding import seeded_random
-from storefront.demo.wardrobe import REVIEW_TEXTS
+from demo.seeding import seeded_random
+from demo.wardrobe import REVIEW_TEXTS
 from storefront.markets import Market, PaymentType, get_market
 
 ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"

@@ -12,7 +12,7 @@ from functools import lru_cache
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFont
 
-from storefront.demo.wardrobe import COLORS
+from demo.wardrobe import COLORS
 
 SUPERSAMPLE = 2  # draw large, shrink once: smooth edges without per-shape antialiasing
 PRODUCT_SIZE = (600, 750)

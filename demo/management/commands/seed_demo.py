@@ -26,12 +26,12 @@ from catalog.models import (
     WishlistItem,
 )
 from checkout.models import Order, OrderItem, OrderStatusHistory
+from demo.banners import seed_banners
+from demo.catalog import seed_categories, seed_products
+from demo.orders import seed_orders, seed_wishlists
+from demo.people import STAFF, STAFF_PASSWORD, seed_shoppers, seed_staff
+from demo.pictures import PicturePool
 from marketing.models import Banner, BannerStat
-from storefront.demo.banners import seed_banners
-from storefront.demo.catalog import seed_categories, seed_products
-from storefront.demo.orders import seed_orders, seed_wishlists
-from storefront.demo.people import STAFF, STAFF_PASSWORD, seed_shoppers, seed_staff
-from storefront.demo.pictures import PicturePool
 
 DEFAULT_PRODUCTS = 300
 COUNTED = (

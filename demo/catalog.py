@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from catalog.models import SKU, Category, Product, ProductFeature, ProductImage, Subcategory
-from storefront.demo.bulk_insert import ChunkWriter, insert_rows
-from storefront.demo.content_languages import in_content_languages
-from storefront.demo.seeding import seeded_random
-from storefront.demo.wardrobe import (
+from demo.bulk_insert import ChunkWriter, insert_rows
+from demo.content_languages import in_content_languages
+from demo.seeding import seeded_random
+from demo.wardrobe import (
     ADJECTIVES,
     CARE,
     CATEGORIES,
@@ -36,17 +36,21 @@ from storefront.demo.wardrobe import (
     CategorySpec,
     SubcategorySpec,
 )
-from storefront.markets import MarketScope
+from storefront.markets import MARKETS, MarketScope, get_market, is_sold_in
 
 CHUNK = 2000  # products per transaction
 
 # Share of products per market; every product is listed under a category its market can see.
 MARKET_WEIGHTS = {MarketScope.KG: 40, MarketScope.US: 35, MarketScope.ALL: 25}
-VISIBLE_CATEGORIES = {
-    MarketScope.KG: {MarketScope.KG, MarketScope.ALL},
-    MarketScope.US: {MarketScope.US, MarketScope.ALL},
-    MarketScope.ALL: {MarketScope.ALL},
-}
+
+
+def listable_under(category_scope, product_scope):
+    """Whether a product of `product_scope` may be listed under a category of `category_scope`:
+    every shopper who can see the product can see the category too."""
+    markets = list(MARKETS.values()) if product_scope == MarketScope.ALL else [get_market(product_scope)]
+    return all(is_sold_in(category_scope, market) for market in markets)
+
+
 SOM_PER_DOLLAR_OF_BAND = 68  # local KG prices sit a little under a straight conversion
 KGS_RANGE = (Decimal("1290"), Decimal("24900"))
 USD_RANGE = (Decimal("19"), Decimal("390"))
@@ -94,9 +98,7 @@ def seed_categories(*, pictures):
                     },
                 )
                 offerings.append(Offering(category.pk, subcategory.pk, spec, sub))
-    return {
-        market: [o for o in offerings if o.category.market in visible] for market, visible in VISIBLE_CATEGORIES.items()
-    }
+    return {scope: [o for o in offerings if listable_under(o.category.market, scope)] for scope in MarketScope.values}
 
 
 @lru_cache(maxsize=4096)

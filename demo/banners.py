@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from demo.content_languages import in_content_languages
+from demo.seeding import seeded_random
 from marketing.models import Banner, BannerStat
-from storefront.demo.content_languages import in_content_languages
-from storefront.demo.seeding import seeded_random
 from storefront.markets import Market, MarketScope, get_market
 from storefront.money import format_for_market
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Address, ManagedMarket, Notification, PaymentMethod, User
 from accounts.roles import MARKET_MANAGER, MERCHANDISER
-from storefront.demo.seeding import seeded_random
+from demo.seeding import seeded_random
 from storefront.markets import CardType, Market, PaymentType, get_market
 from storefront.money import format_for_market
 

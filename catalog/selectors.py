@@ -1,0 +1,70 @@
+"""Reads the catalog pages and the JSON API share: a market's products priced for it, its listings,
+a category by slug, a product's variants and its related products."""
+
+from catalog.listing import PAGE_SIZE, build_listing, parse_filters
+from catalog.models import Category, Product
+from catalog.pricing import MarketPricing
+from catalog.variants import VariantChoice
+from storefront.markets import MarketConfig
+
+RELATED_COUNT = 8
+
+
+def priced(products, pricing: MarketPricing):
+    """Attach `price_info` (a Price in the market's currency) to each product."""
+    for product in products:
+        product.price_info = pricing.product_price(product)
+    return products
+
+
+def market_products(pricing: MarketPricing):
+    """Active products sold in `pricing`'s market (its own and ALL), priced for it."""
+    return Product.objects.active().for_market(pricing.market).with_prices(pricing)
+
+
+def product_listing(
+    query,
+    base,
+    pricing: MarketPricing,
+    *,
+    default_sort="best",
+    with_subcategories=True,
+    order_by=None,
+    per_page=PAGE_SIZE,
+):
+    """The listing every product list shows: `query`'s filters on `base`, sorted, paged and priced."""
+    filters = parse_filters(query, default_sort=default_sort)
+    listing = build_listing(
+        base,
+        filters,
+        page_number=query.get("page"),
+        with_subcategories=with_subcategories,
+        order_by=order_by,
+        per_page=per_page,
+    )
+    priced(listing.products, pricing)
+    return listing
+
+
+def category_in_market(market: MarketConfig, slug):
+    """The active category `slug` of `market`, or None; a market's own wins over an ALL one."""
+    categories = Category.objects.active().for_market(market).filter(slug=slug)
+    # "KG"/"US" sort after "ALL".
+    return categories.order_by("-market").first()
+
+
+def variant_choice(product, pricing: MarketPricing, *, size="", color=""):
+    """The product's active SKUs priced in `pricing`'s market, with the size and color picked."""
+    skus = pricing.with_sku_prices(product.skus.filter(is_active=True))
+    return VariantChoice(product, list(skus), pricing, size=size, color=color)
+
+
+def related_products(product, pricing: MarketPricing):
+    """Best sellers of the product's category in the market, the product itself left out, priced."""
+    related = (
+        market_products(pricing)
+        .filter(category_id=product.category_id)
+        .exclude(pk=product.pk)
+        .order_by("-sales_count", "-id")[:RELATED_COUNT]
+    )
+    return priced(list(related), pricing)

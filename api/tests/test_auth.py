@@ -15,7 +15,7 @@ from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from accounts.models import User, VerificationCode
 from accounts.tests.factories import KGUserFactory, USUserFactory
-from api.tests.conftest import authed
+from api.tests.conftest import authed, error
 from storefront import sms
 
 pytestmark = pytest.mark.django_db
@@ -68,10 +68,6 @@ def verify(client, phone, code, token):
 def sign_in(api_client, send, outbox, phone):
     token = send(phone).json()["verification_token"]
     return verify(api_client, phone, code_in(outbox[-1]), token)
-
-
-def error(response):
-    return response.json()["error"]
 
 
 # --- send-verification --------------------------------------------------------------------------

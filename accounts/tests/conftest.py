@@ -1,11 +1,10 @@
-"""Fixtures for the sign-in and account tests: SMS through the console provider, read from its outbox."""
+"""Fixtures for the sign-in and account tests: SMS through the console provider (read from the root
+conftest's `sms_outbox`)."""
 
 import re
 
 import pytest
 from django.urls import reverse
-
-from storefront import sms
 
 
 @pytest.fixture(autouse=True)
@@ -14,13 +13,6 @@ def _console_sms(settings):
     settings.TWILIO_ACCOUNT_SID = settings.TWILIO_AUTH_TOKEN = ""
     settings.KG_SMS_GATEWAY_LOGIN = settings.KG_SMS_GATEWAY_PASSWORD = ""
     settings.SMS_CODE_LIMITS = {"phone_per_minute": 1, "phone_per_day": 10, "ip_per_minute": 10}
-
-
-@pytest.fixture
-def outbox():
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
 
 
 def code_in(message):

@@ -1,5 +1,5 @@
 """Fixtures for the sign-in and account tests: SMS through the console provider (read from the root
-conftest's `sms_outbox`)."""
+conftest's `sms_outbox`), and the test client signed in as a KG or a US shopper."""
 
 import re
 
@@ -13,6 +13,20 @@ def _console_sms(settings):
     settings.TWILIO_ACCOUNT_SID = settings.TWILIO_AUTH_TOKEN = ""
     settings.KG_SMS_GATEWAY_LOGIN = settings.KG_SMS_GATEWAY_PASSWORD = ""
     settings.SMS_CODE_LIMITS = {"phone_per_minute": 1, "phone_per_day": 10, "ip_per_minute": 10}
+
+
+@pytest.fixture
+def kg_client(client, kg_shopper):
+    """The test client, signed in as `kg_shopper`."""
+    client.force_login(kg_shopper)
+    return client
+
+
+@pytest.fixture
+def us_client(client, us_shopper):
+    """The test client, signed in as `us_shopper`."""
+    client.force_login(us_shopper)
+    return client
 
 
 def code_in(message):

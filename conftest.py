@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests."""
 
+import re
 from decimal import Decimal
 from importlib import import_module
 
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connections
+from django.test import Client
 from django.utils import timezone, translation
 
 from accounts.tests.factories import KGUserFactory, USUserFactory
@@ -152,6 +154,21 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def browser_sign_in(page, live_server):
+    """`browser_sign_in(user)` signs `user` in for `page`: the session cookie of a test-client
+    login, set in the page's browser context for the live server's host."""
+
+    def sign_in(user):
+        client = Client()
+        client.force_login(user)
+        host = re.sub(r"^https?://", "", live_server.url).split(":")[0]
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "domain": host, "path": "/"}])
+
+    return sign_in
 
 
 @pytest.hookimpl(trylast=True)

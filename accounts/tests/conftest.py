@@ -1,11 +1,10 @@
-"""Fixtures for the sign-in and account tests: SMS through the console provider, read from its outbox."""
+"""Fixtures for the sign-in and account tests: SMS through the console provider (read from the root
+conftest's `sms_outbox`), and the test client signed in as a KG or a US shopper."""
 
 import re
 
 import pytest
 from django.urls import reverse
-
-from storefront import sms
 
 
 @pytest.fixture(autouse=True)
@@ -17,10 +16,17 @@ def _console_sms(settings):
 
 
 @pytest.fixture
-def outbox():
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
+def kg_client(client, kg_shopper):
+    """The test client, signed in as `kg_shopper`."""
+    client.force_login(kg_shopper)
+    return client
+
+
+@pytest.fixture
+def us_client(client, us_shopper):
+    """The test client, signed in as `us_shopper`."""
+    client.force_login(us_shopper)
+    return client
 
 
 def code_in(message):

@@ -44,11 +44,11 @@ def test_setting_a_number_moves_the_market_and_verification_follows_the_code():
     assert user.is_verified
 
 
-def test_allauth_never_texts_a_number_without_an_account(outbox):
+def test_allauth_never_texts_a_number_without_an_account(sms_outbox):
     adapter = get_adapter()
     adapter.send_unknown_account_sms("+996555000123")
     adapter.send_account_already_exists_sms("+996555000123")
-    assert outbox == []
+    assert sms_outbox == []
 
 
 def test_allauths_rate_limit_is_a_clear_429_not_a_server_error(client):

@@ -24,18 +24,6 @@ def errors_of(response, field):
     return response.context["form"].errors.get(field, [])
 
 
-@pytest.fixture
-def kg_client(client, kg_shopper):
-    client.force_login(kg_shopper)
-    return client
-
-
-@pytest.fixture
-def us_client(client, us_shopper):
-    client.force_login(us_shopper)
-    return client
-
-
 def test_the_list_shows_the_shoppers_addresses_default_first(kg_client, kg_shopper, django_assert_max_num_queries):
     AddressFactory(user=kg_shopper, title="Office", street="Manas Avenue")
     AddressFactory(user=kg_shopper, title="Home", street="Chui Avenue", is_default=True)

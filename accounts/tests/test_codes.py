@@ -31,17 +31,17 @@ def clock_at(moment):
 
 
 @pytest.fixture
-def issue(django_capture_on_commit_callbacks, outbox):
+def issue(django_capture_on_commit_callbacks, sms_outbox):
     """Issue a code as a request would, run the SMS task on commit; (row, code texted or None)."""
 
     def issue(phone, *, session_key=SESSION, ip=IP, allow_signup=True):
-        sent_before = len(outbox)
+        sent_before = len(sms_outbox)
         with django_capture_on_commit_callbacks(execute=True):
             verification = codes.issue_code(
                 phone=phone, session_key=session_key, ip_address=ip, allow_signup=allow_signup
             )
         verification.refresh_from_db()
-        texted = outbox[sent_before:]
+        texted = sms_outbox[sent_before:]
         return verification, (code_in(texted[0]) if texted else None)
 
     return issue
@@ -58,11 +58,11 @@ def wrong(code):
 # --- what is sent and what is stored -------------------------------------------------------------
 
 
-def test_a_code_has_six_digits_and_only_a_keyed_hash_of_it_is_stored(issue, outbox):
+def test_a_code_has_six_digits_and_only_a_keyed_hash_of_it_is_stored(issue, sms_outbox):
     user = KGUserFactory()
     verification, code = issue(user.phone)
-    assert len(outbox) == 1
-    assert outbox[0].phone == user.phone
+    assert len(sms_outbox) == 1
+    assert sms_outbox[0].phone == user.phone
     assert code.isdigit() and len(code) == 6
     assert code not in verification.code
     assert verification.code.startswith("hmac-sha256$")
@@ -210,12 +210,12 @@ def test_ten_codes_per_ip_address_per_minute(issue):
     issue("+996555029999", ip="198.51.100.9")  # another address is not held back
 
 
-def test_a_failed_send_still_counts_toward_the_limits(issue, settings, outbox):
+def test_a_failed_send_still_counts_toward_the_limits(issue, settings, sms_outbox):
     settings.KG_SMS_GATEWAY_LOGIN, settings.KG_SMS_GATEWAY_PASSWORD = "marque", "secret"
     phone = KGUserFactory().phone
     with mock.patch("urllib.request.urlopen", side_effect=urllib.error.URLError("timed out")):
         verification, code = issue(phone)
-    assert code is None and outbox == []
+    assert code is None and sms_outbox == []
     assert verification.send_failed
     with pytest.raises(codes.CodeLimitExceeded):
         issue(phone)
@@ -225,25 +225,25 @@ def test_a_failed_send_still_counts_toward_the_limits(issue, settings, outbox):
 
 
 @pytest.mark.parametrize("phone", ["+7 495 123 45 67", "+44 20 7946 0958", "+1 416 555 0199", "12345", ""])
-def test_numbers_outside_kyrgyzstan_and_the_us_are_refused_before_anything_is_sent(issue, outbox, phone):
+def test_numbers_outside_kyrgyzstan_and_the_us_are_refused_before_anything_is_sent(issue, sms_outbox, phone):
     with pytest.raises(PhoneNumberRefused):
         issue(phone)
     assert not VerificationCode.objects.exists()
-    assert outbox == []
+    assert sms_outbox == []
 
 
-def test_a_new_number_gets_a_signup_code_in_the_same_flow(issue, outbox):
+def test_a_new_number_gets_a_signup_code_in_the_same_flow(issue, sms_outbox):
     verification, code = issue(NEW_KG_NUMBER)
     assert verification.purpose == VerificationCode.Purpose.SIGNUP
-    assert outbox[0].phone == NEW_KG_NUMBER and code
+    assert sms_outbox[0].phone == NEW_KG_NUMBER and code
 
 
-def test_on_a_login_only_path_an_unknown_number_is_not_texted_yet_answered_alike(issue, outbox):
+def test_on_a_login_only_path_an_unknown_number_is_not_texted_yet_answered_alike(issue, sms_outbox):
     known = KGUserFactory().phone
     known_row, known_code = issue(known, allow_signup=False)
     unknown_row, unknown_code = issue(NEW_KG_NUMBER, allow_signup=False)
     assert known_code and unknown_code is None
-    assert [m.phone for m in outbox] == [known]
+    assert [m.phone for m in sms_outbox] == [known]
     # Same kind of row, same lifetime, same answers afterwards.
     assert known_row.purpose == unknown_row.purpose == VerificationCode.Purpose.LOGIN
     lifetimes = [round((row.expires_at - row.created_at).total_seconds()) for row in (known_row, unknown_row)]
@@ -256,10 +256,10 @@ def test_on_a_login_only_path_an_unknown_number_is_not_texted_yet_answered_alike
             issue(phone, allow_signup=False)
 
 
-def test_a_code_is_drawn_and_texted_once_even_if_the_task_runs_again(issue, outbox):
+def test_a_code_is_drawn_and_texted_once_even_if_the_task_runs_again(issue, sms_outbox):
     verification, _code = issue(KGUserFactory().phone)
     assert not codes.deliver_code(verification_id=verification.pk)
-    assert len(outbox) == 1
+    assert len(sms_outbox) == 1
 
 
 def test_a_code_needs_a_session(issue):
@@ -277,11 +277,11 @@ def test_ipv6_addresses_are_limited_per_64_network(issue, settings):
     assert VerificationCode.objects.filter(ip_address="2001:db8:1:2::").count() == 2
 
 
-def test_a_code_that_expired_in_the_queue_is_not_texted(django_capture_on_commit_callbacks, outbox):
+def test_a_code_that_expired_in_the_queue_is_not_texted(django_capture_on_commit_callbacks, sms_outbox):
     user = KGUserFactory()
     with mock.patch("accounts.codes.enqueue_after_commit"):
         verification = codes.issue_code(phone=user.phone, session_key=SESSION, ip_address=IP)
     with clock_at(verification.expires_at + timedelta(seconds=1)):
         assert not codes.deliver_code(verification_id=verification.pk)
     verification.refresh_from_db()
-    assert outbox == [] and verification.send_failed
+    assert sms_outbox == [] and verification.send_failed

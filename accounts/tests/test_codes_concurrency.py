@@ -50,10 +50,10 @@ def run_guesses(verification, guesses):
 
 
 @pytest.fixture
-def sent_code(outbox):
+def sent_code(sms_outbox):
     user = KGUserFactory()
     verification = codes.issue_code(phone=user.phone, session_key=SESSION, ip_address="203.0.113.7")
-    return verification, code_in(outbox[-1])
+    return verification, code_in(sms_outbox[-1])
 
 
 @pytest.fixture

@@ -19,12 +19,6 @@ def text(response):
 
 
 @pytest.fixture
-def shopper_client(client, kg_shopper):
-    client.force_login(kg_shopper)
-    return client
-
-
-@pytest.fixture
 def notifications(kg_shopper):
     return [
         NotificationFactory(user=kg_shopper, title="Order shipped"),
@@ -34,10 +28,10 @@ def notifications(kg_shopper):
 
 
 def test_the_full_page_lists_notifications_with_their_unread_state(
-    shopper_client, notifications, django_assert_max_num_queries
+    kg_client, notifications, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(10):
-        response = shopper_client.get("/accounts/notifications/")
+        response = kg_client.get("/accounts/notifications/")
     page = text(response)
     assert page.startswith("<!doctype html>")
     assert "2 unread" in page
@@ -47,18 +41,18 @@ def test_the_full_page_lists_notifications_with_their_unread_state(
     assert 'hx-target="#notification-list"' in page and 'id="notification-list"' in page
 
 
-def test_an_htmx_request_gets_only_the_list_fragment(shopper_client, notifications, django_assert_max_num_queries):
+def test_an_htmx_request_gets_only_the_list_fragment(kg_client, notifications, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
-        response = shopper_client.get("/accounts/notifications/", **HTMX)
+        response = kg_client.get("/accounts/notifications/", **HTMX)
     fragment = text(response).strip()
     assert fragment.startswith('<div id="notification-list"')
     assert "<html" not in fragment and "Order shipped" in fragment
     assert "HX-Request" in response["Vary"]
 
 
-def test_marking_one_read_without_javascript_redirects_back(shopper_client, notifications):
+def test_marking_one_read_without_javascript_redirects_back(kg_client, notifications):
     unread = notifications[0]
-    response = shopper_client.post(f"/accounts/notifications/{unread.pk}/read/", {"page": "1"})
+    response = kg_client.post(f"/accounts/notifications/{unread.pk}/read/", {"page": "1"})
     assert response.status_code == 302 and response["Location"] == "/accounts/notifications/?page=1"
     unread.refresh_from_db()
     assert unread.is_read
@@ -66,22 +60,22 @@ def test_marking_one_read_without_javascript_redirects_back(shopper_client, noti
 
 
 def test_marking_one_read_with_htmx_swaps_the_list_and_tells_the_header(
-    shopper_client, notifications, django_assert_max_num_queries
+    kg_client, notifications, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(10):
-        response = shopper_client.post(f"/accounts/notifications/{notifications[0].pk}/read/", **HTMX)
+        response = kg_client.post(f"/accounts/notifications/{notifications[0].pk}/read/", **HTMX)
     assert response.status_code == 200
     assert response["HX-Trigger"] == "notifications-updated"
     fragment = text(response)
     assert fragment.strip().startswith('<div id="notification-list"') and "1 unread" in fragment
 
 
-def test_mark_all_read(shopper_client, notifications, kg_shopper):
-    response = shopper_client.post("/accounts/notifications/read-all/", **HTMX)
+def test_mark_all_read(kg_client, notifications, kg_shopper):
+    response = kg_client.post("/accounts/notifications/read-all/", **HTMX)
     assert response["HX-Trigger"] == "notifications-updated"
     assert "0 unread" in text(response)
     assert not kg_shopper.notifications.filter(is_read=False).exists()
-    assert shopper_client.post("/accounts/notifications/read-all/").status_code == 302
+    assert kg_client.post("/accounts/notifications/read-all/").status_code == 302
 
 
 def test_the_badge_shows_the_unread_count_and_nothing_for_visitors(client, kg_shopper, notifications):
@@ -113,8 +107,8 @@ def test_visitors_have_no_unread_notifications_and_cost_no_query(django_assert_n
         assert not account(request)["unread_notifications"]
 
 
-def test_only_local_links_are_shown(shopper_client, kg_shopper):
+def test_only_local_links_are_shown(kg_client, kg_shopper):
     NotificationFactory(user=kg_shopper, title="Local", link_url="/kg/orders/1/")
     NotificationFactory(user=kg_shopper, title="Away", link_url="javascript:alert(1)")
-    page = text(shopper_client.get("/accounts/notifications/"))
+    page = text(kg_client.get("/accounts/notifications/"))
     assert 'href="/kg/orders/1/"' in page and "javascript:" not in page

@@ -33,18 +33,6 @@ def card(**overrides):
     }
 
 
-@pytest.fixture
-def kg_client(client, kg_shopper):
-    client.force_login(kg_shopper)
-    return client
-
-
-@pytest.fixture
-def us_client(client, us_shopper):
-    client.force_login(us_shopper)
-    return client
-
-
 def test_kg_shoppers_may_save_cash_bank_transfer_and_cards_including_mir(kg_client):
     form = kg_client.get("/accounts/payment-methods/new/").context["form"]
     assert [value for value, _ in form.fields["payment_type"].choices] == ["cash", "bank_transfer", "card"]

@@ -49,25 +49,25 @@ def test_the_sign_in_page_asks_for_a_phone_number_with_a_label_and_a_send_code_b
     assert 'autocomplete="tel"' in text
 
 
-def test_a_known_number_signs_in_with_the_texted_code(client, ask_for_code, outbox):
+def test_a_known_number_signs_in_with_the_texted_code(client, ask_for_code, sms_outbox):
     user = KGUserFactory()
     response = ask_for_code(user.phone)
     assert response.status_code == 302 and response["Location"] == ENTER_CODE
     page = client.get(ENTER_CODE)
     assert user.phone in page_text(page)
     assert re.search(r'<label[^>]*for="id_code"', page_text(page))
-    response = enter(client, code_in(outbox[-1]))
+    response = enter(client, code_in(sms_outbox[-1]))
     assert response.status_code == 302 and response["Location"] == "/kg/"
     assert client.session[SESSION_KEY] == str(user.pk)
     assert "You are signed in." in [str(m) for m in get_messages(response.wsgi_request)]
 
 
-def test_a_new_number_signs_up_in_the_same_flow_and_its_market_follows_the_number(client, ask_for_code, outbox):
+def test_a_new_number_signs_up_in_the_same_flow_and_its_market_follows_the_number(client, ask_for_code, sms_outbox):
     signed_up = []
     user_signed_up.connect(receiver := lambda **kw: signed_up.append(kw["user"]), weak=False)
     try:
         ask_for_code("+1 (212) 555-0188")
-        response = enter(client, code_in(outbox[-1]))
+        response = enter(client, code_in(sms_outbox[-1]))
     finally:
         user_signed_up.disconnect(receiver)
     user = User.objects.get(phone="+12125550188")
@@ -77,13 +77,13 @@ def test_a_new_number_signs_up_in_the_same_flow_and_its_market_follows_the_numbe
     assert client.session[SESSION_KEY] == str(user.pk)
 
 
-def test_allauths_login_signal_fires_so_other_apps_can_hook_in(client, ask_for_code, outbox):
+def test_allauths_login_signal_fires_so_other_apps_can_hook_in(client, ask_for_code, sms_outbox):
     received = []
     user_logged_in.connect(receiver := lambda **kw: received.append(kw["user"]), weak=False)
     try:
         user = KGUserFactory()
         ask_for_code(user.phone)
-        enter(client, code_in(outbox[-1]))
+        enter(client, code_in(sms_outbox[-1]))
     finally:
         user_logged_in.disconnect(receiver)
     assert received == [user]
@@ -110,12 +110,12 @@ def test_known_and_unknown_numbers_get_the_same_answer_and_the_same_page(client,
     assert normalized(known_page, known) == normalized(unknown_page, unknown)
 
 
-def test_a_local_next_is_where_the_shopper_returns(client, ask_for_code, outbox):
+def test_a_local_next_is_where_the_shopper_returns(client, ask_for_code, sms_outbox):
     user = KGUserFactory()
     page = client.get(SIGN_IN, {"next": "/kg/search/?q=boots"})
     assert 'value="/kg/search/?q=boots"' in page_text(page)
     ask_for_code(user.phone, next_url="/kg/search/?q=boots")
-    response = enter(client, code_in(outbox[-1]))
+    response = enter(client, code_in(sms_outbox[-1]))
     assert response["Location"] == "/kg/search/?q=boots"
 
 
@@ -123,35 +123,35 @@ def test_a_local_next_is_where_the_shopper_returns(client, ask_for_code, outbox)
     "next_url",
     ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", "http://testserver/kg/"],
 )
-def test_an_external_next_is_ignored(client, ask_for_code, outbox, next_url):
+def test_an_external_next_is_ignored(client, ask_for_code, sms_outbox, next_url):
     user = KGUserFactory()
     ask_for_code(user.phone, next_url=next_url)
-    response = enter(client, code_in(outbox[-1]))
+    response = enter(client, code_in(sms_outbox[-1]))
     assert response["Location"] == "/kg/"
 
 
-def test_the_session_key_changes_at_sign_in(client, ask_for_code, outbox):
+def test_the_session_key_changes_at_sign_in(client, ask_for_code, sms_outbox):
     user = USUserFactory()
     ask_for_code(user.phone)
     before = client.cookies[django_settings.SESSION_COOKIE_NAME].value
-    enter(client, code_in(outbox[-1]))
+    enter(client, code_in(sms_outbox[-1]))
     after = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     assert before and after and before != after
     assert client.session[SESSION_KEY] == str(user.pk)
 
 
-def test_a_wrong_code_says_so_with_the_tries_left(client, ask_for_code, outbox):
+def test_a_wrong_code_says_so_with_the_tries_left(client, ask_for_code, sms_outbox):
     ask_for_code(KGUserFactory().phone)
-    code = code_in(outbox[-1])
+    code = code_in(sms_outbox[-1])
     response = enter(client, f"{(int(code) + 1) % 1_000_000:06d}")
     assert response.status_code == 200
     assert "That code is not right. Check the SMS and try again. 2 tries left." in page_text(response)
     assert SESSION_KEY not in client.session
 
 
-def test_a_code_cannot_be_replayed_after_signing_out(client, ask_for_code, outbox):
+def test_a_code_cannot_be_replayed_after_signing_out(client, ask_for_code, sms_outbox):
     ask_for_code(KGUserFactory().phone)
-    code = code_in(outbox[-1])
+    code = code_in(sms_outbox[-1])
     enter(client, code)
     client.post("/accounts/logout/")
     response = enter(client, code)
@@ -159,22 +159,22 @@ def test_a_code_cannot_be_replayed_after_signing_out(client, ask_for_code, outbo
     assert SESSION_KEY not in client.session
 
 
-def test_a_code_does_not_work_in_another_browser(client, ask_for_code, outbox):
+def test_a_code_does_not_work_in_another_browser(client, ask_for_code, sms_outbox):
     ask_for_code(KGUserFactory().phone)
     thief = client.__class__()
-    response = thief.post(ENTER_CODE, {"code": code_in(outbox[-1])})
+    response = thief.post(ENTER_CODE, {"code": code_in(sms_outbox[-1])})
     assert response["Location"] == SIGN_IN
     assert SESSION_KEY not in thief.session
 
 
-def test_asking_again_within_a_minute_is_answered_429_with_a_clear_message(client, ask_for_code, outbox):
+def test_asking_again_within_a_minute_is_answered_429_with_a_clear_message(client, ask_for_code, sms_outbox):
     phone = KGUserFactory().phone
     ask_for_code(phone)
     response = ask_for_code(phone)
     assert response.status_code == 429
     assert response["Retry-After"] == "60"
     assert "A code was just sent to this number. Wait a minute before asking for another one." in page_text(response)
-    assert len(outbox) == 1
+    assert len(sms_outbox) == 1
 
 
 def test_the_ip_address_limit_is_answered_429_too(client, ask_for_code, settings):
@@ -194,11 +194,11 @@ def test_the_ip_address_limit_is_answered_429_too(client, ask_for_code, settings
         ("not a number", "Enter a phone number with its country code"),
     ],
 )
-def test_a_refused_number_gets_a_clear_error_and_no_sms(client, ask_for_code, outbox, phone, message):
+def test_a_refused_number_gets_a_clear_error_and_no_sms(client, ask_for_code, sms_outbox, phone, message):
     response = ask_for_code(phone)
     assert response.status_code == 200
     assert message in page_text(response)
-    assert outbox == [] and not VerificationCode.objects.exists()
+    assert sms_outbox == [] and not VerificationCode.objects.exists()
 
 
 def test_when_the_kg_gateway_times_out_the_shopper_is_told_and_may_try_again_later(client, ask_for_code, settings):
@@ -234,10 +234,10 @@ def test_a_signed_in_shopper_is_sent_on_from_the_sign_in_page(client):
     assert client.get(SIGN_IN, {"next": "/us/search/"})["Location"] == "/us/search/"
 
 
-def test_an_inactive_account_cannot_sign_in(client, ask_for_code, outbox):
+def test_an_inactive_account_cannot_sign_in(client, ask_for_code, sms_outbox):
     user = KGUserFactory(is_active=False)
     ask_for_code(user.phone)
-    response = enter(client, code_in(outbox[-1]))
+    response = enter(client, code_in(sms_outbox[-1]))
     assert response["Location"] == "/accounts/inactive/"
     assert SESSION_KEY not in client.session
 

@@ -99,12 +99,6 @@ def fake_stripe(monkeypatch, **kwargs):
     return fake
 
 
-@pytest.fixture
-def us_client(client, us_shopper):
-    client.force_login(us_shopper)
-    return client
-
-
 def text(response):
     return html.unescape(response.content.decode())
 

@@ -6,10 +6,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.tests.factories import KGUserFactory
+from api.tests.conftest import authed, error_code
 from catalog.tests.factories import ProductFactory, SKUFactory
 from checkout.cart import summarize_cart
 from checkout.models import Cart, CartItem
@@ -19,27 +18,6 @@ from storefront.markets import MARKETS
 pytestmark = pytest.mark.django_db
 
 GET, ADD, UPDATE, REMOVE, CLEAR = (f"/api/v1/cart/{name}" for name in ("get", "add", "update", "remove", "clear"))
-
-
-def api_for(user):
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
-    return client
-
-
-def error_code(response):
-    return response.json()["error"]["code"]
-
-
-@pytest.fixture
-def sku():
-    product = ProductFactory(name="Linen Shirt", brand="Atelier Nord", market="KG", price=Decimal("2990"))
-    return SKUFactory(product=product, size="M", color="Sand", stock=5)
-
-
-@pytest.fixture
-def api(kg_shopper):
-    return api_for(kg_shopper)
 
 
 @pytest.fixture
@@ -100,7 +78,7 @@ def test_the_summary_has_lines_prices_and_totals_as_strings_with_currency(api, l
 def test_a_us_cart_is_in_dollars_and_its_sales_tax_waits_for_a_state(us_shopper):
     product = ProductFactory(market="US", price=Decimal("29.95"))
     CartItemFactory(cart=CartFactory(user=us_shopper), sku=SKUFactory(product=product, stock=3), quantity=1)
-    body = api_for(us_shopper).post(GET).json()
+    body = authed(us_shopper).post(GET).json()
     assert body["currency"] == "USD" and body["market"] == "US"
     assert body["lines"][0]["unit_price"] == {"amount": "29.95", "currency": "USD", "display": "$29.95"}
     assert body["shipping"]["display"] == "$7.95"
@@ -206,7 +184,7 @@ def test_a_sku_of_the_other_market_is_refused(api):
 
 def test_a_product_sold_in_all_markets_is_priced_in_the_callers_market(us_shopper):
     sku = SKUFactory(product=ProductFactory(market="ALL", price=Decimal("25.00")))
-    body = api_for(us_shopper).post(ADD, {"sku_id": sku.pk}, format="json").json()
+    body = authed(us_shopper).post(ADD, {"sku_id": sku.pk}, format="json").json()
     assert body["lines"][0]["unit_price"]["currency"] == "USD"
 
 
@@ -340,10 +318,10 @@ def test_adding_through_the_web_and_the_api_gives_the_same_cart(sku):
     browser.force_login(web_user)
     for sku_id, quantity in [(sku.pk, "2"), (other.pk, "5"), (sku.pk, "9")]:
         browser.post("/kg/cart/add/", {"sku": sku_id, "quantity": quantity})
-        api_for(api_user).post(ADD, {"sku_id": sku_id, "quantity": quantity}, format="json")
+        authed(api_user).post(ADD, {"sku_id": sku_id, "quantity": quantity}, format="json")
 
-    web_body = api_for(web_user).post(GET).json()
-    api_body = api_for(api_user).post(GET).json()
+    web_body = authed(web_user).post(GET).json()
+    api_body = authed(api_user).post(GET).json()
     assert comparable(web_body) == comparable(api_body)
     assert [row["quantity"] for row in api_body["lines"]] == [5, 2]
     summary = summarize_cart(cart=Cart.objects.get(user=api_user), market=MARKETS["KG"])
@@ -355,7 +333,7 @@ def test_the_web_and_the_api_refuse_the_same_bad_input_with_the_same_message(sku
     browser.force_login(kg_shopper)
     response = browser.post("/kg/cart/add/", {"sku": sku.pk, "quantity": "-1"}, follow=True)
     web_messages = [str(m) for m in response.context["messages"]]
-    api_message = api_for(kg_shopper).post(ADD, {"sku_id": sku.pk, "quantity": -1}, format="json").json()["error"]
+    api_message = authed(kg_shopper).post(ADD, {"sku_id": sku.pk, "quantity": -1}, format="json").json()["error"]
     assert web_messages == [api_message["message"]]
 
 
@@ -372,7 +350,7 @@ def queries_for(client, url, data=None):
 def test_reading_the_cart_costs_the_same_queries_for_one_line_and_many(kg_shopper):
     cart = CartFactory(user=kg_shopper)
     CartItemFactory(cart=cart)
-    client = api_for(kg_shopper)
+    client = authed(kg_shopper)
     queries_for(client, GET)  # the market's exchange rate is cached from now on
     one = queries_for(client, GET)
     for _ in range(9):
@@ -384,7 +362,7 @@ def test_reading_the_cart_costs_the_same_queries_for_one_line_and_many(kg_shoppe
 def test_adding_costs_the_same_queries_for_a_small_cart_and_a_big_one(kg_shopper, sku):
     cart = CartFactory(user=kg_shopper)
     CartItemFactory(cart=cart)
-    client = api_for(kg_shopper)
+    client = authed(kg_shopper)
     queries_for(client, GET)  # the market's exchange rate is cached from now on
     first = SKUFactory(product=sku.product)
     small = queries_for(client, ADD, {"sku_id": first.pk})

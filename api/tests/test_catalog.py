@@ -8,9 +8,8 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
+from api.tests.conftest import authed
 from catalog.models import MarketPrice, Product
 from catalog.pricing import MarketPricing
 from catalog.tests.factories import (
@@ -30,17 +29,6 @@ BEST_SELLERS = "/api/v1/products/best-sellers"
 SEARCH = "/api/v1/products/search"
 CATEGORIES = "/api/v1/categories"
 QUERY_BUDGET = 10
-
-
-def signed_in(user):
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
-    return client
-
-
-@pytest.fixture
-def api():
-    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture
@@ -93,35 +81,35 @@ def catalog_in_both_markets(shirts):
 # --- markets --------------------------------------------------------------------------------------
 
 
-def test_product_list_hides_products_not_sold_in_the_market_and_inactive_ones(api, catalog_in_both_markets):
-    assert set(slugs(api.get(PRODUCTS))) == {"kg-shirt", "all-shirt"}
-    assert set(slugs(api.get(PRODUCTS, {"market": "US"}))) == {"us-shirt", "all-shirt"}
-    assert set(slugs(api.get(PRODUCTS, {"market": "us"}))) == {"us-shirt", "all-shirt"}
+def test_product_list_hides_products_not_sold_in_the_market_and_inactive_ones(api_client, catalog_in_both_markets):
+    assert set(slugs(api_client.get(PRODUCTS))) == {"kg-shirt", "all-shirt"}
+    assert set(slugs(api_client.get(PRODUCTS, {"market": "US"}))) == {"us-shirt", "all-shirt"}
+    assert set(slugs(api_client.get(PRODUCTS, {"market": "us"}))) == {"us-shirt", "all-shirt"}
 
 
 def test_a_signed_in_caller_gets_their_own_market_whatever_market_says(catalog_in_both_markets, us_shopper):
-    response = signed_in(us_shopper).get(PRODUCTS, {"market": "KG"})
+    response = authed(us_shopper).get(PRODUCTS, {"market": "KG"})
 
     assert set(slugs(response)) == {"us-shirt", "all-shirt"}
     assert {card["price"]["currency"] for card in response.json()["results"]} == {"USD"}
 
 
 @pytest.mark.parametrize("url", [PRODUCTS, BEST_SELLERS, f"{SEARCH}?q=shirt", CATEGORIES, "/api/v1/products/kg-shirt"])
-def test_an_unknown_market_is_a_400(api, catalog_in_both_markets, url):
+def test_an_unknown_market_is_a_400(api_client, catalog_in_both_markets, url):
     separator = "&" if "?" in url else "?"
-    assert_error(api.get(f"{url}{separator}market=FR"), 400, "invalid_market")
+    assert_error(api_client.get(f"{url}{separator}market=FR"), 400, "invalid_market")
 
 
-def test_a_bad_token_is_refused_even_on_public_endpoints(api, catalog_in_both_markets):
-    api.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+def test_a_bad_token_is_refused_even_on_public_endpoints(api_client, catalog_in_both_markets):
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
 
-    assert api.get(PRODUCTS).status_code == 401
+    assert api_client.get(PRODUCTS).status_code == 401
 
 
 # --- the card --------------------------------------------------------------------------------------
 
 
-def test_a_card_carries_the_market_price_and_the_sale(api, shirts):
+def test_a_card_carries_the_market_price_and_the_sale(api_client, shirts):
     product = product_in(
         shirts,
         slug="linen",
@@ -133,7 +121,7 @@ def test_a_card_carries_the_market_price_and_the_sale(api, shirts):
         reviews_count=2,
     )
 
-    (card,) = api.get(PRODUCTS).json()["results"]
+    (card,) = api_client.get(PRODUCTS).json()["results"]
 
     assert card == {
         "id": product.pk,
@@ -152,15 +140,15 @@ def test_a_card_carries_the_market_price_and_the_sale(api, shirts):
     }
 
 
-def test_a_product_of_every_market_is_priced_in_the_callers_currency(api, shirts):
+def test_a_product_of_every_market_is_priced_in_the_callers_currency(api_client, shirts):
     product = product_in(shirts, slug="tee", market="ALL", price=Decimal("20.00"))
     MarketPrice.objects.create(product=product, market="US", price="18.00", original_price="20.00")
     kg_price = MarketPricing.load(MARKETS["KG"]).product_price(
         Product.objects.with_prices(MarketPricing.load(MARKETS["KG"])).get()
     )
 
-    (kg,) = api.get(PRODUCTS).json()["results"]
-    (us,) = api.get(PRODUCTS, {"market": "US"}).json()["results"]
+    (kg,) = api_client.get(PRODUCTS).json()["results"]
+    (us,) = api_client.get(PRODUCTS, {"market": "US"}).json()["results"]
 
     assert kg["price"] == {"amount": f"{kg_price.amount:.2f}", "currency": "KGS", "display": kg_price.display}
     assert kg["on_sale"] is False
@@ -215,40 +203,42 @@ LISTING_QUERIES = [
 
 
 @pytest.mark.parametrize("query", LISTING_QUERIES)
-def test_the_product_list_gives_what_the_web_listing_gives(api, client, wardrobe, query):
-    assert slugs(api.get(f"{PRODUCTS}?{query}")) == web_slugs(client, f"/kg/products/?{query}")
+def test_the_product_list_gives_what_the_web_listing_gives(api_client, client, wardrobe, query):
+    assert slugs(api_client.get(f"{PRODUCTS}?{query}")) == web_slugs(client, f"/kg/products/?{query}")
 
 
 @pytest.mark.parametrize("query", ["", "sort=price_asc", "brand=Nord", "page=2"])
-def test_best_sellers_give_what_the_web_best_sellers_page_gives(api, client, wardrobe, query):
-    assert slugs(api.get(f"{BEST_SELLERS}?{query}")) == web_slugs(client, f"/kg/best-sellers/?{query}")
+def test_best_sellers_give_what_the_web_best_sellers_page_gives(api_client, client, wardrobe, query):
+    assert slugs(api_client.get(f"{BEST_SELLERS}?{query}")) == web_slugs(client, f"/kg/best-sellers/?{query}")
 
 
-def test_the_category_filter_gives_what_the_web_category_page_gives(api, client, wardrobe, men):
+def test_the_category_filter_gives_what_the_web_category_page_gives(api_client, client, wardrobe, men):
     CategoryFactory(slug="women")
     product_in(SubcategoryFactory(category=CategoryFactory(slug="kids")), slug="kid-shirt")
 
-    assert slugs(api.get(PRODUCTS, {"category": "men", "sort": "price_asc"})) == web_slugs(
+    assert slugs(api_client.get(PRODUCTS, {"category": "men", "sort": "price_asc"})) == web_slugs(
         client, "/kg/c/men/?sort=price_asc"
     )
-    assert "kid-shirt" not in slugs(api.get(PRODUCTS, {"category": "men", "page_size": 100}))
-    assert slugs(api.get(PRODUCTS, {"category": "women"})) == []
+    assert "kid-shirt" not in slugs(api_client.get(PRODUCTS, {"category": "men", "page_size": 100}))
+    assert slugs(api_client.get(PRODUCTS, {"category": "women"})) == []
 
 
-def test_an_unknown_category_filter_is_a_400(api, wardrobe):
-    error = assert_error(api.get(PRODUCTS, {"category": "nope"}), 400, "invalid")
+def test_an_unknown_category_filter_is_a_400(api_client, wardrobe):
+    error = assert_error(api_client.get(PRODUCTS, {"category": "nope"}), 400, "invalid")
 
     assert "category" in error["details"]
 
 
-def test_sorts_order_by_the_market_price(api, wardrobe):
-    prices = [Decimal(card["price"]["amount"]) for card in api.get(PRODUCTS, {"sort": "price_asc"}).json()["results"]]
+def test_sorts_order_by_the_market_price(api_client, wardrobe):
+    prices = [
+        Decimal(card["price"]["amount"]) for card in api_client.get(PRODUCTS, {"sort": "price_asc"}).json()["results"]
+    ]
 
     assert prices == sorted(prices)
 
 
-def test_the_list_is_newest_first_by_default(api, wardrobe):
-    body = api.get(PRODUCTS, {"page_size": 100}).json()
+def test_the_list_is_newest_first_by_default(api_client, wardrobe):
+    body = api_client.get(PRODUCTS, {"page_size": 100}).json()
 
     assert body["sort"] == "new"
     expected = (
@@ -257,8 +247,8 @@ def test_the_list_is_newest_first_by_default(api, wardrobe):
     assert [card["slug"] for card in body["results"]] == list(expected)
 
 
-def test_facets_count_what_each_option_would_leave(api, wardrobe):
-    facets = api.get(PRODUCTS, {"brand": "Nord"}).json()["facets"]
+def test_facets_count_what_each_option_would_leave(api_client, wardrobe):
+    facets = api_client.get(PRODUCTS, {"brand": "Nord"}).json()["facets"]
 
     brands = {option["value"]: option for option in facets["brand"]}
     assert brands["Nord"] == {"value": "Nord", "label": "Nord", "count": 10, "selected": True}
@@ -271,18 +261,18 @@ def test_facets_count_what_each_option_would_leave(api, wardrobe):
 # --- pages ---------------------------------------------------------------------------------------
 
 
-def test_pages_link_to_each_other_and_count_every_product(api, wardrobe):
-    first = api.get(PRODUCTS, {"page_size": 12, "brand": "Nord"}).json()
+def test_pages_link_to_each_other_and_count_every_product(api_client, wardrobe):
+    first = api_client.get(PRODUCTS, {"page_size": 12, "brand": "Nord"}).json()
     assert (first["count"], first["num_pages"], first["page"], first["page_size"]) == (10, 1, 1, 12)
     assert first["next"] is None and first["previous"] is None
 
-    first = api.get(PRODUCTS, {"page_size": 4}).json()
+    first = api_client.get(PRODUCTS, {"page_size": 4}).json()
     assert (first["count"], first["num_pages"]) == (30, 8)
     assert first["previous"] is None
-    second = api.get(first["next"]).json()
+    second = api_client.get(first["next"]).json()
     assert second["page"] == 2
     assert "page=3" in second["next"]
-    assert api.get(second["previous"]).json()["results"] == first["results"]
+    assert api_client.get(second["previous"]).json()["results"] == first["results"]
     assert set(slugs_of(first)).isdisjoint(slugs_of(second))
 
 
@@ -290,13 +280,13 @@ def slugs_of(body):
     return [card["slug"] for card in body["results"]]
 
 
-def test_the_web_page_size_is_the_default(api, wardrobe):
-    assert len(api.get(PRODUCTS).json()["results"]) == 24
-    assert len(api.get(PRODUCTS, {"page": 2}).json()["results"]) == 6
+def test_the_web_page_size_is_the_default(api_client, wardrobe):
+    assert len(api_client.get(PRODUCTS).json()["results"]) == 24
+    assert len(api_client.get(PRODUCTS, {"page": 2}).json()["results"]) == 6
 
 
-def test_an_empty_listing_has_one_empty_page(api, db):
-    body = api.get(PRODUCTS).json()
+def test_an_empty_listing_has_one_empty_page(api_client, db):
+    body = api_client.get(PRODUCTS).json()
 
     assert (body["count"], body["results"], body["page"]) == (0, [], 1)
 
@@ -317,49 +307,49 @@ def test_an_empty_listing_has_one_empty_page(api, db):
         ({"page_size": "x"}, "page_size"),
     ],
 )
-def test_a_bad_parameter_is_a_400_naming_it(api, wardrobe, params, field):
-    error = assert_error(api.get(PRODUCTS, params), 400, "invalid")
+def test_a_bad_parameter_is_a_400_naming_it(api_client, wardrobe, params, field):
+    error = assert_error(api_client.get(PRODUCTS, params), 400, "invalid")
 
     assert field in error["details"]
 
 
-def test_every_bad_parameter_is_named_at_once(api, wardrobe):
-    error = assert_error(api.get(PRODUCTS, {"min": "abc", "page": "0", "sort": "x"}), 400, "invalid")
+def test_every_bad_parameter_is_named_at_once(api_client, wardrobe):
+    error = assert_error(api_client.get(PRODUCTS, {"min": "abc", "page": "0", "sort": "x"}), 400, "invalid")
 
     assert set(error["details"]) == {"min", "page", "sort"}
 
 
-def test_hostile_filter_values_are_no_error(api, wardrobe):
-    response = api.get(PRODUCTS, {"brand": ["\x00Nord", "x" * 5000], "size": "' OR 1=1 --", "in_stock": "maybe"})
+def test_hostile_filter_values_are_no_error(api_client, wardrobe):
+    response = api_client.get(PRODUCTS, {"brand": ["\x00Nord", "x" * 5000], "size": "' OR 1=1 --", "in_stock": "maybe"})
 
     assert response.status_code == 200
 
 
-def test_the_last_page_is_served_and_the_one_after_is_a_400(api, wardrobe):
-    assert api.get(PRODUCTS, {"page": 2}).status_code == 200
+def test_the_last_page_is_served_and_the_one_after_is_a_400(api_client, wardrobe):
+    assert api_client.get(PRODUCTS, {"page": 2}).status_code == 200
 
-    error = assert_error(api.get(PRODUCTS, {"page": 3}), 400, "invalid")
+    error = assert_error(api_client.get(PRODUCTS, {"page": 3}), 400, "invalid")
     assert "2" in error["details"]["page"][0]
 
 
 # --- best sellers ----------------------------------------------------------------------------------
 
 
-def test_best_sellers_come_in_the_best_seller_order(api, shirts):
+def test_best_sellers_come_in_the_best_seller_order(api_client, shirts):
     product_in(shirts, slug="flagged", is_best_seller=True, sales_count=1)
     product_in(shirts, slug="popular", sales_count=50)
     product_in(shirts, slug="steady", sales_count=5)
     product_in(shirts, slug="never-sold")
 
-    body = api.get(BEST_SELLERS).json()
+    body = api_client.get(BEST_SELLERS).json()
 
     assert [card["slug"] for card in body["results"]] == ["flagged", "popular", "steady"]
     assert body["sort"] == "best_sellers"
-    assert api.get(BEST_SELLERS, {"sort": "new"}).json()["sort"] == "new"
+    assert api_client.get(BEST_SELLERS, {"sort": "new"}).json()["sort"] == "new"
 
 
-def test_best_sellers_limit_asks_for_the_first_ones(api, wardrobe, client):
-    body = api.get(BEST_SELLERS, {"limit": 3}).json()
+def test_best_sellers_limit_asks_for_the_first_ones(api_client, wardrobe, client):
+    body = api_client.get(BEST_SELLERS, {"limit": 3}).json()
 
     assert [card["slug"] for card in body["results"]] == web_slugs(client, "/kg/best-sellers/")[:3]
     assert body["page_size"] == 3
@@ -369,8 +359,8 @@ def test_best_sellers_limit_asks_for_the_first_ones(api, wardrobe, client):
     ("params", "field"),
     [({"limit": "0"}, "limit"), ({"limit": "500"}, "limit"), ({"limit": "2", "page_size": "2"}, "limit")],
 )
-def test_a_bad_best_seller_limit_is_a_400(api, wardrobe, params, field):
-    error = assert_error(api.get(BEST_SELLERS, params), 400, "invalid")
+def test_a_bad_best_seller_limit_is_a_400(api_client, wardrobe, params, field):
+    error = assert_error(api_client.get(BEST_SELLERS, params), 400, "invalid")
 
     assert field in error["details"]
 
@@ -387,17 +377,17 @@ def searchable(shirts):
 
 
 @pytest.mark.parametrize("query", ["shirt", "nord", "oxford shirt", "snekers", "nord&sort=price_desc", "zzzz"])
-def test_search_finds_what_the_web_search_finds(api, client, searchable, query):
-    assert slugs(api.get(f"{SEARCH}?q={query}")) == web_slugs(client, f"/kg/search/?q={query}")
+def test_search_finds_what_the_web_search_finds(api_client, client, searchable, query):
+    assert slugs(api_client.get(f"{SEARCH}?q={query}")) == web_slugs(client, f"/kg/search/?q={query}")
 
 
-def test_search_stays_in_the_callers_market(api, searchable):
-    assert "us-oxford" not in slugs(api.get(SEARCH, {"q": "oxford"}))
-    assert "us-oxford" in slugs(api.get(SEARCH, {"q": "oxford", "market": "US"}))
+def test_search_stays_in_the_callers_market(api_client, searchable):
+    assert "us-oxford" not in slugs(api_client.get(SEARCH, {"q": "oxford"}))
+    assert "us-oxford" in slugs(api_client.get(SEARCH, {"q": "oxford", "market": "US"}))
 
 
-def test_search_echoes_the_cleaned_query_and_offers_corrections(api, searchable):
-    body = api.get(SEARCH, {"q": "  denm\x00  jackt "}).json()
+def test_search_echoes_the_cleaned_query_and_offers_corrections(api_client, searchable):
+    body = api_client.get(SEARCH, {"q": "  denm\x00  jackt "}).json()
 
     assert body["query"] == "denm jackt"
     assert body["sort"] == "relevance"
@@ -405,22 +395,22 @@ def test_search_echoes_the_cleaned_query_and_offers_corrections(api, searchable)
     assert body["results"] == [] or body["results"][0]["slug"] == "denim"
 
 
-def test_search_takes_the_listing_filters(api, searchable):
-    assert slugs(api.get(SEARCH, {"q": "nord", "sort": "new"})) == ["denim", "oxford"]
+def test_search_takes_the_listing_filters(api_client, searchable):
+    assert slugs(api_client.get(SEARCH, {"q": "nord", "sort": "new"})) == ["denim", "oxford"]
 
 
 @pytest.mark.parametrize("q", [None, "", "   ", "a", "\x00\x01"])
-def test_an_empty_or_too_short_search_is_a_400(api, searchable, q):
+def test_an_empty_or_too_short_search_is_a_400(api_client, searchable, q):
     params = {} if q is None else {"q": q}
 
-    error = assert_error(api.get(SEARCH, params), 400, "query_too_short")
+    error = assert_error(api_client.get(SEARCH, params), 400, "query_too_short")
 
     assert "2" in error["message"]
     assert "q" in error["details"]
 
 
-def test_a_bad_search_parameter_is_a_400(api, searchable):
-    assert_error(api.get(SEARCH, {"q": "shirt", "page": "0"}), 400, "invalid")
+def test_a_bad_search_parameter_is_a_400(api_client, searchable):
+    assert_error(api_client.get(SEARCH, {"q": "shirt", "page": "0"}), 400, "invalid")
 
 
 # --- a product --------------------------------------------------------------------------------------
@@ -442,8 +432,8 @@ def oxford(shirts):
     return product
 
 
-def test_a_product_shows_its_skus_pictures_and_features(api, oxford, shirts):
-    body = api.get("/api/v1/products/oxford").json()
+def test_a_product_shows_its_skus_pictures_and_features(api_client, oxford, shirts):
+    body = api_client.get("/api/v1/products/oxford").json()
 
     assert body["id"] == oxford.pk
     assert body["description"] == "Crisp cotton."
@@ -467,8 +457,8 @@ def test_a_product_shows_its_skus_pictures_and_features(api, oxford, shirts):
     assert body["rating"] == 0.0
 
 
-def test_size_and_color_pick_a_sku_as_the_product_page_does(api, oxford):
-    body = api.get("/api/v1/products/oxford", {"size": "M", "color": "White"}).json()
+def test_size_and_color_pick_a_sku_as_the_product_page_does(api_client, oxford):
+    body = api_client.get("/api/v1/products/oxford", {"size": "M", "color": "White"}).json()
 
     sku = oxford.skus.get(sku_code="OX-M-W")
     assert body["selection"]["sku_id"] == sku.pk
@@ -478,72 +468,72 @@ def test_size_and_color_pick_a_sku_as_the_product_page_does(api, oxford):
     assert (blue["exists"], blue["in_stock"], blue["available"]) == (True, False, False)
 
 
-def test_a_sku_with_a_fixed_market_price_shows_it(api, shirts):
+def test_a_sku_with_a_fixed_market_price_shows_it(api_client, shirts):
     product = product_in(shirts, slug="tee", market="ALL", price=Decimal("20.00"))
     sku = SKUFactory(product=product, size="M", color="Black")
     MarketPrice.objects.create(product=product, sku=sku, market="KG", price="1490.00", original_price="1990.00")
 
-    (sku_body,) = api.get("/api/v1/products/tee").json()["skus"]
+    (sku_body,) = api_client.get("/api/v1/products/tee").json()["skus"]
 
     assert sku_body["price"]["display"] == "1 490 сом"
     assert sku_body["original_price"]["display"] == "1 990 сом"
 
 
-def test_a_product_not_sold_in_the_callers_market_is_a_404(api, catalog_in_both_markets, kg_shopper):
-    assert_error(api.get("/api/v1/products/us-shirt"), 404, "not_found")
-    assert_error(signed_in(kg_shopper).get("/api/v1/products/us-shirt", {"market": "US"}), 404, "not_found")
-    assert api.get("/api/v1/products/us-shirt", {"market": "US"}).status_code == 200
-    assert api.get("/api/v1/products/all-shirt", {"market": "US"}).status_code == 200
+def test_a_product_not_sold_in_the_callers_market_is_a_404(api_client, catalog_in_both_markets, kg_shopper):
+    assert_error(api_client.get("/api/v1/products/us-shirt"), 404, "not_found")
+    assert_error(authed(kg_shopper).get("/api/v1/products/us-shirt", {"market": "US"}), 404, "not_found")
+    assert api_client.get("/api/v1/products/us-shirt", {"market": "US"}).status_code == 200
+    assert api_client.get("/api/v1/products/all-shirt", {"market": "US"}).status_code == 200
 
 
 @pytest.mark.parametrize("slug", ["off-shirt", "nope", "best-sellers-2"])
-def test_an_unknown_or_inactive_product_is_a_404(api, catalog_in_both_markets, slug):
-    assert_error(api.get(f"/api/v1/products/{slug}"), 404, "not_found")
+def test_an_unknown_or_inactive_product_is_a_404(api_client, catalog_in_both_markets, slug):
+    assert_error(api_client.get(f"/api/v1/products/{slug}"), 404, "not_found")
 
 
 # --- categories ------------------------------------------------------------------------------------
 
 
-def test_categories_of_the_market_come_in_menu_order_with_active_subcategories(api, men, shirts):
+def test_categories_of_the_market_come_in_menu_order_with_active_subcategories(api_client, men, shirts):
     SubcategoryFactory(category=men, slug="hidden", is_active=False)
     women = CategoryFactory(name="Women", slug="women", sort_order=0, market="KG")
     CategoryFactory(name="Kids", slug="kids", market="US")
     CategoryFactory(name="Old", slug="old", is_active=False)
 
-    body = api.get(CATEGORIES).json()
+    body = api_client.get(CATEGORIES).json()
 
     assert [category["slug"] for category in body] == ["women", "men"]
     assert body[1]["subcategories"] == [{"id": shirts.pk, "slug": "shirts", "name": "Shirts"}]
     assert body[0]["id"] == women.pk
     assert set(body[0]) == {"id", "slug", "name", "description", "icon", "image", "subcategories"}
-    assert [category["slug"] for category in api.get(CATEGORIES, {"market": "US"}).json()] == ["kids", "men"]
+    assert [category["slug"] for category in api_client.get(CATEGORIES, {"market": "US"}).json()] == ["kids", "men"]
 
 
-def test_a_category_and_its_subcategories(api, men, shirts, trousers):
+def test_a_category_and_its_subcategories(api_client, men, shirts, trousers):
     SubcategoryFactory(category=men, slug="hidden", is_active=False)
 
-    body = api.get("/api/v1/categories/men").json()
-    subcategories = api.get("/api/v1/categories/men/subcategories").json()
+    body = api_client.get("/api/v1/categories/men").json()
+    subcategories = api_client.get("/api/v1/categories/men/subcategories").json()
 
     assert body["id"] == men.pk
     assert [sub["slug"] for sub in body["subcategories"]] == ["shirts", "trousers"]
     assert subcategories == body["subcategories"]
 
 
-def test_a_markets_own_category_wins_over_an_all_one_with_the_same_slug(api, men):
+def test_a_markets_own_category_wins_over_an_all_one_with_the_same_slug(api_client, men):
     own = CategoryFactory(name="Men KG", slug="men", market="KG")
 
-    assert api.get("/api/v1/categories/men").json()["id"] == own.pk
-    assert api.get("/api/v1/categories/men", {"market": "US"}).json()["id"] == men.pk
+    assert api_client.get("/api/v1/categories/men").json()["id"] == own.pk
+    assert api_client.get("/api/v1/categories/men", {"market": "US"}).json()["id"] == men.pk
 
 
 @pytest.mark.parametrize("url", ["/api/v1/categories/{slug}", "/api/v1/categories/{slug}/subcategories"])
-def test_an_unknown_inactive_or_other_market_category_is_a_404(api, db, url):
+def test_an_unknown_inactive_or_other_market_category_is_a_404(api_client, db, url):
     CategoryFactory(slug="us-only", market="US")
     CategoryFactory(slug="old", is_active=False)
 
     for slug in ["us-only", "old", "nope"]:
-        assert_error(api.get(url.format(slug=slug)), 404, "not_found")
+        assert_error(api_client.get(url.format(slug=slug)), 404, "not_found")
 
 
 # --- query budgets ------------------------------------------------------------------------------------
@@ -580,33 +570,33 @@ def grow_catalog(subcategory, count, *, start=0):
         (CATEGORIES, None),
     ],
 )
-def test_a_list_makes_as_many_queries_for_forty_rows_as_for_one(api, shirts, url, params):
+def test_a_list_makes_as_many_queries_for_forty_rows_as_for_one(api_client, shirts, url, params):
     grow_catalog(shirts, 1)
-    one = queries_for(api, url, params)
+    one = queries_for(api_client, url, params)
     grow_catalog(shirts, 39, start=1)
     for n in range(10):
         SubcategoryFactory(category=CategoryFactory(slug=f"grown-category-{n}"))
 
     # Never more (a search with few results may spend one query on did-you-mean corrections).
-    assert queries_for(api, url, params) <= one
+    assert queries_for(api_client, url, params) <= one
     assert one <= QUERY_BUDGET
 
 
 def test_a_signed_in_list_stays_within_the_budget(shirts, kg_shopper, django_assert_max_num_queries):
     grow_catalog(shirts, 30)
-    client = signed_in(kg_shopper)
+    client = authed(kg_shopper)
     cache.clear()
 
     with django_assert_max_num_queries(QUERY_BUDGET + 1):  # + the user behind the token
         assert client.get(PRODUCTS).status_code == 200
 
 
-def test_a_product_makes_as_many_queries_for_many_skus_and_pictures_as_for_one(api, shirts):
+def test_a_product_makes_as_many_queries_for_many_skus_and_pictures_as_for_one(api_client, shirts):
     product = product_in(shirts, slug="measured", market="ALL", price=Decimal("20.00"))
     SKUFactory(product=product, size="S", color="Black")
     ProductImageFactory(product=product)
     ProductFeatureFactory(product=product)
-    one = queries_for(api, "/api/v1/products/measured")
+    one = queries_for(api_client, "/api/v1/products/measured")
 
     for n in range(20):
         sku = SKUFactory(product=product, size=f"{40 + n}", color="Black")
@@ -614,5 +604,5 @@ def test_a_product_makes_as_many_queries_for_many_skus_and_pictures_as_for_one(a
         ProductImageFactory(product=product)
         ProductFeatureFactory(product=product, feature_text=f"Feature {n}")
 
-    assert queries_for(api, "/api/v1/products/measured") == one
+    assert queries_for(api_client, "/api/v1/products/measured") == one
     assert one <= QUERY_BUDGET

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.tests.factories import AddressFactory, KGUserFactory
+from api.tests.conftest import authed, error_code
 from catalog.models import SKU
 from catalog.tests.factories import ProductFactory, SKUFactory
 from checkout.models import CartItem, Order, SalesTaxRate
@@ -25,16 +26,6 @@ from storefront import sms
 pytestmark = pytest.mark.django_db
 
 CREATE, LIST = "/api/v1/orders/create", "/api/v1/orders"
-
-
-def api_for(user):
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
-    return client
-
-
-def error_code(response):
-    return response.json()["error"]["code"]
 
 
 @pytest.fixture(autouse=True)
@@ -51,19 +42,8 @@ def fill_cart(user, sku, quantity=2):
 
 
 @pytest.fixture
-def sku():
-    product = ProductFactory(name="Linen Shirt", brand="Atelier Nord", market="KG", price=Decimal("2990"))
-    return SKUFactory(product=product, size="M", color="Sand", stock=5)
-
-
-@pytest.fixture
 def home(kg_shopper):
     return AddressFactory(user=kg_shopper, street="Chui Avenue", building="120", city="Bishkek", is_default=True)
-
-
-@pytest.fixture
-def api(kg_shopper):
-    return api_for(kg_shopper)
 
 
 @pytest.fixture
@@ -131,7 +111,7 @@ def test_a_bank_transfer_order_answers_with_the_bank_details(api, home, cart_lin
 
 def test_a_us_order_without_stripe_gets_the_test_payment_page(us):
     user, address = us
-    response = api_for(user).post(CREATE, {"address_id": address.pk, "payment_method": "test"}, format="json")
+    response = authed(user).post(CREATE, {"address_id": address.pk, "payment_method": "test"}, format="json")
     assert response.status_code == 201
     body = response.json()
     number = body["number"]
@@ -147,7 +127,7 @@ def test_a_us_card_order_with_stripe_gets_a_checkout_url(us, settings, monkeypat
     stripe_api = install_fake_stripe(settings, monkeypatch)
     stripe_api.reply("post", "/v1/checkout/sessions", session_json("cs_test_api"))
     user, address = us
-    response = api_for(user).post(CREATE, {"address_id": address.pk, "payment_method": "card"}, format="json")
+    response = authed(user).post(CREATE, {"address_id": address.pk, "payment_method": "card"}, format="json")
     assert response.status_code == 201
     body = response.json()
     assert body["payment"] == {"provider": "stripe", "checkout_url": "https://checkout.stripe.com/c/pay/cs_test_api"}
@@ -165,7 +145,7 @@ def test_a_stripe_outage_still_answers_with_the_placed_order(us, settings, monke
     stripe_api = install_fake_stripe(settings, monkeypatch)
     stripe_api.reply_error("post", "/v1/checkout/sessions", status=500, type="api_error", message="down")
     user, address = us
-    response = api_for(user).post(CREATE, {"address_id": address.pk, "payment_method": "card"}, format="json")
+    response = authed(user).post(CREATE, {"address_id": address.pk, "payment_method": "card"}, format="json")
     assert response.status_code == 201
     payment = response.json()["payment"]
     assert payment == {
@@ -274,7 +254,7 @@ def test_the_web_checkout_and_the_api_place_the_same_order(sku):
             )
             assert response.status_code == 302
         else:
-            response = api_for(user).post(CREATE, {"address_id": address.pk, "payment_method": "cash"}, format="json")
+            response = authed(user).post(CREATE, {"address_id": address.pk, "payment_method": "cash"}, format="json")
             assert response.status_code == 201
         orders.append(Order.objects.get(user=user))
     web, api_order = orders
@@ -354,7 +334,7 @@ def queries_for(client, url, **params):
 
 
 def test_the_list_costs_the_same_queries_for_one_order_and_many(kg_shopper):
-    client = api_for(kg_shopper)
+    client = authed(kg_shopper)
     OrderItemFactory(order=OrderFactory(user=kg_shopper))
     one = queries_for(client, LIST)
     for _ in range(6):
@@ -363,7 +343,7 @@ def test_the_list_costs_the_same_queries_for_one_order_and_many(kg_shopper):
 
 
 def test_the_detail_costs_the_same_queries_for_one_item_and_many(kg_shopper):
-    client = api_for(kg_shopper)
+    client = authed(kg_shopper)
     order = OrderFactory(user=kg_shopper)
     OrderItemFactory(order=order)
     one = queries_for(client, f"{LIST}/{order.order_number}")
@@ -375,7 +355,7 @@ def test_the_detail_costs_the_same_queries_for_one_item_and_many(kg_shopper):
 def test_the_us_caller_sees_dollars(us):
     user, address = us
     order = place_order(user=user, address=address, payment_method="test").order
-    body = api_for(user).get(f"{LIST}/{order.order_number}").json()
+    body = authed(user).get(f"{LIST}/{order.order_number}").json()
     assert body["total"]["display"] == "$72.19" and body["delivery"]["state"] == "CA"
 
 

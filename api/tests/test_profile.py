@@ -7,7 +7,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import Address
 from accounts.tests.factories import AddressFactory, KGUserFactory, NotificationFactory, USUserFactory
-from api.tests.conftest import authed
+from api.tests.conftest import authed, error
 from checkout.tests.factories import OrderFactory, OrderItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,10 +16,6 @@ PROFILE = "/api/v1/profile"
 ADDRESSES = "/api/v1/profile/addresses"
 ORDERS = "/api/v1/profile/orders"
 NOTIFICATIONS = "/api/v1/profile/notifications"
-
-
-def error(response):
-    return response.json()["error"]
 
 
 def add_items(order, *quantities):

@@ -6,10 +6,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.tests.factories import KGUserFactory
+from api.tests.conftest import authed, error_code
 from catalog.models import WishlistItem
 from catalog.tests.factories import ProductFactory, SKUFactory
 from catalog.wishlist import add_to_wishlist, wishlist_product_ids
@@ -19,26 +18,11 @@ pytestmark = pytest.mark.django_db
 GET, ADD, REMOVE, CLEAR = (f"/api/v1/wishlist/{name}" for name in ("get", "add", "remove", "clear"))
 
 
-def api_for(user):
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
-    return client
-
-
-def error_code(response):
-    return response.json()["error"]["code"]
-
-
 @pytest.fixture
 def product():
     product = ProductFactory(name="Wool Coat", brand="Atelier Nord", market="KG", price=Decimal("12990"))
     SKUFactory(product=product, size="M", color="Grey", stock=3)
     return product
-
-
-@pytest.fixture
-def api(kg_shopper):
-    return api_for(kg_shopper)
 
 
 @pytest.fixture
@@ -153,10 +137,10 @@ def test_the_heart_on_the_web_and_add_in_the_api_save_the_same(product):
     browser = Client()
     browser.force_login(web_user)
     browser.post(f"/kg/wishlist/toggle/{product.pk}/")
-    api_for(api_user).post(ADD, {"product_id": product.pk}, format="json")
+    authed(api_user).post(ADD, {"product_id": product.pk}, format="json")
     assert wishlist_product_ids(web_user) == wishlist_product_ids(api_user) == {product.pk}
-    strip = [{**item, "id": None, "added_at": None} for item in api_for(web_user).post(GET).json()["items"]]
-    assert strip == [{**item, "id": None, "added_at": None} for item in api_for(api_user).post(GET).json()["items"]]
+    strip = [{**item, "id": None, "added_at": None} for item in authed(web_user).post(GET).json()["items"]]
+    assert strip == [{**item, "id": None, "added_at": None} for item in authed(api_user).post(GET).json()["items"]]
 
 
 def queries_for(client):
@@ -166,7 +150,7 @@ def queries_for(client):
 
 
 def test_reading_costs_the_same_queries_for_one_item_and_many(kg_shopper):
-    client = api_for(kg_shopper)
+    client = authed(kg_shopper)
     add_to_wishlist(user=kg_shopper, product=SKUFactory().product)
     queries_for(client)  # the exchange rate is cached from now on
     one = queries_for(client)

@@ -5,9 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.test import Client
 from playwright.sync_api import expect
 
 from accounts.roles import MERCHANDISER
@@ -41,18 +39,10 @@ def merchandiser():
     return staff
 
 
-def sign_in_as(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    host = re.sub(r"^https?://", "", live_server.url).split(":")[0]
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "domain": host, "path": "/"}])
-
-
 def test_a_shoppers_review_with_a_photo_appears_on_the_product_page_once_approved(
-    page, browser, live_server, delivered_sneakers, merchandiser
+    page, browser, live_server, browser_sign_in, delivered_sneakers, merchandiser
 ):
-    sign_in_as(page, live_server, delivered_sneakers)
+    browser_sign_in(delivered_sneakers)
     page.goto(live_server.url + "/accounts/reviews/")
     page.get_by_role("link", name=re.compile(r"^Write a review\W+Court Sneakers$")).click()
 

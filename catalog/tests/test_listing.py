@@ -4,7 +4,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.http import QueryDict
 
 from catalog.listing import MAX_VALUES, PAGE_SIZE, parse_filters
@@ -14,14 +13,6 @@ from catalog.tests.factories import CategoryFactory, ProductFactory, SKUFactory,
 pytestmark = pytest.mark.django_db
 
 FACETS = ("sub", "brand", "size", "color")
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # The in-process cache outlives a test (menus, exchange rates): start and end each test empty.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def product(subcategory, name, *, skus=(), **kwargs):

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 
 from catalog.models import ExchangeRate, MarketPrice, Product
 from catalog.pricing import MarketPricing, Price
@@ -11,14 +10,6 @@ from catalog.tests.factories import CategoryFactory, ProductFactory, SKUFactory,
 from storefront.markets import MARKETS, get_market
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # The in-process cache outlives a test (menus, exchange rates): start and end each test empty.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def priced(product, market):

@@ -5,7 +5,6 @@ import re
 from xml.etree import ElementTree
 
 import pytest
-from django.core.cache import cache
 
 from catalog.models import MarketPrice
 from catalog.tests.factories import CategoryFactory, ProductFactory, ReviewFactory, SKUFactory, SubcategoryFactory
@@ -15,14 +14,6 @@ pytestmark = pytest.mark.django_db
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 IN_STOCK = "https://schema.org/InStock"
 OUT_OF_STOCK = "https://schema.org/OutOfStock"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # The in-process cache outlives a test (menus, exchange rates): start and end each test empty.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from catalog.models import SKU, MarketPrice
@@ -16,14 +15,6 @@ from storefront.markets import MARKETS, get_market
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # The in-process cache outlives a test (menus, exchange rates): start and end each test empty.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -22,14 +22,6 @@ QUERY_BUDGET = 10
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # The in-process cache outlives a test (menus, exchange rates): start and end each test empty.
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def men(db):
     return CategoryFactory(name="Men", slug="men")

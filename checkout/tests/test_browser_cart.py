@@ -4,8 +4,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from accounts.tests.factories import KGUserFactory
@@ -80,12 +78,8 @@ def test_shopper_fills_and_edits_the_cart_without_reloads(page, live_server, cou
     assert _still_same_page(page), "changing the cart reloaded the page"
 
 
-def test_signed_in_shopper_toggles_a_wishlist_heart(page, live_server, court_sneakers):
-    client = Client()
-    client.force_login(KGUserFactory())
-    host = re.sub(r"^https?://", "", live_server.url).split(":")[0]
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "domain": host, "path": "/"}])
+def test_signed_in_shopper_toggles_a_wishlist_heart(page, live_server, browser_sign_in, court_sneakers):
+    browser_sign_in(KGUserFactory())
 
     page.goto(live_server.url + "/kg/p/court-sneakers/")
     _mark_page(page)

@@ -4,8 +4,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from accounts.tests.factories import AddressFactory, KGUserFactory, USUserFactory
@@ -24,14 +22,6 @@ def _stripe_off(settings):
     settings.STRIPE_SECRET_KEY = ""
 
 
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    host = re.sub(r"^https?://", "", live_server.url).split(":")[0]
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "domain": host, "path": "/"}])
-
-
 def shirt(market, price, stock=4):
     ExchangeRate.objects.get_or_create(market="KG", defaults={"rate": Decimal("87.45")})
     category = CategoryFactory(market="ALL")
@@ -44,12 +34,12 @@ def in_cart(user, sku, quantity=1):
     cart.items.create(sku=sku, quantity=quantity)
 
 
-def test_kg_shopper_checks_out_with_cash_on_delivery(page, live_server):
+def test_kg_shopper_checks_out_with_cash_on_delivery(page, live_server, browser_sign_in):
     sku = shirt("KG", Decimal("2990"))
     user = KGUserFactory()
     AddressFactory(user=user, street="Chui Avenue", building="120", city="Bishkek", is_default=True)
     in_cart(user, sku, quantity=2)
-    sign_in(page, live_server, user)
+    browser_sign_in(user)
 
     page.goto(live_server.url + "/kg/cart/")
     page.get_by_role("link", name="Go to checkout").click()
@@ -70,7 +60,7 @@ def test_kg_shopper_checks_out_with_cash_on_delivery(page, live_server):
     assert SKU.objects.get(pk=sku.pk).stock == 2
 
 
-def test_us_shopper_pays_with_the_test_method_and_sees_the_confirmation(page, live_server):
+def test_us_shopper_pays_with_the_test_method_and_sees_the_confirmation(page, live_server, browser_sign_in):
     SalesTaxRate.objects.update_or_create(state="IL", defaults={"rate": Decimal("0.0625"), "taxes_shipping": False})
     SalesTaxRate.objects.update_or_create(state="CA", defaults={"rate": Decimal("0.0725"), "taxes_shipping": False})
     sku = shirt("US", Decimal("40"))
@@ -80,7 +70,7 @@ def test_us_shopper_pays_with_the_test_method_and_sees_the_confirmation(page, li
     AddressFactory(user=user, street="Market Street", building="1", city="San Francisco", state="CA",
                    postal_code="94105")  # fmt: skip
     in_cart(user, sku)
-    sign_in(page, live_server, user)
+    browser_sign_in(user)
 
     page.goto(live_server.url + "/us/checkout/")
     expect(page.get_by_test_id("tax")).to_have_text("$2.50")
@@ -104,14 +94,14 @@ def test_us_shopper_pays_with_the_test_method_and_sees_the_confirmation(page, li
     expect(page.get_by_test_id("payment-status")).to_have_text("Paid")
 
 
-def test_customer_cancels_a_pending_order_and_the_stock_returns(page, live_server):
+def test_customer_cancels_a_pending_order_and_the_stock_returns(page, live_server, browser_sign_in):
     sku = shirt("KG", Decimal("2990"), stock=5)
     user = KGUserFactory()
     address = AddressFactory(user=user, city="Bishkek", is_default=True)
     in_cart(user, sku, quantity=2)
     order = place_order(user=user, address=address, payment_method="cash").order
     assert SKU.objects.get(pk=sku.pk).stock == 3
-    sign_in(page, live_server, user)
+    browser_sign_in(user)
 
     page.goto(live_server.url + "/kg/orders/")
     page.get_by_role("link", name=f"Order {order.order_number}").click()

@@ -26,12 +26,6 @@ def sku():
 
 
 @pytest.fixture
-def signed_in(client, kg_shopper):
-    client.force_login(kg_shopper)
-    return kg_shopper
-
-
-@pytest.fixture
 def line(signed_in, sku):
     return CartItemFactory(cart=CartFactory(user=signed_in), sku=sku, quantity=2)
 

@@ -16,22 +16,12 @@ from catalog.models import SKU
 from checkout import payments, tasks
 from checkout.models import Order
 from checkout.tests.factories import OrderFactory
-from checkout.tests.stripe_fakes import deliver, install_fake_stripe, session_event, session_json, us_card_order
+from checkout.tests.stripe_fakes import deliver, session_event, session_json, us_card_order
 
 pytestmark = pytest.mark.django_db
 
 SESSIONS = "/v1/checkout/sessions"
 OVERDUE = timedelta(minutes=-1)
-
-
-@pytest.fixture
-def stripe_api(settings, monkeypatch):
-    return install_fake_stripe(settings, monkeypatch)
-
-
-@pytest.fixture
-def no_stripe(settings, monkeypatch):
-    return install_fake_stripe(settings, monkeypatch, configured=False)
 
 
 def stock_of(order):

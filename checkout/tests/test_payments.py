@@ -18,7 +18,7 @@ from checkout import payments
 from checkout.models import Order, OrderStatusHistory
 from checkout.status import change_status
 from checkout.tests.factories import OrderFactory
-from checkout.tests.stripe_fakes import install_fake_stripe, session_json, unique, us_card_order
+from checkout.tests.stripe_fakes import session_json, unique, us_card_order
 from storefront.market_urls import market_reverse
 from storefront.markets import MARKETS
 
@@ -28,16 +28,6 @@ SUCCESS_URL = "https://shop.example.com/us/orders/MQ-X/paid/"
 CANCEL_URL = "https://shop.example.com/us/orders/MQ-X/"
 FRIENDLY = "We couldn't reach the payment service. Please try again in a moment."
 SESSIONS = "/v1/checkout/sessions"
-
-
-@pytest.fixture
-def stripe_api(settings, monkeypatch):
-    return install_fake_stripe(settings, monkeypatch)
-
-
-@pytest.fixture
-def no_stripe(settings, monkeypatch):
-    return install_fake_stripe(settings, monkeypatch, configured=False)
 
 
 def start(order):

@@ -19,7 +19,6 @@ from catalog.tests.factories import ProductFactory, SKUFactory
 from checkout.models import Cart, CartItem, Order, OrderItem, OrderStatusHistory, new_order_number
 from checkout.orders import CheckoutError, SoldOut, payment_choices, place_order
 from checkout.tests.factories import CartFactory, CartItemFactory
-from storefront import sms
 from storefront.markets import get_market
 
 pytestmark = pytest.mark.django_db
@@ -33,13 +32,6 @@ def _offline(settings):
     settings.TWILIO_ACCOUNT_SID = settings.TWILIO_AUTH_TOKEN = ""
     settings.KG_SMS_GATEWAY_LOGIN = settings.KG_SMS_GATEWAY_PASSWORD = ""
     settings.STRIPE_SECRET_KEY = ""
-
-
-@pytest.fixture
-def outbox():
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
 
 
 # --- building carts -----------------------------------------------------------------------------
@@ -497,7 +489,9 @@ def test_one_left_and_none_left_say_so():
     "target",
     ["checkout.orders.OrderStatusHistory.objects.create", "checkout.orders.notify_customer"],
 )
-def test_a_failure_after_the_stock_is_taken_rolls_everything_back(target, outbox, django_capture_on_commit_callbacks):
+def test_a_failure_after_the_stock_is_taken_rolls_everything_back(
+    target, sms_outbox, django_capture_on_commit_callbacks
+):
     shirt, coat = kg_sku(stock=5), kg_sku(stock=2)
     user, address, cart = shopper("KG", (shirt, 2), (coat, 2))
     taken = []
@@ -516,7 +510,7 @@ def test_a_failure_after_the_stock_is_taken_rolls_everything_back(target, outbox
 
     assert taken == [(1, {shirt.pk: 3, coat.pk: 0})]
     assert_nothing_placed(user, cart, [(shirt.pk, 2), (coat.pk, 2)], {shirt.pk: 5, coat.pk: 2}, shirt, coat)
-    assert outbox == []
+    assert sms_outbox == []
 
     # The same checkout can be submitted again and places the order once.
     placement = place(user, address, checkout_key="failing-key-01")
@@ -528,14 +522,14 @@ def test_a_failure_after_the_stock_is_taken_rolls_everything_back(target, outbox
 
 @pytest.mark.parametrize("method", ["cash", "bank_transfer"])
 def test_cash_and_transfer_orders_notify_the_customer_and_text_them_after_commit(
-    method, outbox, django_capture_on_commit_callbacks
+    method, sms_outbox, django_capture_on_commit_callbacks
 ):
     user, address, _cart = shopper("KG", (kg_sku(), 1))
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         order = place(user, address, method).order
     # Nothing is texted until the order is committed.
-    assert outbox == []
+    assert sms_outbox == []
     notification = Notification.objects.get(user=user)
     assert notification.type == Notification.Type.ORDER
     assert order.order_number in notification.title and order.order_number in notification.message
@@ -543,21 +537,21 @@ def test_cash_and_transfer_orders_notify_the_customer_and_text_them_after_commit
 
     for callback in callbacks:
         callback()
-    assert len(outbox) == 1
-    assert outbox[0].phone == user.phone and outbox[0].market == "KG"
-    assert order.order_number in outbox[0].text
+    assert len(sms_outbox) == 1
+    assert sms_outbox[0].phone == user.phone and sms_outbox[0].market == "KG"
+    assert order.order_number in sms_outbox[0].text
 
 
-def test_a_test_payment_order_is_announced_only_once_paid(outbox, django_capture_on_commit_callbacks):
+def test_a_test_payment_order_is_announced_only_once_paid(sms_outbox, django_capture_on_commit_callbacks):
     user, address, _cart = shopper("US", (us_sku(), 1))
     with django_capture_on_commit_callbacks(execute=True):
         place(user, address, "test")
     assert not Notification.objects.filter(user=user).exists()
-    assert outbox == []
+    assert sms_outbox == []
 
 
-def test_a_refused_checkout_texts_nobody(outbox, django_capture_on_commit_callbacks):
+def test_a_refused_checkout_texts_nobody(sms_outbox, django_capture_on_commit_callbacks):
     user, address, _cart = shopper("KG", (kg_sku(stock=1), 2))
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(SoldOut):
         place(user, address)
-    assert callbacks == [] and outbox == []
+    assert callbacks == [] and sms_outbox == []

@@ -13,7 +13,6 @@ from checkout.models import Order, OrderStatusHistory
 from checkout.orders import place_order
 from checkout.status import StatusChangeRefused, change_status, next_statuses, restore_stock
 from checkout.tests.factories import CartFactory, CartItemFactory, OrderFactory, OrderItemFactory
-from storefront import sms
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +25,6 @@ def _offline(settings):
     settings.TWILIO_ACCOUNT_SID = settings.TWILIO_AUTH_TOKEN = ""
     settings.KG_SMS_GATEWAY_LOGIN = settings.KG_SMS_GATEWAY_PASSWORD = ""
     settings.STRIPE_SECRET_KEY = ""
-
-
-@pytest.fixture
-def outbox():
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
 
 
 @pytest.fixture
@@ -280,7 +272,7 @@ def test_a_card_order_awaiting_payment_cannot_be_confirmed(staff):
 
 
 def test_a_paid_test_order_is_confirmed_and_refunded_after_it_is_cancelled(
-    staff, outbox, django_capture_on_commit_callbacks
+    staff, sms_outbox, django_capture_on_commit_callbacks
 ):
     order, sku = us_order()
     with django_capture_on_commit_callbacks(execute=True):
@@ -314,11 +306,11 @@ def test_an_unpaid_cancelled_order_stays_unpaid(django_capture_on_commit_callbac
 
 @pytest.mark.parametrize("to", [Status.CONFIRMED, Status.CANCELLED])
 def test_each_change_notifies_the_customer_in_app_and_by_sms_after_commit(
-    skus, staff, outbox, django_capture_on_commit_callbacks, to
+    skus, staff, sms_outbox, django_capture_on_commit_callbacks, to
 ):
     with django_capture_on_commit_callbacks(execute=True):
         order = placed_order((skus[0], 1))
-    outbox.clear()
+    sms_outbox.clear()
     Notification.objects.all().delete()
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -326,28 +318,28 @@ def test_each_change_notifies_the_customer_in_app_and_by_sms_after_commit(
     notification = Notification.objects.get()
     assert notification.user == order.user and notification.type == Notification.Type.ORDER
     assert order.order_number in notification.title
-    assert outbox == []  # the text goes once the change is committed
+    assert sms_outbox == []  # the text goes once the change is committed
 
     for callback in callbacks:
         callback()
-    assert [(message.phone, message.market) for message in outbox] == [(order.customer_phone, "KG")]
-    assert order.order_number in outbox[0].text
+    assert [(message.phone, message.market) for message in sms_outbox] == [(order.customer_phone, "KG")]
+    assert order.order_number in sms_outbox[0].text
 
 
-def test_the_whole_journey_texts_once_per_status(skus, staff, outbox, django_capture_on_commit_callbacks):
+def test_the_whole_journey_texts_once_per_status(skus, staff, sms_outbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         order = placed_order((skus[0], 1))
         move(order, Status.CONFIRMED, Status.SHIPPED, Status.DELIVERED, by=staff)
-    assert len(outbox) == 4
+    assert len(sms_outbox) == 4
     assert Notification.objects.filter(user=order.user, type=Notification.Type.ORDER).count() == 4
     titles = set(Notification.objects.filter(user=order.user).values_list("title", flat=True))
     assert len(titles) == 4
 
 
-def test_a_refused_change_tells_nobody(skus, outbox, django_capture_on_commit_callbacks):
+def test_a_refused_change_tells_nobody(skus, sms_outbox, django_capture_on_commit_callbacks):
     order = move(placed_order((skus[0], 1)), Status.CONFIRMED, Status.SHIPPED)
     notices = Notification.objects.count()
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(StatusChangeRefused):
         change_status(order=order, to=Status.CANCELLED)
-    assert callbacks == [] and outbox == []
+    assert callbacks == [] and sms_outbox == []
     assert Notification.objects.count() == notices

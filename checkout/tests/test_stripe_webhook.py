@@ -34,11 +34,6 @@ REFUNDS = "/v1/refunds"
 
 
 @pytest.fixture
-def stripe_api(settings, monkeypatch):
-    return install_fake_stripe(settings, monkeypatch)
-
-
-@pytest.fixture
 def order(stripe_api):
     return us_card_order(quantity=2, stock=5)
 

@@ -17,12 +17,6 @@ WISHLIST = "/kg/wishlist/"
 
 
 @pytest.fixture
-def signed_in(client, kg_shopper):
-    client.force_login(kg_shopper)
-    return kg_shopper
-
-
-@pytest.fixture
 def product():
     return ProductFactory(name="Silk Scarf", slug="silk-scarf")
 

@@ -31,13 +31,6 @@ from storefront.markets import MARKETS
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("marketing.tests.urls")]
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
     """A private redis-server for this module, or a skip where Redis is not installed."""

@@ -3,7 +3,6 @@ import datetime
 import pytest
 from django.conf import settings as django_settings
 from django.core import signing
-from django.core.cache import cache
 from django.template import Context, Template
 from django.test import Client
 from django.utils import timezone
@@ -17,13 +16,6 @@ from storefront.markets import MARKETS, get_market
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("marketing.tests.urls")]
 
 IMPRESSIONS_KG = "/kg/b/impressions/"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def counts(banner):

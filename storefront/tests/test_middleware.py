@@ -1,20 +1,11 @@
 """MarketMiddleware: the market in the URL, the session and the signed-in user's phone number."""
 
 import pytest
-from django.core.cache import cache
 
 from catalog.tests.factories import CategoryFactory, ProductFactory
 from storefront.middleware import SESSION_KEY
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # The in-process cache outlives a test (menus, exchange rates): start and end each test empty.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

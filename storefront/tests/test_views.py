@@ -19,14 +19,6 @@ pytestmark = pytest.mark.django_db
 QUERY_BUDGET = 10
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # The in-process cache outlives a test (menus, exchange rates): start and end each test empty.
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def titles_in_order(html, titles):
     """The positions of `titles` in `html`, asserting each appears."""
     positions = [html.find(title) for title in titles]

@@ -1,9 +1,12 @@
-"""Sign-in and the account area, under /accounts/ (no market prefix: the market follows the phone)."""
+"""Sign-in and the account area, under /accounts/ (no market prefix: the market follows the phone).
 
-from django.urls import include, path
+The root URLconf includes `account_patterns` in the `accounts` namespace together with the account
+pages of apps above this one (the shopper's reviews), and `allauth_patterns` without a namespace.
+"""
+
+from django.urls import path
 
 from accounts import views
-from catalog import review_views
 
 account_patterns = [
     path("login/", views.sign_in, name="sign_in"),
@@ -27,13 +30,10 @@ account_patterns = [
     path("notifications/<int:pk>/read/", views.notification_mark_read, name="notification_mark_read"),
     path("notifications/read-all/", views.notification_mark_all_read, name="notification_mark_all_read"),
     path("notifications/badge/", views.unread_badge, name="unread_badge"),
-    # The shopper's reviews: written about catalog products, listed among their account pages.
-    path("reviews/", review_views.review_list, name="review_list"),
 ]
 
-urlpatterns = [
-    path("", include((account_patterns, "accounts"))),
-    # The names allauth itself reverses (LOGIN_URL, inactive accounts, its middleware).
+# The names allauth itself reverses (LOGIN_URL, inactive accounts, its middleware).
+allauth_patterns = [
     path("login/", views.sign_in, name="account_login"),
     path("logout/", views.sign_out, name="account_logout"),
     path("signup/", views.sign_up, name="account_signup"),

@@ -1,15 +1,10 @@
 """Catalog pages: the home page, categories and listings with filters, best sellers, search, and
 product pages with variants."""
 
-from decimal import Decimal
-
-from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -17,7 +12,7 @@ from catalog import structured_data
 from catalog.listing import ALL_PRODUCTS_SORT, BEST_SELLER_ORDER, SEARCH_ORDER
 from catalog.models import Product, Subcategory
 from catalog.pricing import MarketPricing
-from catalog.reviews import mark_votes
+from catalog.product_page import sections_context
 from catalog.search import MIN_QUERY_LENGTH, clean_query, did_you_mean, search_products, suggest
 from catalog.selectors import (
     category_in_market,
@@ -33,12 +28,6 @@ from storefront.htmx import wants_partial
 from storefront.market_urls import market_reverse
 from storefront.markets import MarketScope, get_market, is_sold_in
 
-REVIEWS_PER_PAGE = 5
-REVIEW_SORTS = {
-    "newest": (gettext_lazy("Newest"), ("-created_at", "-id")),
-    "helpful": (gettext_lazy("Most helpful"), ("-helpful_count", "-created_at", "-id")),
-}
-DEFAULT_REVIEW_SORT = "newest"
 HOME_SHELF = 8
 
 
@@ -141,18 +130,6 @@ def _product_or_redirect(request, slug, pricing):
     return None, redirect(url)
 
 
-def _reviews_page(request, product, review_total, sort):
-    """A page of the product's approved reviews with their photos, each marked `voted` for the shopper."""
-    approved = (
-        product.reviews.approved().select_related("user").prefetch_related("images").order_by(*REVIEW_SORTS[sort][1])
-    )
-    reviews = Paginator(approved, REVIEWS_PER_PAGE)
-    reviews.__dict__["count"] = review_total  # known from the summary; saves a COUNT query
-    page = reviews.get_page(request.GET.get("reviews"))
-    page.object_list = mark_votes(request.user, list(page.object_list) if review_total else [])
-    return page
-
-
 @require_safe
 @vary_on_headers("HX-Request")
 def product_detail(request, slug):
@@ -167,21 +144,11 @@ def product_detail(request, slug):
     if wants_partial(request):
         return TemplateResponse(request, "catalog/product_detail.html#product-buy-box", context)
 
-    summary = {row["rating"]: row["n"] for row in product.reviews.approved().values("rating").annotate(n=Count("id"))}
-    review_total = sum(summary.values())
-    # The average of the reviews counted here, so the stars shown and in JSON-LD agree with the count.
-    rating = Decimal(sum(stars * n for stars, n in summary.items())) / review_total if review_total else None
-    review_sort = request.GET.get("reviews_sort")
-    if review_sort not in REVIEW_SORTS:
-        review_sort = DEFAULT_REVIEW_SORT
+    # Sections of apps above the catalog (the reviews) add their part, and may set the rating shown.
+    context.update(sections_context(request, product))
+    review_total, rating = context.get("review_total", 0), context.get("rating")
     context.update(
         features=list(product.features.all()),
-        rating_rows=[(stars, summary.get(stars, 0)) for stars in range(5, 0, -1)],
-        review_total=review_total,
-        rating=rating,
-        reviews_page=_reviews_page(request, product, review_total, review_sort),
-        review_sort=review_sort,
-        review_sorts=[(key, label) for key, (label, _order) in REVIEW_SORTS.items()],
         related=related_products(product, pricing),
         structured_data=[
             structured_data.product(

@@ -11,12 +11,12 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from catalog.admin import ViewOnlyInline, image_preview
 from checkout import payments
 from checkout.models import Cart, CartItem, Order, OrderItem, OrderStatusHistory, PaymentEvent, SalesTaxRate
 from checkout.status import StatusChangeRefused, change_status, next_statuses
-from storefront.admin_site import ReadOnlyAdminMixin
+from storefront.admin_site import ReadOnlyAdminMixin, ViewOnlyInline
 from storefront.markets import Market
+from storefront.media import ADMIN_THUMBNAIL_WIDTH, image_preview
 from storefront.money import format_money
 
 
@@ -81,7 +81,7 @@ class OrderItemInline(ViewOnlyInline):
 
     @admin.display(description=_("picture"))
     def picture(self, item):
-        return image_preview(item.image_url, item.product_name)
+        return image_preview(item.image_url, item.product_name, width=ADMIN_THUMBNAIL_WIDTH)
 
     @admin.display(description=_("unit price"))
     def unit_price(self, item):
@@ -363,7 +363,7 @@ class OrderItemAdmin(OrderRowAdmin):
 
     @admin.display(description=_("picture"))
     def picture(self, item):
-        return image_preview(item.image_url, item.product_name)
+        return image_preview(item.image_url, item.product_name, width=ADMIN_THUMBNAIL_WIDTH)
 
     @admin.display(description=_("line total"), ordering="subtotal")
     def line_total(self, item):

@@ -18,13 +18,14 @@ from django.utils import timezone
 
 from accounts import stripe_client
 from accounts.models import Notification
-from catalog.models import SKU, ExchangeRate, Product, Review, Wishlist, WishlistItem
+from catalog.models import SKU, ExchangeRate, Product, Wishlist, WishlistItem
 from catalog.pricing import MarketPricing
-from catalog.reviews import refresh_product_ratings
 from checkout.models import Order, OrderItem, OrderStatusHistory
 from checkout.totals import order_totals
 from demo.seeding import seeded_random
 from demo.wardrobe import REVIEW_TEXTS
+from reviews.models import Review
+from reviews.services import refresh_product_ratings
 from storefront.markets import Market, PaymentType, get_market
 
 ORDER_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"

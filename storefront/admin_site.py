@@ -1,5 +1,6 @@
 """The admin site: staff get in with their phone number and password, never with an SMS code alone."""
 
+from django.contrib import admin
 from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.auth import BACKEND_SESSION_KEY
@@ -31,3 +32,21 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class SelectRelatedInline(admin.TabularInline):
+    """A tabular inline that reads the rows each line's label needs with the lines themselves."""
+
+    extra = 0
+    related = ()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.select_related(*self.related) if self.related else queryset
+
+
+class ViewOnlyInline(ReadOnlyAdminMixin, SelectRelatedInline):
+    """An inline that shows rows and never adds, changes or deletes them."""
+
+    max_num = 0
+    can_delete = False

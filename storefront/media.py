@@ -22,6 +22,10 @@ class UploadedOrLinkedImage(models.Model):
         return self.image_url
 
 
+# Pictures in admin lists and inlines.
+ADMIN_THUMBNAIL_WIDTH = 48
+
+
 def image_preview(url, alt, *, width):
     """A small <img> for an admin list or form, or a dash when there is no picture."""
     if not url:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "catalog",
     "checkout",
     "marketing",
+    "reviews",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",

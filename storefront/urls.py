@@ -5,10 +5,12 @@ from django.urls import include, path, re_path, register_converter
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
+from accounts import urls as account_urls
 from accounts.views import switch_language
 from catalog import views as catalog_views
 from catalog.sitemaps import market_sitemaps
 from checkout.order_views import stripe_webhook
+from reviews import urls as review_urls
 from storefront import views
 from storefront.market_urls import MarketConverter
 
@@ -25,7 +27,7 @@ market_patterns = [
     path("", include("catalog.urls")),
     path("b/", include("marketing.urls")),
     path("", include("checkout.urls")),
-    path("", include("catalog.review_urls")),
+    path("", include("reviews.urls")),
 ]
 
 sitemaps = market_sitemaps()
@@ -41,7 +43,9 @@ urlpatterns = [
     path("market/", views.switch_market, name="switch_market"),
     path("language/", switch_language, name="switch_language"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("accounts.urls")),
+    # The account pages of accounts and of the apps above it share the `accounts` namespace.
+    path("accounts/", include((account_urls.account_patterns + review_urls.account_patterns, "accounts"))),
+    path("accounts/", include(account_urls.allauth_patterns)),
     path("api/v1/", include("api.urls")),
     path("payments/stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("<market:market>/", include(market_patterns)),

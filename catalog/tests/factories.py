@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import factory
 
-from catalog.models import SKU, Category, Product, ProductFeature, ProductImage, Review, ReviewImage, Subcategory
+from catalog.models import SKU, Category, Product, ProductFeature, ProductImage, Subcategory
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -63,22 +63,3 @@ class SKUFactory(factory.django.DjangoModelFactory):
     color = factory.Sequence(lambda n: f"Color {n}")
     price = factory.SelfAttribute("product.price")
     stock = 10
-
-
-class ReviewFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Review
-
-    user = factory.SubFactory("accounts.tests.factories.KGUserFactory")
-    product = factory.SubFactory(ProductFactory)
-    rating = 5
-    title = "Lovely"
-    comment = "Fits well."
-
-
-class ReviewImageFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ReviewImage
-
-    review = factory.SubFactory(ReviewFactory)
-    image_url = factory.Sequence(lambda n: f"https://cdn.example.com/review-{n}.jpg")

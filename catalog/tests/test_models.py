@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from catalog.models import SKU, Category, ExchangeRate, MarketPrice, Product, Wishlist, WishlistItem
 from catalog.pricing import MarketPricing
-from catalog.tests.factories import CategoryFactory, ProductFactory, ReviewFactory, SKUFactory
+from catalog.tests.factories import CategoryFactory, ProductFactory, SKUFactory
 from storefront.markets import get_market
 
 pytestmark = pytest.mark.django_db
@@ -51,20 +51,6 @@ def test_the_same_size_and_color_is_fine_on_another_product_or_in_another_color(
     SKUFactory(product=first.product, size="M", color="Navy")
     SKUFactory(product=first.product, size="L", color="Sand")
     assert SKU.objects.count() == 4
-
-
-# --- reviews -----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("rating", [1, 3, 5])
-def test_a_rating_from_1_to_5_is_kept(rating):
-    assert ReviewFactory(rating=rating).rating == rating
-
-
-@pytest.mark.parametrize("rating", [0, 6, 10])
-def test_a_rating_outside_1_to_5_is_refused(rating):
-    with refused_by_database(), transaction.atomic():
-        ReviewFactory(rating=rating)
 
 
 # --- wishlists and categories ------------------------------------------------------------------

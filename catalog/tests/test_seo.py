@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 import pytest
 
 from catalog.models import MarketPrice
-from catalog.tests.factories import CategoryFactory, ProductFactory, ReviewFactory, SKUFactory, SubcategoryFactory
+from catalog.tests.factories import CategoryFactory, ProductFactory, SKUFactory, SubcategoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -168,28 +168,6 @@ def test_the_json_ld_says_out_of_stock_when_no_sku_has_stock(client, db):
     offer = json_ld_of_type(client.get("/kg/p/sold-out/").text, "Product")["offers"]
 
     assert offer["availability"] == OUT_OF_STOCK
-
-
-def test_aggregate_rating_is_left_out_without_approved_reviews(client, shop):
-    ReviewFactory(product=shop, rating=5, is_approved=False)
-
-    product = json_ld_of_type(client.get("/kg/p/oxford/").text, "Product")
-
-    assert "aggregateRating" not in product
-
-
-def test_aggregate_rating_averages_the_approved_reviews(client, shop):
-    ReviewFactory(product=shop, rating=5, is_approved=True)
-    ReviewFactory(product=shop, rating=4, is_approved=True)
-    ReviewFactory(product=shop, rating=1, is_approved=False)
-
-    response = client.get("/kg/p/oxford/")
-
-    rating = json_ld_of_type(response.text, "Product")["aggregateRating"]
-    assert rating["@type"] == "AggregateRating"
-    assert rating["ratingValue"] == "4.5"
-    assert rating["reviewCount"] == 2
-    assert "4.5 out of 5 (2 reviews)" in response.text
 
 
 def test_the_product_page_has_a_breadcrumb_list_from_home_to_the_product(client, shop):

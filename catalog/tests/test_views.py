@@ -7,14 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Product
-from catalog.tests.factories import (
-    CategoryFactory,
-    ProductFactory,
-    ProductImageFactory,
-    ReviewFactory,
-    SKUFactory,
-    SubcategoryFactory,
-)
+from catalog.tests.factories import CategoryFactory, ProductFactory, ProductImageFactory, SKUFactory, SubcategoryFactory
+from reviews.tests.factories import ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -119,20 +113,6 @@ def test_the_product_page_shows_features_images_and_related_products_of_the_mark
     assert "Mother-of-pearl buttons" in response.text
     assert "https://cdn.example.com/oxford-back.jpg" in response.text
     assert [p.name for p in response.context["related"]] == ["Poplin Shirt"]
-
-
-def test_the_product_page_shows_only_approved_reviews(client):
-    product = ProductFactory(slug="reviewed")
-    ReviewFactory(product=product, is_approved=True, comment="Wonderful drape")
-    ReviewFactory(product=product, is_approved=False, comment="Spam spam spam")
-
-    html = client.get("/kg/p/reviewed/").text
-
-    assert "Wonderful drape" in html
-    assert "Spam spam spam" not in html
-
-
-# --- listings: which products each page shows -------------------------------------------------------
 
 
 def test_a_category_page_shows_only_the_categorys_active_products_of_the_market_and_all(client, men, shirts):

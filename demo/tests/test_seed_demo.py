@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from accounts.models import Address, PaymentMethod, User
 from accounts.roles import MARKET_MANAGER, MERCHANDISER
-from catalog.models import SKU, Category, Product, Review
+from catalog.models import SKU, Category, Product
 from catalog.pricing import MarketPricing
 from checkout.models import Order
 from marketing.models import Banner
+from reviews.models import Review
 from storefront.markets import Market, MarketScope, PaymentType, get_market, market_from_phone
 from storefront.money import quantize
 

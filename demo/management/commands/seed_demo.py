@@ -20,7 +20,6 @@ from catalog.models import (
     Product,
     ProductFeature,
     ProductImage,
-    Review,
     Subcategory,
     Wishlist,
     WishlistItem,
@@ -32,6 +31,7 @@ from demo.orders import seed_orders, seed_wishlists
 from demo.people import STAFF, STAFF_PASSWORD, seed_shoppers, seed_staff
 from demo.pictures import PicturePool
 from marketing.models import Banner, BannerStat
+from reviews.models import Review
 
 DEFAULT_PRODUCTS = 300
 COUNTED = (

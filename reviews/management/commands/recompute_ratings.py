@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.models import Product
-from catalog.reviews import refresh_product_ratings
+from reviews.services import refresh_product_ratings
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django import template
 
-from catalog.reviews import review_lines
+from reviews.selectors import review_lines
 
 register = template.Library()
 

@@ -2,9 +2,10 @@
 
 from django.utils import timezone
 
-from catalog.tests.factories import ProductFactory, ReviewFactory, SKUFactory
+from catalog.tests.factories import ProductFactory, SKUFactory
 from checkout.models import Order
 from checkout.tests.factories import OrderFactory, OrderItemFactory
+from reviews.tests.factories import ReviewFactory
 
 
 def order_of(user, *products, status=Order.Status.DELIVERED, **kwargs):

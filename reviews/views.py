@@ -1,7 +1,7 @@
 """Review pages: writing a review of a delivered product, the shopper's own reviews, helpful votes.
 
 Orders are looked up among the signed-in shopper's own (`request.user.orders`), so anyone else's
-order number is a 404; what may be reviewed is decided by `catalog.reviews`, never here.
+order number is a 404; what may be reviewed is decided by `reviews.services`, never here.
 """
 
 from django.contrib import messages
@@ -14,9 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from catalog import reviews
-from catalog.forms import ReviewForm
-from catalog.models import Product, Review
+from catalog.models import Product
+from reviews import selectors, services
+from reviews.forms import ReviewForm
+from reviews.models import Review
 from storefront.htmx import wants_partial
 from storefront.market_urls import market_reverse
 from storefront.redirects import local_path
@@ -40,8 +41,8 @@ def review_create(request, number, product_id):
     order = get_object_or_404(request.user.orders.all(), order_number=number)
     product = get_object_or_404(Product, pk=product_id)
     try:
-        reviews.check_can_review(user=request.user, order=order, product=product)
-    except reviews.ReviewRefused as error:
+        services.check_can_review(user=request.user, order=order, product=product)
+    except services.ReviewRefused as error:
         messages.error(request, error.message)
         return redirect(_order_url(order))
 
@@ -51,8 +52,8 @@ def review_create(request, number, product_id):
         status = 400
         if form.is_valid():
             try:
-                submitted = reviews.submit_review(user=request.user, order=order, product=product, **form.cleaned_data)
-            except reviews.ReviewRefused as error:
+                submitted = services.submit_review(user=request.user, order=order, product=product, **form.cleaned_data)
+            except services.ReviewRefused as error:
                 _refuse_form(form, error)
             else:
                 messages.success(request, _("Thank you! Your review will appear once we have checked it."))
@@ -61,7 +62,7 @@ def review_create(request, number, product_id):
                 return redirect("accounts:review_list")
     item = order.items.filter(product=product).first()
     context = {"form": form, "order": order, "product": product, "item": item, "section": "orders"}
-    return TemplateResponse(request, "catalog/review_form.html", context, status=status)
+    return TemplateResponse(request, "reviews/review_form.html", context, status=status)
 
 
 @never_cache
@@ -73,10 +74,10 @@ def review_list(request):
     page = Paginator(own, MY_REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "awaiting": reviews.awaiting_review(request.user, limit=AWAITING_SHOWN),
+        "awaiting": selectors.awaiting_review(request.user, limit=AWAITING_SHOWN),
         "section": "reviews",
     }
-    return TemplateResponse(request, "catalog/review_list.html", context)
+    return TemplateResponse(request, "reviews/review_list.html", context)
 
 
 @login_required
@@ -86,13 +87,13 @@ def review_helpful(request, pk):
     review = get_object_or_404(Review.objects.approved().select_related("product"), pk=pk)
     error = None
     try:
-        reviews.mark_helpful(user=request.user, review=review)
-    except reviews.ReviewRefused as refused:
+        services.mark_helpful(user=request.user, review=review)
+    except services.ReviewRefused as refused:
         error = refused.message
     review.voted = error is None
     if wants_partial(request):
         context = {"review": review, "vote_error": error}
-        return TemplateResponse(request, "catalog/product_detail.html#review-helpful", context)
+        return TemplateResponse(request, "reviews/_product_reviews.html#review-helpful", context)
     if error:
         messages.error(request, error)
     else:

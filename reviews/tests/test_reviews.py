@@ -1,4 +1,4 @@
-"""catalog.reviews: who may review what, photos, moderation and the product's rating, votes."""
+"""reviews.services: who may review what, photos, moderation and the product's rating, votes."""
 
 from decimal import Decimal
 from io import StringIO
@@ -8,23 +8,24 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from accounts.tests.factories import KGUserFactory, USUserFactory
-from catalog import reviews
-from catalog.models import Product, Review, ReviewImage, ReviewVote
-from catalog.reviews import (
+from catalog.models import Product
+from catalog.tests.factories import ProductFactory
+from checkout.models import Order
+from reviews import services as reviews
+from reviews.models import Review, ReviewImage, ReviewVote
+from reviews.selectors import awaiting_review, review_lines
+from reviews.services import (
     ReviewRefused,
     approve_reviews,
     average_rating,
-    awaiting_review,
     delete_reviews,
     mark_helpful,
     reject_reviews,
-    review_lines,
     submit_review,
 )
-from catalog.tests.factories import ProductFactory, ReviewFactory
-from catalog.tests.pictures import big_upload, picture_upload, text_upload
-from catalog.tests.review_data import order_of, review_of
-from checkout.models import Order
+from reviews.tests.factories import ReviewFactory
+from reviews.tests.pictures import big_upload, picture_upload, text_upload
+from reviews.tests.review_data import order_of, review_of
 
 pytestmark = pytest.mark.django_db
 
@@ -369,5 +370,5 @@ def test_a_reviews_market_is_its_orders_or_without_an_order_its_products():
     us_product_review = ReviewFactory(product=ProductFactory(market="US", price="25.00"))
     ReviewFactory(product=everywhere)  # no order, sold everywhere: no one market's
 
-    assert set(Review.objects.in_markets(["KG"])) == {kg_review}
-    assert set(Review.objects.in_markets(["US"])) == {us_review, us_product_review}
+    assert set(Review.objects.from_markets(["KG"])) == {kg_review}
+    assert set(Review.objects.from_markets(["US"])) == {us_review, us_product_review}

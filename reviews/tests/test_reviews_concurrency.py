@@ -13,10 +13,10 @@ import pytest
 from django.db import connection
 
 from accounts.tests.factories import KGUserFactory, StaffFactory
-from catalog.models import Review, ReviewVote
-from catalog.reviews import ReviewRefused, approve_reviews, mark_helpful, reject_reviews, submit_review
 from catalog.tests.factories import ProductFactory
-from catalog.tests.review_data import order_of, review_of
+from reviews.models import Review, ReviewVote
+from reviews.services import ReviewRefused, approve_reviews, mark_helpful, reject_reviews, submit_review
+from reviews.tests.review_data import order_of, review_of
 
 # serialized_rollback keeps the rows migrations create (roles, exchange rates) for later tests.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -11,15 +11,16 @@ from django.urls import reverse
 
 from accounts.roles import MARKET_MANAGER, MERCHANDISER
 from accounts.tests.factories import KGUserFactory, ManagedMarketFactory, StaffFactory, USUserFactory
-from catalog.models import Review
-from catalog.reviews import submit_review
-from catalog.tests.factories import ProductFactory, ReviewImageFactory
-from catalog.tests.pictures import picture_upload
-from catalog.tests.review_data import order_of, review_of
+from catalog.tests.factories import ProductFactory
+from reviews.models import Review
+from reviews.services import submit_review
+from reviews.tests.factories import ReviewFactory, ReviewImageFactory
+from reviews.tests.pictures import picture_upload
+from reviews.tests.review_data import order_of, review_of
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = reverse("admin:catalog_review_changelist")
+CHANGELIST = reverse("admin:reviews_review_changelist")
 
 
 def staff_in_role(role, *markets):
@@ -95,7 +96,7 @@ def test_merchandiser_rejects_a_published_review_and_the_rating_follows(merchand
 
 def test_the_decision_on_the_change_form_goes_through_the_rating(merchandiser, by_market, everywhere):
     review = by_market["KG"]
-    url = reverse("admin:catalog_review_change", args=[review.pk])
+    url = reverse("admin:reviews_review_change", args=[review.pk])
     data = {"decision": "approve", "title": "From Bishkek, tidied", "comment": review.comment}
     data.update({"images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0"})
     data.update({"images-MIN_NUM_FORMS": "0", "images-MAX_NUM_FORMS": "1000"})
@@ -114,7 +115,7 @@ def test_the_decision_on_the_change_form_goes_through_the_rating(merchandiser, b
 
 def test_deleting_a_review_in_the_admin_updates_the_rating(merchandiser, by_market, everywhere):
     act(merchandiser, "approve_selected", by_market.values())
-    url = reverse("admin:catalog_review_delete", args=[by_market["KG"].pk])
+    url = reverse("admin:reviews_review_delete", args=[by_market["KG"].pk])
 
     response = merchandiser.post(url, {"post": "yes"})
 
@@ -151,7 +152,7 @@ def test_photos_are_previewed_in_the_list_and_on_the_review(merchandiser, everyw
     ReviewImageFactory(review=review, image_url="https://cdn.example.com/shopper-photo.jpg")
 
     listing = merchandiser.get(CHANGELIST).text
-    change = merchandiser.get(reverse("admin:catalog_review_change", args=[review.pk])).text
+    change = merchandiser.get(reverse("admin:reviews_review_change", args=[review.pk])).text
 
     assert 'src="https://cdn.example.com/shopper-photo.jpg" alt="Picture from a review" width="48"' in listing
     assert 'src="https://cdn.example.com/shopper-photo.jpg" alt="Picture from a review" width="240"' in change
@@ -174,7 +175,7 @@ def test_merchandiser_removes_a_shoppers_photo_and_its_file(
     data.update({"images-0-id": str(photo.pk), "images-0-review": str(review.pk), "images-0-DELETE": "on"})
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = merchandiser.post(reverse("admin:catalog_review_change", args=[review.pk]), data)
+        response = merchandiser.post(reverse("admin:reviews_review_change", args=[review.pk]), data)
 
     assert response.status_code == 302
     assert not review.images.exists()
@@ -202,7 +203,7 @@ def test_market_manager_sees_and_moderates_only_their_markets_reviews(kg_manager
     us_review = by_market["US"]
 
     assert listed(kg_manager) == {by_market["KG"]}
-    assert kg_manager.get(reverse("admin:catalog_review_change", args=[us_review.pk])).status_code == 302
+    assert kg_manager.get(reverse("admin:reviews_review_change", args=[us_review.pk])).status_code == 302
 
     act(kg_manager, "approve_selected", by_market.values())
 
@@ -227,22 +228,23 @@ def test_market_manager_of_both_markets_may_filter(client, by_market):
 def test_market_manager_cannot_delete_reviews(kg_manager, by_market):
     review = by_market["KG"]
 
-    assert kg_manager.post(reverse("admin:catalog_review_delete", args=[review.pk]), {"post": "yes"}).status_code == 403
+    assert kg_manager.post(reverse("admin:reviews_review_delete", args=[review.pk]), {"post": "yes"}).status_code == 403
     act(kg_manager, "delete_selected", [review], post="yes")
 
     assert Review.objects.filter(pk=review.pk).exists()
 
 
-def test_market_manager_admin_index_offers_reviews_but_no_other_catalog_model(kg_manager):
+def test_market_manager_admin_index_offers_reviews_but_no_catalog_model(kg_manager):
     response = kg_manager.get(reverse("admin:index"))
 
-    catalog = next(app for app in response.context["app_list"] if app["app_label"] == "catalog")
-    assert [model["object_name"] for model in catalog["models"]] == ["Review"]
+    apps = {app["app_label"]: app for app in response.context["app_list"]}
+    assert [model["object_name"] for model in apps["reviews"]["models"]] == ["Review"]
+    assert "catalog" not in apps
 
 
 def test_the_roles_carry_the_review_permissions():
     def codenames(role):
-        permissions = Permission.objects.filter(group__name=role, content_type__app_label="catalog")
+        permissions = Permission.objects.filter(group__name=role, content_type__app_label="reviews")
         return set(permissions.filter(codename__contains="review").values_list("codename", flat=True))
 
     assert codenames(MARKET_MANAGER) == {"view_review", "change_review", "view_reviewimage"}
@@ -253,3 +255,31 @@ def test_the_roles_carry_the_review_permissions():
         "view_reviewimage",
         "delete_reviewimage",
     }
+
+
+def test_reviews_are_written_by_shoppers_never_added_in_the_admin(admin_client):
+    assert admin_client.get(reverse("admin:reviews_review_add")).status_code == 403
+
+
+def test_review_keeps_what_the_shopper_wrote_read_only_on_change(admin_client):
+    review = ReviewFactory()
+
+    response = admin_client.get(reverse("admin:reviews_review_change", args=[review.pk]))
+
+    form_fields = response.context["adminform"].form.fields
+    assert "rating" not in form_fields
+    assert "user" not in form_fields
+    # Approval goes through the moderation decision (and the rating service), never a bare checkbox.
+    assert "is_approved" not in form_fields
+    assert "decision" in form_fields
+
+
+def test_review_changelist_and_change_page_load_for_superuser(admin_client):
+    review = ReviewImageFactory(review=ReviewFactory()).review
+
+    changelist = admin_client.get(reverse("admin:reviews_review_changelist"))
+    change = admin_client.get(reverse("admin:reviews_review_change", args=[review.pk]))
+
+    assert changelist.status_code == 200
+    assert changelist.context["cl"].result_count >= 1
+    assert change.status_code == 200

@@ -1,11 +1,11 @@
-"""Storefront forms of the catalog: a review of a delivered product."""
+"""The shopper's form: a review of a delivered product."""
 
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from catalog.review_photos import CONTENT_TYPES, MAX_PHOTO_MEGABYTES, MAX_PHOTOS
-from catalog.reviews import MAX_COMMENT_LENGTH, MAX_TITLE_LENGTH
+from reviews.photos import CONTENT_TYPES, MAX_PHOTO_MEGABYTES, MAX_PHOTOS
+from reviews.services import MAX_COMMENT_LENGTH, MAX_TITLE_LENGTH
 
 INPUT = "w-full rounded border border-neutral-300 px-3 py-2"
 RATING_REQUIRED = _("Choose a rating from 1 to 5 stars.")

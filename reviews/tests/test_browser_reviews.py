@@ -10,10 +10,11 @@ from playwright.sync_api import expect
 
 from accounts.roles import MERCHANDISER
 from accounts.tests.factories import KGUserFactory, StaffFactory
-from catalog.models import ExchangeRate, Review
+from catalog.models import ExchangeRate
 from catalog.tests.factories import CategoryFactory, ProductFactory
-from catalog.tests.pictures import picture_bytes
-from catalog.tests.review_data import order_of
+from reviews.models import Review
+from reviews.tests.pictures import picture_bytes
+from reviews.tests.review_data import order_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -64,11 +65,11 @@ def test_a_shoppers_review_with_a_photo_appears_on_the_product_page_once_approve
     expect(page.get_by_text("No reviews yet.")).to_be_visible()
 
     admin = browser.new_page()
-    admin.goto(live_server.url + "/admin/login/?next=/admin/catalog/review/")
+    admin.goto(live_server.url + "/admin/login/?next=/admin/reviews/review/")
     admin.locator("#id_username").fill(merchandiser.phone)
     admin.locator("#id_password").fill(STAFF_PASSWORD)
     admin.locator("input[type=submit], button[type=submit]").first.click()
-    expect(admin).to_have_url(re.compile(r"/admin/catalog/review/$"))
+    expect(admin).to_have_url(re.compile(r"/admin/reviews/review/$"))
     admin.get_by_role("link", name="Waiting for approval").click()
     row = admin.locator("#result_list tbody tr", has_text="Comfortable from day one")
     expect(row.locator("img[alt='Picture from a review']")).to_have_count(1)

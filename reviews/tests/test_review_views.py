@@ -15,11 +15,12 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from accounts.tests.factories import KGUserFactory
-from catalog.models import Review, ReviewImage, ReviewVote
-from catalog.tests.factories import ProductFactory, ReviewImageFactory
-from catalog.tests.pictures import big_upload, picture_upload, text_upload
-from catalog.tests.review_data import order_of, review_of
+from catalog.tests.factories import ProductFactory
 from checkout.models import Order
+from reviews.models import Review, ReviewImage, ReviewVote
+from reviews.tests.factories import ReviewImageFactory
+from reviews.tests.pictures import big_upload, picture_upload, text_upload
+from reviews.tests.review_data import order_of, review_of
 
 pytestmark = pytest.mark.django_db
 
@@ -442,7 +443,7 @@ def test_a_vote_stays_within_its_query_budget(client, signed_in, published, head
 def render_links(order, user):
     request = RequestFactory().get(f"/kg/orders/{order.order_number}/")
     request.market, request.user = "KG", user
-    template = Template('{% include "catalog/_order_review_links.html" %}')
+    template = Template('{% include "reviews/_order_review_links.html" %}')
     return template.render(Context({"order": order, "request": request}))
 
 

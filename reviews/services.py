@@ -1,10 +1,10 @@
-"""Reviews of what shoppers received: writing one, moderating it, and the product's rating.
+"""Writing a review, moderating it, keeping the product's rating, and helpful votes.
 
 A shopper reviews a product of one of their own delivered orders, once per product and order; the
 review waits for a moderator. Approving, rejecting or deleting reviews recomputes each product's
 `rating` and `reviews_count` from its approved reviews in the same transaction, with the product
 rows locked, so two moderators acting at once never leave a stale average. Reviews are about what
-an order delivered, so this module reads checkout's orders (checkout never imports it).
+an order delivered, so this app reads checkout's orders (checkout never imports it).
 """
 
 from collections.abc import Iterable, Sequence
@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Sum
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import Product, Review, ReviewImage, ReviewVote
-from catalog.review_photos import PhotoRefused, clean_photos
-from checkout.models import Order, OrderItem
+from catalog.models import Product
+from reviews.models import Review, ReviewImage, ReviewVote
+from reviews.photos import PhotoRefused, clean_photos
+from reviews.selectors import delivered_orders
 from storefront.errors import Refused
 
 RATINGS = (1, 2, 3, 4, 5)
@@ -42,23 +43,6 @@ class ReviewRefused(Refused):
 class SubmittedReview:
     review: Review
     location_removed: bool
-
-
-@dataclass(frozen=True)
-class ReviewLine:
-    """One product of a delivered order, with the shopper's review of it when there is one."""
-
-    order: Order
-    product_id: int
-    product_name: str
-    product_brand: str
-    image_url: str
-    review: Review | None
-
-
-def delivered_orders(user):
-    """The user's own orders that reached them: the only ones whose products they may review."""
-    return user.orders.filter(status=Order.Status.DELIVERED)
 
 
 # --- writing a review ---------------------------------------------------------------------------
@@ -140,63 +124,6 @@ def submit_review(*, user, order, product, rating, title="", comment="", photos:
         _forget_files(stored)
         raise
     return SubmittedReview(review=review, location_removed=any(photo.had_location for photo in cleaned))
-
-
-# --- what the shopper may review ----------------------------------------------------------------
-
-
-def review_lines(order) -> list[ReviewLine]:
-    """Each product of a delivered order once, with its review; empty for any other order.
-
-    Reads `order.items.all()` (prefetched by the order page) and the order's reviews in one query.
-    """
-    if order.status != Order.Status.DELIVERED or not order.user_id:
-        return []
-    reviews = {review.product_id: review for review in Review.objects.filter(order=order, user_id=order.user_id)}
-    lines, seen = [], set()
-    for item in order.items.all():
-        if item.product_id is None or item.product_id in seen:
-            continue
-        seen.add(item.product_id)
-        lines.append(
-            ReviewLine(
-                order=order,
-                product_id=item.product_id,
-                product_name=item.product_name,
-                product_brand=item.product_brand,
-                image_url=item.image_url,
-                review=reviews.get(item.product_id),
-            )
-        )
-    return lines
-
-
-def awaiting_review(user, *, limit=20) -> list[ReviewLine]:
-    """Products of the user's delivered orders they have not reviewed yet, most recent first."""
-    reviewed = Review.objects.filter(user=user, order=OuterRef("order"), product=OuterRef("product"))
-    items = (
-        OrderItem.objects.filter(order__in=delivered_orders(user), product__isnull=False)
-        .exclude(Exists(reviewed))
-        .select_related("order")
-        .order_by("-order__delivered_date", "-order_id", "id")
-    )
-    lines, seen = [], set()
-    for item in items[: limit * 3]:
-        key = (item.order_id, item.product_id)
-        if key in seen:
-            continue
-        seen.add(key)
-        lines.append(
-            ReviewLine(
-                order=item.order,
-                product_id=item.product_id,
-                product_name=item.product_name,
-                product_brand=item.product_brand,
-                image_url=item.image_url,
-                review=None,
-            )
-        )
-    return lines[:limit]
 
 
 # --- moderation and the product's rating --------------------------------------------------------
@@ -302,17 +229,3 @@ def mark_helpful(*, user, review) -> bool:
     finally:
         review.refresh_from_db(fields=["helpful_count"])
     return True
-
-
-def mark_votes(user, reviews):
-    """Set `voted` on each review: whether `user` found it helpful already (one query, none for visitors)."""
-    voted = set()
-    if user.is_authenticated and reviews:
-        voted = set(
-            ReviewVote.objects.filter(user=user, review__in=[review.pk for review in reviews]).values_list(
-                "review_id", flat=True
-            )
-        )
-    for review in reviews:
-        review.voted = review.pk in voted
-    return reviews

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from catalog.review_photos import DISPLAY_SIDE, MAX_PHOTOS, PhotoRefused, clean_photo, clean_photos
-from catalog.tests.pictures import GPS_IFD, big_upload, picture_bytes, picture_upload, text_upload
+from reviews.photos import DISPLAY_SIDE, MAX_PHOTOS, PhotoRefused, clean_photo, clean_photos
+from reviews.tests.pictures import GPS_IFD, big_upload, picture_bytes, picture_upload, text_upload
 
 
 def stored(photo):

@@ -1,0 +1,34 @@
+"""Sections that apps above the catalog add to the product page, such as its reviews.
+
+The catalog stands below those apps and never imports them: an app registers a section in its
+`AppConfig.ready()` with the template that renders it and a function `context(request, product)`
+that reads what it shows. The page merges each section's context into its own and includes each
+template in registration order. A section may set `review_total` and `rating` (the average of
+those reviews): the buy box and the product's JSON-LD show them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ProductPageSection:
+    template: str
+    context: Callable
+
+
+_sections: list[ProductPageSection] = []
+
+
+def register_section(*, template: str, context: Callable) -> None:
+    """Add a section to every product page (once per template, so a repeated ready() adds nothing)."""
+    if all(section.template != template for section in _sections):
+        _sections.append(ProductPageSection(template=template, context=context))
+
+
+def sections_context(request, product) -> dict:
+    """The registered sections' context for `product`'s full page, with `product_sections`, their templates."""
+    context = {"product_sections": [section.template for section in _sections]}
+    for section in _sections:
+        context.update(section.context(request, product))
+    return context

@@ -7,6 +7,7 @@ DRF's exceptions); the handler below turns everything, DRF's own errors included
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -84,3 +85,21 @@ class ErrorSerializer(serializers.Serializer):
     """The body of every error response (for the OpenAPI schema)."""
 
     error = ErrorDetailSerializer()
+
+
+def error_responses(*codes):
+    """drf-spectacular responses for the error statuses an endpoint can answer with."""
+    described = {
+        400: "Bad input (`invalid` with field details, or a specific code).",
+        401: "No or an expired access token.",
+        404: "Not one of the caller's own (or no such) objects.",
+        409: "Stock conflict.",
+    }
+    return {code: OpenApiResponse(ErrorSerializer, description=described[code]) for code in codes}
+
+
+def valid(serializer_class, request):
+    """The request body validated by `serializer_class`; the one error shape (400) otherwise."""
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

@@ -30,3 +30,17 @@ def money(amount, currency):
     if amount is None:
         return None
     return {"amount": amount, "currency": str(currency), "display": format_money(amount, currency)}
+
+
+# The largest id a client may send: anything bigger is not an id of ours (and not a 500).
+MAX_ID = 2**63 - 1
+
+
+def id_field(**kwargs):
+    """An id of one of our rows, as a client sends it."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def absolute(request, url):
+    """`url` (a path or an absolute URL) as an absolute URL, or "" for none."""
+    return request.build_absolute_uri(url) if url else ""

@@ -17,8 +17,8 @@ from accounts import services
 from accounts.forms import AddressForm, ProfileForm
 from accounts.models import Address, Notification, User
 from accounts.selectors import unread_notifications
-from api import shopping
 from api.errors import ApiError, ErrorSerializer
+from api.orders import ORDER_PAGE_PARAMETERS, OrderPageSerializer, orders_page
 from api.pagination import Pages
 from storefront.markets import US_STATES, Language
 
@@ -165,12 +165,12 @@ def addresses(request):
     tags=["profile"],
     operation_id="profile_orders_list",
     summary="Your orders, newest first (the same list as GET orders)",
-    parameters=shopping.ORDER_PAGE_PARAMETERS,
-    responses={200: shopping.OrderPageSerializer, 400: ERRORS_400, 401: ERRORS_401},
+    parameters=ORDER_PAGE_PARAMETERS,
+    responses={200: OrderPageSerializer, 400: ERRORS_400, 401: ERRORS_401},
 )
 @api_view(["GET"])
 def orders(request):
-    return shopping.orders_page(request)
+    return orders_page(request)
 
 
 # --- notifications ------------------------------------------------------------------------------

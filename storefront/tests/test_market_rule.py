@@ -1,7 +1,9 @@
-"""The market rule is written once: no `.filter`/`.exclude`/`Q` on a market field outside markets.py.
+"""The market rule is written once: no `.filter`/`.exclude`/`Q` on a market field outside markets.py,
+and no Python test of a row's market against a set of markets (`product.market in (...)`) either.
 
-Everything else goes through `MarketQuerySet.for_market` / `in_markets`. A constraint's condition
-(such as "MIR cards only in KG") is a rule of the schema, not a lookup, and is not counted.
+Everything else goes through `MarketQuerySet.for_market` / `in_markets` and, for an object already
+loaded, its Python twin `is_sold_in`. A constraint's condition (such as "MIR cards only in KG") is a
+rule of the schema, not a lookup, and is not counted.
 """
 
 import ast
@@ -39,6 +41,10 @@ def _lookup_keys(call):
             yield arg.elts[0].value
 
 
+def _is_market_attribute(node):
+    return isinstance(node, ast.Attribute) and node.attr == "market"
+
+
 class _MarketLookupFinder(ast.NodeVisitor):
     def __init__(self):
         self.found = []
@@ -54,6 +60,12 @@ class _MarketLookupFinder(ast.NodeVisitor):
         self._inside_constraint += is_constraint
         self.generic_visit(node)
         self._inside_constraint -= is_constraint
+
+    def visit_Compare(self, node):
+        # `product.market in (MarketScope.ALL, code)`: the rule again, in Python.
+        if _is_market_attribute(node.left) and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops):
+            self.found.append((node.lineno, "….market in …"))
+        self.generic_visit(node)
 
 
 def market_lookups(source):
@@ -80,8 +92,8 @@ def test_no_market_lookup_is_written_outside_storefront_markets():
         for line, what in market_lookups(path.read_text(encoding="utf-8"))
     ]
     assert offenders == [], (
-        "Filter on the market only through MarketQuerySet.for_market / in_markets "
-        "(storefront/markets.py):\n" + "\n".join(offenders)
+        "Filter on the market only through MarketQuerySet.for_market / in_markets, and test a loaded "
+        "row with is_sold_in (storefront/markets.py):\n" + "\n".join(offenders)
     )
 
 
@@ -100,8 +112,10 @@ Category.objects.filter(Q(market=m) | Q(market="ALL"))
 CartItem.objects.filter(sku__product__market__in=markets)
 Order.objects.filter(**{"market": code})
 Q(("market", "KG"))
+sold = self.market in (MarketScope.ALL, code)
+listable = [o for o in offerings if o.category.market not in hidden]
 """
-    assert [line for line, _ in market_lookups(source)] == [2, 3, 4, 4, 5, 6, 7]
+    assert [line for line, _ in market_lookups(source)] == [2, 3, 4, 4, 5, 6, 7, 8, 9]
 
 
 def test_the_finder_ignores_other_fields_and_constraint_conditions():
@@ -111,5 +125,7 @@ user.managed_markets.filter(user=user)
 ExchangeRate.objects.get(market="KG")
 models.CheckConstraint(condition=~Q(card_type="mir") | Q(market="KG"), name="mir_only_kg")
 models.UniqueConstraint(fields=["product", "market"], condition=Q(sku__isnull=True), name="u")
+language in market.languages
+product.market == MarketScope.ALL
 """
     assert market_lookups(source) == []

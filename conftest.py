@@ -58,6 +58,13 @@ def sms_outbox(settings):
 
 
 @pytest.fixture
+def signed_in(client, kg_shopper):
+    """`kg_shopper`, signed in on the test client."""
+    client.force_login(kg_shopper)
+    return kg_shopper
+
+
+@pytest.fixture
 def kg_shopper(db):
     return KGUserFactory()
 

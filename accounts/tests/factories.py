@@ -1,4 +1,5 @@
 import factory
+from django.contrib.auth.models import Group
 
 from accounts.models import Address, ManagedMarket, Notification, PaymentMethod, User
 
@@ -63,3 +64,12 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(KGUserFactory)
     title = "Your order is on its way"
     message = "We handed your parcel to the courier."
+
+
+def staff_in_role(role, *markets, **fields):
+    """A staff user in the role's group (Merchandiser, Market manager), managing `markets`."""
+    user = StaffFactory(**fields)
+    user.groups.add(Group.objects.get(name=role))
+    for market in markets:
+        ManagedMarketFactory(user=user, market=market)
+    return user

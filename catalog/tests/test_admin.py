@@ -2,11 +2,10 @@ from decimal import Decimal
 
 import factory
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.roles import MARKET_MANAGER, MERCHANDISER
-from accounts.tests.factories import KGUserFactory, ManagedMarketFactory, StaffFactory
+from accounts.tests.factories import KGUserFactory, ManagedMarketFactory, staff_in_role
 from catalog.models import (
     SKU,
     Category,
@@ -51,12 +50,6 @@ class WishlistItemFactory(factory.django.DjangoModelFactory):
 
     wishlist = factory.SubFactory(WishlistFactory)
     product = factory.SubFactory(ProductFactory)
-
-
-def staff_in_role(role, **kwargs):
-    user = StaffFactory(**kwargs)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 @pytest.fixture

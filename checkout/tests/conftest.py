@@ -1,15 +1,8 @@
-"""Fixtures shared by the checkout tests: a signed-in shopper, and Stripe faked (configured or not)."""
+"""Fixtures shared by the checkout tests: Stripe faked (configured or not)."""
 
 import pytest
 
 from checkout.tests.stripe_fakes import install_fake_stripe
-
-
-@pytest.fixture
-def signed_in(client, kg_shopper):
-    """`kg_shopper`, signed in on the test client."""
-    client.force_login(kg_shopper)
-    return kg_shopper
 
 
 @pytest.fixture

@@ -1,20 +1,11 @@
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from accounts.roles import MARKET_MANAGER, MERCHANDISER
-from accounts.tests.factories import ManagedMarketFactory, StaffFactory, USUserFactory
+from accounts.tests.factories import USUserFactory, staff_in_role
 from checkout.models import Cart, Order, OrderItem, OrderStatusHistory
 from checkout.tests.factories import CartItemFactory, OrderFactory, OrderItemFactory
-
-
-def staff_in_role(role, *markets):
-    user = StaffFactory()
-    user.groups.add(Group.objects.get(name=role))
-    for market in markets:
-        ManagedMarketFactory(user=user, market=market)
-    return user
 
 
 @pytest.fixture

@@ -6,13 +6,17 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from accounts.models import Notification
 from accounts.roles import MARKET_MANAGER
-from accounts.tests.factories import AddressFactory, KGUserFactory, ManagedMarketFactory, StaffFactory, USUserFactory
+from accounts.tests.factories import (
+    AddressFactory,
+    KGUserFactory,
+    USUserFactory,
+    staff_in_role,
+)
 from catalog.models import SKU
 from catalog.tests.factories import ProductFactory, SKUFactory
 from checkout import admin as checkout_admin
@@ -92,14 +96,6 @@ def form_data(html, form_id):
         data.setdefault(name, []).append(value)
     assert data, f"no form {form_id!r} on the page"
     return data
-
-
-def staff_in_role(role, *markets):
-    user = StaffFactory()
-    user.groups.add(Group.objects.get(name=role))
-    for market in markets:
-        ManagedMarketFactory(user=user, market=market)
-    return user
 
 
 @pytest.fixture(autouse=True)

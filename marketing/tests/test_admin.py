@@ -2,12 +2,11 @@ import datetime
 
 import factory
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import MARKET_MANAGER, MERCHANDISER
-from accounts.tests.factories import ManagedMarketFactory, StaffFactory
+from accounts.tests.factories import ManagedMarketFactory, staff_in_role
 from marketing.models import Banner, BannerStat
 from marketing.tests.factories import BannerFactory
 
@@ -21,12 +20,6 @@ class BannerStatFactory(factory.django.DjangoModelFactory):
     date = factory.LazyFunction(timezone.localdate)
     views = 200
     clicks = 9
-
-
-def staff_in_role(role):
-    user = StaffFactory()
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def banner_form(**fields):

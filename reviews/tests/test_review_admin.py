@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from accounts.roles import MARKET_MANAGER, MERCHANDISER
-from accounts.tests.factories import KGUserFactory, ManagedMarketFactory, StaffFactory, USUserFactory
+from accounts.tests.factories import KGUserFactory, USUserFactory, staff_in_role
 from catalog.tests.factories import ProductFactory
 from reviews.models import Review
 from reviews.services import submit_review
@@ -21,14 +21,6 @@ from reviews.tests.review_data import order_of, review_of
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:reviews_review_changelist")
-
-
-def staff_in_role(role, *markets):
-    user = StaffFactory()
-    user.groups.add(Group.objects.get(name=role))
-    for market in markets:
-        ManagedMarketFactory(user=user, market=market)
-    return user
 
 
 @pytest.fixture

@@ -42,12 +42,6 @@ def shirt():
 
 
 @pytest.fixture
-def signed_in(client, kg_shopper):
-    client.force_login(kg_shopper)
-    return kg_shopper
-
-
-@pytest.fixture
 def delivered(signed_in, shirt):
     return order_of(signed_in, shirt)
 

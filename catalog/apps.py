@@ -8,4 +8,8 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         # Connects the receivers that drop the cached category menus when a category changes.
-        from catalog import navigation  # noqa: F401
+        # Connects the receivers that renew the shared pages when the catalog changes.
+        from catalog import (
+            freshness,  # noqa: F401
+            navigation,  # noqa: F401
+        )

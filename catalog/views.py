@@ -27,10 +27,12 @@ from storefront.content import translated
 from storefront.htmx import wants_partial
 from storefront.market_urls import market_reverse
 from storefront.markets import MarketScope, get_market, is_sold_in
+from storefront.page_cache import shared_page
 
 HOME_SHELF = 8
 
 
+@shared_page
 @require_safe
 def home(request):
     pricing = MarketPricing.load(request.market)
@@ -66,6 +68,7 @@ def _category_for(request, slug):
     return category
 
 
+@shared_page
 @require_safe
 @vary_on_headers("HX-Request")
 def category_detail(request, slug):
@@ -80,6 +83,7 @@ def category_detail(request, slug):
     return _render_listing(request, "catalog/product_list.html", context, base, pricing)
 
 
+@shared_page
 @require_safe
 @vary_on_headers("HX-Request")
 def subcategory_detail(request, slug, subslug):
@@ -97,6 +101,7 @@ def subcategory_detail(request, slug, subslug):
     return _render_listing(request, "catalog/product_list.html", context, base, pricing, with_subcategories=False)
 
 
+@shared_page
 @require_safe
 @vary_on_headers("HX-Request")
 def product_list(request):
@@ -106,6 +111,7 @@ def product_list(request):
     return _render_listing(request, "catalog/product_list.html", context, base, pricing, default_sort=ALL_PRODUCTS_SORT)
 
 
+@shared_page
 @require_safe
 @vary_on_headers("HX-Request")
 def best_sellers(request):
@@ -130,6 +136,7 @@ def _product_or_redirect(request, slug, pricing):
     return None, redirect(url)
 
 
+@shared_page
 @require_safe
 @vary_on_headers("HX-Request")
 def product_detail(request, slug):
@@ -161,6 +168,7 @@ def product_detail(request, slug):
     return TemplateResponse(request, "catalog/product_detail.html", context)
 
 
+@shared_page
 @require_safe
 @vary_on_headers("HX-Request")
 def search(request):
@@ -179,6 +187,7 @@ def search(request):
     )
 
 
+@shared_page
 @require_safe
 def search_suggestions(request):
     query = clean_query(request.GET.get("q", ""))

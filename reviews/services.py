@@ -20,6 +20,7 @@ from catalog.models import Product
 from reviews.models import Review, ReviewImage, ReviewVote
 from reviews.photos import PhotoRefused, clean_photos
 from reviews.selectors import delivered_orders
+from storefront import page_cache
 from storefront.errors import Refused
 
 RATINGS = (1, 2, 3, 4, 5)
@@ -185,6 +186,8 @@ def _moderate(review_ids, *, approve, by):
             .update(is_approved=approve, is_rejected=not approve, moderated_at=now, moderated_by=by, updated_at=now)
         )
         _set_ratings(products)
+        # The ratings and reviews shown on the shared product pages change with it.
+        page_cache.invalidate()
     return changed
 
 

@@ -63,6 +63,14 @@ def language_query(language, market):
     return {} if language == market.default_language else {LANGUAGE_PARAM: language}
 
 
+def language_cookie_due(request, language):
+    """Whether a visitor's language cookie should change: they followed a `?lang=` link to
+    `language` on a GET (the cookie then keeps it on the pages that follow)."""
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) == language:
+        return False
+    return request.method in ("GET", "HEAD") and request.GET.get(LANGUAGE_PARAM) == language
+
+
 def remember_language(response, language):
     """Keep a visitor's choice in the language cookie (a year, like Django's set_language)."""
     response.set_cookie(

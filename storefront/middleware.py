@@ -9,26 +9,23 @@ from django.utils.cache import patch_vary_headers
 from storefront import languages
 from storefront.market_urls import path_in_market, resolves_in_market, split_market_prefix
 from storefront.markets import Market, get_market
+from storefront.page_cache import MARKET_COOKIE, market_cookie_due, set_market_cookie
 
-SESSION_KEY = "market"
 # Paths that never carry a market and are never redirected into one.
 UNPREFIXED = ("/admin/", "/api/", "/static/", "/media/", "/accounts/", "/robots.txt", "/sitemap", "/favicon")
 
 
 def preferred_market(request):
-    """A signed-in user's market, else the one in the session, else the default."""
+    """A signed-in user's market, else the one a visitor chose (their market cookie), else the default.
+
+    A visitor's market lives in a cookie, not the session, so that browsing another market's pages
+    gives them no session and keeps them on the shared pages (storefront.page_cache).
+    """
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return user.market
-    return request.session.get(SESSION_KEY) or settings.DEFAULT_MARKET
-
-
-def remember_market(request, code):
-    """Keep a visitor's market in the session (only writes when it changes)."""
-    session = request.session
-    # A visitor without a session who stays in the default market needs no session row.
-    if session.get(SESSION_KEY) != code and (session.session_key or code != settings.DEFAULT_MARKET):
-        session[SESSION_KEY] = code
+    code = request.COOKIES.get(MARKET_COOKIE, "").upper()
+    return code if code in Market.values else settings.DEFAULT_MARKET
 
 
 class MarketMiddleware:
@@ -38,6 +35,9 @@ class MarketMiddleware:
     def __call__(self, request):
         request.market = get_market(preferred_market(request))
         response = self.get_response(request)
+        remembered = getattr(request, "remember_market", None)
+        if remembered:
+            set_market_cookie(response, remembered)
         if response.status_code == 404 and self._may_redirect(request):
             market = get_market(preferred_market(request))
             if resolves_in_market(request.path_info, market):
@@ -53,8 +53,8 @@ class MarketMiddleware:
             # A signed-in shopper always shops in the market of their phone number.
             return self._redirect(request, user.market_config)
         request.market = get_market(code)
-        if not user.is_authenticated:
-            remember_market(request, code)
+        if not user.is_authenticated and market_cookie_due(request, code):
+            request.remember_market = code
         return None
 
     @staticmethod
@@ -120,11 +120,9 @@ class LanguageMiddleware:
 
         The cookie then keeps the language after signing out, and across markets' pages.
         """
-        if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) == language:
-            return False
-        if request.method not in ("GET", "HEAD"):
-            return False
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
+            if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) == language or request.method not in ("GET", "HEAD"):
+                return False
             return user.language == language
-        return request.GET.get(languages.LANGUAGE_PARAM) == language
+        return languages.language_cookie_due(request, language)

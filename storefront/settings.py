@@ -72,8 +72,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # HTML compressed last; Django's gzip pads each response with random bytes against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the session: a visitor's shared page is served without reading a session.
+    "storefront.page_cache.SharedPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -135,6 +139,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://marque")}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# The shared page cache (storefront/page_cache.py): how long a page a visitor or crawler gets is
+# kept, at most (a merchandiser's change shows at once); 0 turns it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# A form posted from a shared page without JavaScript asks the shopper to confirm, with a token.
+CSRF_FAILURE_VIEW = "storefront.views.csrf_failure"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

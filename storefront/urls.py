@@ -13,6 +13,7 @@ from checkout.order_views import stripe_webhook
 from reviews import urls as review_urls
 from storefront import views
 from storefront.market_urls import MarketConverter
+from storefront.page_cache import shared_page
 
 register_converter(MarketConverter, "market")
 
@@ -37,10 +38,14 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path(
-        "sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps, "sitemap_url_name": "sitemap"}, name="sitemap_index"
+        "sitemap.xml",
+        shared_page(sitemap_views.index),
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap"},
+        name="sitemap_index",
     ),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap-<section>.xml", shared_page(sitemap_views.sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("market/", views.switch_market, name="switch_market"),
+    path("csrf/", views.csrf_token, name="csrf_token"),
     path("language/", switch_language, name="switch_language"),
     path("admin/", admin.site.urls),
     # The account pages of accounts and of the apps above it share the `accounts` namespace.

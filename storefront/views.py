@@ -1,16 +1,22 @@
-"""Pages of the base: the market root, the market switcher, robots.txt and the favicon."""
+"""Pages of the base: the market root, the market switcher, robots.txt, the favicon, and the CSRF
+token of shared pages with the confirmation a form posted without one gets."""
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
+from django.views import csrf
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from storefront.market_urls import market_reverse, path_in_market
 from storefront.markets import MARKETS, Market, get_market
 from storefront.middleware import preferred_market
+from storefront.page_cache import set_market_cookie, shared_page
 from storefront.redirects import local_path
 
 
@@ -36,14 +42,17 @@ def switch_market(request):
     if request.user.is_authenticated and request.user.market != code:
         messages.info(request, _("Your market follows your phone number, so it cannot be switched."))
         return redirect(path_in_market(next_path, request.user.market_config))
-    request.session["market"] = code
-    return redirect(path_in_market(next_path, get_market(code)))
+    response = redirect(path_in_market(next_path, get_market(code)))
+    if not request.user.is_authenticated:
+        set_market_cookie(response, code)
+    return response
 
 
 ROBOTS_DISALLOW = ["/admin/", "/api/", "/accounts/", "/market/", "/language/"]
 PRIVATE_SECTIONS = ["cart/", "checkout/", "account/", "wishlist/", "orders/", "search/", "b/"]
 
 
+@shared_page
 @require_safe
 def robots_txt(request):
     """Crawlers may index the shop but stay out of carts, checkout, accounts and the admin."""
@@ -59,3 +68,35 @@ def robots_txt(request):
 def favicon(request):
     """Browsers ask for /favicon.ico on pages without an icon link (the admin)."""
     return redirect(static("favicon.svg"), permanent=True)
+
+
+@never_cache
+@require_safe
+def csrf_token(request):
+    """A CSRF token for a page served from the shared cache (storefront.js asks before it posts)."""
+    return JsonResponse({"token": get_token(request)})
+
+
+# Actions a shared page offers as forms; posted without a token (no JavaScript), they are offered
+# again with one. Other forms are never on a shared page and keep Django's plain refusal.
+CONFIRMABLE = {"cart_add", "wishlist_toggle", "switch_market", "switch_language"}
+CONFIRM_FIELDS = 12
+
+
+def csrf_failure(request, reason=""):
+    """A POST refused for its CSRF token. From a shared page's form (which holds no token without
+    JavaScript), the shopper sees the same action again with a token and confirms it; nothing is
+    done until they do."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        match = None
+    if request.method != "POST" or match is None or match.url_name not in CONFIRMABLE:
+        return csrf.csrf_failure(request, reason)
+    fields = [
+        (name, value)
+        for name, value in list(request.POST.items())[:CONFIRM_FIELDS]
+        if name != "csrfmiddlewaretoken" and len(value) <= 2000
+    ]
+    context = {"action": request.path, "fields": fields, "next": local_path(request, request.POST.get("next", ""))}
+    return TemplateResponse(request, "storefront/confirm_action.html", context, status=403)

@@ -1,9 +1,9 @@
-"""MarketMiddleware: the market in the URL, the session and the signed-in user's phone number."""
+"""MarketMiddleware: the market in the URL, the visitor's market cookie and the signed-in user's phone number."""
 
 import pytest
 
 from catalog.tests.factories import CategoryFactory, ProductFactory
-from storefront.middleware import SESSION_KEY
+from storefront.page_cache import MARKET_COOKIE
 
 pytestmark = pytest.mark.django_db
 
@@ -14,10 +14,8 @@ def shirt():
 
 
 def visit_in(client, market):
-    """Make `client` a visitor whose session says `market`."""
-    session = client.session
-    session[SESSION_KEY] = market
-    session.save()
+    """Make `client` a visitor whose market cookie says `market`."""
+    client.cookies[MARKET_COOKIE] = market
 
 
 # --- pages without a market prefix ----------------------------------------------------------------
@@ -114,7 +112,7 @@ def test_a_signed_in_user_shops_in_their_own_market_without_a_redirect(client, u
 # --- visitors: the market comes from the URL and is kept in the session ----------------------------
 
 
-def test_a_visitors_market_comes_from_the_url_not_the_session(client):
+def test_a_visitors_market_comes_from_the_url_not_the_cookie(client):
     visit_in(client, "KG")
 
     response = client.get("/us/products/")
@@ -124,10 +122,11 @@ def test_a_visitors_market_comes_from_the_url_not_the_session(client):
     assert response.wsgi_request.market.currency == "USD"
 
 
-def test_a_visitor_browsing_a_market_keeps_it_in_the_session(client):
-    client.get("/us/products/")
+def test_a_visitor_browsing_a_market_keeps_it_in_a_cookie_without_a_session(client):
+    response = client.get("/us/products/")
 
-    assert client.session[SESSION_KEY] == "US"
+    assert response.cookies[MARKET_COOKIE].value == "US"
+    assert "sessionid" not in response.cookies
     assert client.get("/products/")["Location"] == "/us/products/"
 
 
@@ -142,4 +141,4 @@ def test_a_visitor_coming_back_to_the_default_market_has_it_remembered(client):
     client.get("/us/")
     client.get("/kg/")
 
-    assert client.session[SESSION_KEY] == "KG"
+    assert client.cookies[MARKET_COOKIE].value == "KG"

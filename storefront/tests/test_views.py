@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from catalog.tests.factories import CategoryFactory, ProductFactory, SKUFactory, SubcategoryFactory
 from marketing.tests.factories import BannerFactory
-from storefront.middleware import SESSION_KEY
+from storefront.page_cache import MARKET_COOKIE
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +49,7 @@ def test_root_redirects_a_signed_in_us_user_to_us(client, us_shopper):
 
 
 def test_root_follows_a_signed_in_users_phone_over_the_session(client, kg_shopper):
-    session = client.session
-    session[SESSION_KEY] = "US"
-    session.save()
+    client.cookies[MARKET_COOKIE] = "US"
     client.force_login(kg_shopper)
 
     assert client.get("/")["Location"] == "/kg/"
@@ -65,14 +63,14 @@ def test_the_market_switcher_moves_a_visitor_to_the_same_page_in_the_chosen_mark
 
     assert response.status_code == 302
     assert response["Location"] == "/us/products/"
-    assert client.session[SESSION_KEY] == "US"
+    assert client.cookies[MARKET_COOKIE].value == "US"
 
 
 def test_the_market_switcher_keeps_the_query_of_the_page(client):
     response = client.post("/market/", {"market": "KG", "next": "/us/c/men/?brand=Nord&page=2"})
 
     assert response["Location"] == "/kg/c/men/?brand=Nord&page=2"
-    assert client.session[SESSION_KEY] == "KG"
+    assert client.cookies[MARKET_COOKIE].value == "KG"
 
 
 def test_the_market_switcher_accepts_a_lower_case_code(client):
@@ -98,7 +96,7 @@ def test_a_signed_in_user_cannot_switch_market(client, kg_shopper):
     response = client.post("/market/", {"market": "US", "next": "/kg/products/"})
 
     assert response["Location"] == "/kg/products/"
-    assert client.session.get(SESSION_KEY) != "US"
+    assert MARKET_COOKIE not in client.cookies
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert "Your market follows your phone number" in page.text
@@ -109,7 +107,7 @@ def test_the_market_switcher_refuses_an_unknown_market(client):
 
     assert response.redirect_chain == [("/kg/products/", 302)]
     assert "Choose Kyrgyzstan or the United States." in response.text
-    assert client.session.get(SESSION_KEY) != "FR"
+    assert MARKET_COOKIE not in client.cookies
 
 
 def test_the_market_switcher_only_answers_post(client):
@@ -122,7 +120,7 @@ def test_the_market_switcher_refuses_a_post_without_a_csrf_token():
     response = client.post("/market/", {"market": "US", "next": "/kg/products/"})
 
     assert response.status_code == 403
-    assert SESSION_KEY not in client.session
+    assert MARKET_COOKIE not in client.cookies
 
 
 def test_the_market_switcher_in_the_page_header_works_with_its_csrf_token():

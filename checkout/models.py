@@ -192,14 +192,15 @@ class Order(models.Model):
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         ordering = ["-created_at"]
-        # The lists read newest first within one market (the managers' admin, optionally by status)
-        # or one shopper (their order pages and the API); see checkout/migrations/0005. The searches'
+        # The lists read newest first within one market (the managers' admin, optionally by status or
+        # payment status) or one shopper (their order pages and the API); see checkout/migrations/0005. The searches'
         # trigram indexes (customer name and phone) exist on PostgreSQL only and live in that migration.
         indexes = [
             models.Index(fields=["user", "status"], name="order_user_status_idx"),
             models.Index(F("created_at").desc(), name="order_created_desc_idx"),
             models.Index(fields=["market", "-created_at", "-id"], name="order_market_created_idx"),
             models.Index(fields=["market", "status", "-created_at", "-id"], name="order_market_status_date_idx"),
+            models.Index(fields=["market", "payment_status", "-created_at", "-id"], name="order_market_paid_date_idx"),
             models.Index(fields=["user", "-created_at", "-id"], name="order_user_created_idx"),
             models.Index(fields=["payment_status", "payment_due_by"], name="order_payment_due_idx"),
         ]

@@ -247,11 +247,12 @@ def newest_first(queryset):
     [
         (lambda: newest_first(Order.objects.in_markets(["KG"])), "order_market_created_idx"),
         (lambda: newest_first(Order.objects.in_markets(["KG"]).filter(status="shipped")), "order_market_status_date"),
+        (lambda: newest_first(Order.objects.in_markets(["KG"]).filter(payment_status="failed")), "order_market_paid"),
         (lambda: Order.objects.matching("MQ-ABCD").order_by(), "checkout_order_order_number_"),
         (lambda: Order.objects.matching("700987").order_by(), "order_customer_phone_trgm"),
         (lambda: Order.objects.matching("Bekova").order_by(), "order_customer_name_trgm"),
     ],
-    ids=["market", "market-and-status", "number", "phone", "name"],
+    ids=["market", "market-and-status", "market-and-payment-status", "number", "phone", "name"],
 )
 def test_each_read_of_the_list_has_an_index(read, index):
     OrderFactory.create_batch(3)

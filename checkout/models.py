@@ -86,9 +86,9 @@ def new_order_number():
     return "MQ-" + "".join(secrets.choice(alphabet) for _ in range(8))
 
 
-# A manager's search term, read by its shape: an order number or its start, or a phone number's digits.
+# A manager's search term, read by its shape: an order number or its start, or a phone number.
 ORDER_NUMBER_START = re.compile(r"MQ-[0-9A-Z]*", re.IGNORECASE)
-PHONE_DIGITS = re.compile(r"\+?[\d\s().-]*\d{3}[\d\s().-]*")
+PHONE_LIKE = re.compile(r"\+?[\d\s().-]+")
 
 
 class OrderQuerySet(MarketQuerySet):
@@ -98,17 +98,18 @@ class OrderQuerySet(MarketQuerySet):
     def matching(self, term):
         """Orders found by a search `term`, each kind through an index of its own.
 
-        `MQ-7F3K…` (any case): the order numbers that start with it. Digits (with `+`, spaces,
-        brackets or dashes): the customer phones that contain them. Anything else: the customer
-        names that contain it, ignoring case. An empty term finds every order.
+        `MQ-7F3K…` (any case): the order numbers that start with it. Three digits or more (with
+        `+`, spaces, brackets or dashes): the customer phones that contain them. Anything else: the
+        customer names that contain it, ignoring case. An empty term finds every order.
         """
         term = " ".join(term.split())
         if not term:
             return self
         if ORDER_NUMBER_START.fullmatch(term):
             return self.filter(order_number__startswith=term.upper())
-        if PHONE_DIGITS.fullmatch(term):
-            return self.filter(customer_phone__contains=re.sub(r"\D", "", term))
+        digits = re.sub(r"\D", "", term)
+        if len(digits) >= 3 and PHONE_LIKE.fullmatch(term):
+            return self.filter(customer_phone__contains=digits)
         return self.filter(customer_name__icontains=term)
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connections
+from django.db import close_old_connections, connection, connections
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -83,6 +83,24 @@ def product_factory(db):
 def admin_user(db, django_user_model):
     """pytest-django's admin is named "admin", which is not a phone number."""
     return django_user_model.objects.create_superuser(phone="+996550123456", language="en")
+
+
+@pytest.fixture
+def index_plan(db):
+    """`index_plan(queryset)`: its plan with fresh statistics, when neither a sequential scan nor a sort is an option.
+
+    The test tables are tiny, so PostgreSQL would rightly read them whole; with those plans ruled
+    out, it shows which index serves the query, and that the index hands the rows over in order.
+    """
+
+    def plan(queryset):
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(queryset.model._meta.db_table)}")
+            for setting in ("enable_seqscan", "enable_sort", "enable_incremental_sort"):
+                cursor.execute(f"SET LOCAL {setting} = off")
+        return queryset.explain()
+
+    return plan
 
 
 @pytest.fixture(autouse=True)

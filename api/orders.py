@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from api.errors import ApiError, conflict, error_responses, valid
 from api.fields import MoneySerializer, absolute, id_field, money
-from api.pagination import Pages
+from api.pagination import BoundedPages
 from checkout import payments
 from checkout.forms import NOTES_MAX_LENGTH
 from checkout.models import Order, OrderItem
@@ -114,7 +114,10 @@ class PlacedOrderSerializer(OrderDetailSerializer):
 
 
 class OrderPageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="How many orders, counted up to 5000.")
+    count_capped = serializers.BooleanField(
+        help_text="True when there are more than the 5000 counted: the pages hold the 5000 newest."
+    )
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = OrderListItemSerializer(many=True)
@@ -288,8 +291,11 @@ ORDER_PAGE_PARAMETERS = [
 
 
 def orders_page(request):
-    """One page of the caller's orders, newest first (orders and profile/orders answer the same)."""
-    pages = Pages()
+    """One page of the caller's orders, newest first (orders and profile/orders answer the same).
+
+    Read through the (user, created_at, id) index; the count stops at 5000 (`count_capped`).
+    """
+    pages = BoundedPages()
     page = pages.paginate_queryset(
         request.user.orders.prefetch_related("items").order_by("-created_at", "-pk"), request
     )

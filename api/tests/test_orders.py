@@ -22,6 +22,7 @@ from checkout.status import change_status
 from checkout.tests.factories import CartFactory, CartItemFactory, OrderFactory, OrderItemFactory
 from checkout.tests.stripe_fakes import install_fake_stripe, session_json
 from storefront import sms
+from storefront.pagination import BoundedCountPaginator
 
 pytestmark = pytest.mark.django_db
 
@@ -284,8 +285,40 @@ def test_the_list_holds_only_the_callers_orders_newest_first(api, kg_shopper):
 def test_the_list_is_paged(api, kg_shopper):
     OrderFactory.create_batch(3, user=kg_shopper)
     body = api.get(LIST, {"page_size": 2}).json()
-    assert body["count"] == 3 and len(body["results"]) == 2 and body["next"]
-    assert len(api.get(LIST, {"page_size": 2, "page": 2}).json()["results"]) == 1
+    assert list(body) == ["count", "count_capped", "next", "previous", "results"]
+    assert body["count"] == 3 and body["count_capped"] is False and len(body["results"]) == 2 and body["next"]
+    assert body["previous"] is None
+    last = api.get(LIST, {"page_size": 2, "page": 2}).json()
+    assert len(last["results"]) == 1 and last["next"] is None and last["previous"]
+
+
+@pytest.mark.parametrize("url", [LIST, "/api/v1/profile/orders"])
+def test_past_its_bound_the_count_is_capped_and_the_pages_end_there(api, kg_shopper, monkeypatch, url):
+    monkeypatch.setattr(BoundedCountPaginator, "count_limit", 3)
+    orders = OrderFactory.create_batch(5, user=kg_shopper)
+    newest = [order.order_number for order in reversed(orders)]
+
+    first = api.get(url, {"page_size": 2}).json()
+    assert (first["count"], first["count_capped"]) == (3, True)
+    assert [row["number"] for row in first["results"]] == newest[:2]
+    last = api.get(url, {"page_size": 2, "page": 2}).json()
+    assert [row["number"] for row in last["results"]] == newest[2:3] and last["next"] is None
+    response = api.get(url, {"page_size": 2, "page": 3})
+    assert response.status_code == 400 and error_code(response) == "invalid_page"
+
+
+def test_the_list_never_counts_all_of_the_callers_orders(kg_shopper):
+    OrderFactory.create_batch(2, user=kg_shopper)
+    with CaptureQueriesContext(connection) as captured:
+        assert authed(kg_shopper).get(LIST).json()["count"] == 2
+    [counting] = [query["sql"] for query in captured.captured_queries if "COUNT(" in query["sql"]]
+    assert "LIMIT 5001" in counting
+
+
+def test_the_list_is_read_through_the_callers_newest_first_index(kg_shopper, index_plan):
+    OrderFactory.create_batch(3, user=kg_shopper)
+    OrderFactory.create_batch(3)
+    assert "using order_user_created_idx" in index_plan(kg_shopper.orders.order_by("-created_at", "-pk")[:20])
 
 
 def test_the_list_needs_a_token(api_client):

@@ -223,9 +223,31 @@ def _field_counts(base, filters):
     }
 
 
-def build_listing(base, filters, *, page_number, with_subcategories=True, order_by=None, per_page=PAGE_SIZE):
-    """Filter, count, sort and page `base` (a priced, market-filtered product queryset)."""
+def live_counts(base, filters):
+    """Every count a listing shows, counted over `base` under `filters`: the total, the options of
+    each facet as [{"value", "label", "n"}], and the in-stock and on-sale flags."""
     counts = _field_counts(base, filters)
+    for name in ("size", "color"):
+        products = _apply(base, filters, skip=(name,)).values("pk")
+        counts[name] = list(
+            SKU.objects.filter(is_active=True, product__in=products)
+            .values(value=F(name))
+            .annotate(n=Count("product_id", distinct=True))
+            .order_by()
+        )
+    return counts
+
+
+def build_listing(
+    base, filters, *, page_number, with_subcategories=True, order_by=None, per_page=PAGE_SIZE, counts=None
+):
+    """Filter, count, sort and page `base` (a priced, market-filtered product queryset).
+
+    `counts` are `live_counts(base, filters)` known already (`catalog.facets` keeps them for the
+    unfiltered listings); without them they are counted here.
+    """
+    if counts is None:
+        counts = live_counts(base, filters)
     ordering = order_by or SORTS.get(filters.sort, SORTS["best"])[1]
     paginator = Paginator(_apply(base, filters).order_by(*ordering), per_page)
     paginator.__dict__["count"] = counts["total"]  # already counted: saves a COUNT query
@@ -234,15 +256,7 @@ def build_listing(base, filters, *, page_number, with_subcategories=True, order_
     facets = {"brand": _options(counts["brand"], filters.brand), "flags": counts["flags"]}
     if with_subcategories:
         facets["sub"] = _options(counts["sub"], filters.sub)
-    for name in ("size", "color"):
-        products = _apply(base, filters, skip=(name,)).values("pk")
-        rows = (
-            SKU.objects.filter(is_active=True, product__in=products)
-            .values(value=F(name))
-            .annotate(n=Count("product_id", distinct=True))
-            .order_by()
-        )
-        sort_key = (lambda o: size_sort_key(o.value)) if name == "size" else None
-        facets[name] = _options(rows, getattr(filters, name), sort_key=sort_key)
+    facets["size"] = _options(counts["size"], filters.size, sort_key=lambda o: size_sort_key(o.value))
+    facets["color"] = _options(counts["color"], filters.color)
     sort_options = [(key, label) for key, (label, _ordering) in SORTS.items()]
     return Listing(filters=filters, page=page, paginator=paginator, facets=facets, sort_options=sort_options)

@@ -1,6 +1,7 @@
 """Reads the catalog pages and the JSON API share: a market's products priced for it, its listings,
 a category by slug, a product's variants and its related products."""
 
+from catalog.facets import ListingScope, precomputed_counts
 from catalog.listing import PAGE_SIZE, build_listing, parse_filters
 from catalog.models import Category, Product
 from catalog.pricing import MarketPricing
@@ -22,18 +23,29 @@ def market_products(pricing: MarketPricing):
     return Product.objects.active().for_market(pricing.market).with_prices(pricing)
 
 
+def listed_products(pricing: MarketPricing, scope: ListingScope):
+    """The products of `scope` in `pricing`'s market, priced for it: the base of its listing."""
+    return scope.narrow(market_products(pricing))
+
+
 def product_listing(
     query,
     base,
     pricing: MarketPricing,
     *,
+    scope: ListingScope | None = None,
     default_sort="best",
     with_subcategories=True,
     order_by=None,
     per_page=PAGE_SIZE,
 ):
-    """The listing every product list shows: `query`'s filters on `base`, sorted, paged and priced."""
+    """The listing every product list shows: `query`'s filters on `base`, sorted, paged and priced.
+
+    `scope`, when `base` is `listed_products(pricing, scope)`, lets an unfiltered listing take its
+    counts from the rows `catalog.facets` keeps instead of counting them.
+    """
     filters = parse_filters(query, default_sort=default_sort)
+    counts = precomputed_counts(scope, pricing.market, filters) if scope is not None else None
     listing = build_listing(
         base,
         filters,
@@ -41,6 +53,7 @@ def product_listing(
         with_subcategories=with_subcategories,
         order_by=order_by,
         per_page=per_page,
+        counts=counts,
     )
     priced(listing.products, pricing)
     return listing

@@ -2,6 +2,7 @@
 a category by slug, a product's variants and its related products."""
 
 from catalog.facets import ListingScope, precomputed_counts
+from catalog.fragments import attach_cards
 from catalog.listing import PAGE_SIZE, build_listing, parse_filters
 from catalog.models import Category, Product
 from catalog.pricing import MarketPricing
@@ -12,10 +13,11 @@ RELATED_COUNT = 8
 
 
 def priced(products, pricing: MarketPricing):
-    """Attach `price_info` (a Price in the market's currency) to each product."""
+    """Attach `price_info` (a Price in the market's currency) and `card` (what its product card
+    prints, `catalog.cards`) to each product."""
     for product in products:
         product.price_info = pricing.product_price(product)
-    return products
+    return attach_cards(products, pricing.market)
 
 
 def market_products(pricing: MarketPricing):

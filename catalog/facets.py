@@ -19,16 +19,21 @@ Freshness: a product, SKU, fixed product price or subcategory saved or deleted t
 recounted (one task per transaction, `catalog.tasks.refresh_listing_facets`), so the next page shows
 the change. Writes that send no signal (bulk imports, `QuerySet.update`, raw SQL) show after the next
 `manage.py refresh_listing_facets`, which recounts everything; run it after such writes and on a
-schedule. A listing with no rows yet is counted live.
+schedule. A listing with no rows yet is counted live. An unfiltered listing's counts are kept in
+the cache too, under a version each recount renews when it commits.
 """
 
+import logging
 import threading
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, Count, F, Q, When
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils.translation import get_language
 
 from catalog.listing import on_sale_condition
 from catalog.models import (
@@ -45,7 +50,11 @@ from storefront.background import enqueue_after_commit
 from storefront.content import CONTENT_LANGUAGES, translated
 from storefront.markets import MARKETS, MarketConfig
 
+logger = logging.getLogger(__name__)
+
 Kind = ListingFacet.Kind
+COUNTS_VERSION_KEY = "listing-facets:version"
+COUNTS_SECONDS = 60 * 60
 LABEL_FIELDS = ("label", *(f"label_{language}" for language in CONTENT_LANGUAGES))
 # Serializes recounts on PostgreSQL, so two of them never write the same rows at once.
 ADVISORY_LOCK = 0x4D51_4641  # "MQFA"
@@ -76,9 +85,26 @@ class ListingScope:
 
 def precomputed_counts(scope: ListingScope, market: MarketConfig, filters):
     """The counts `catalog.listing.build_listing` shows for `scope` under `filters`, from the rows;
-    None when the filters need a live count or the rows are not there (yet)."""
+    None when the filters need a live count or the rows are not there (yet).
+
+    An unfiltered listing's counts are also kept in the cache, under a version every recount
+    renews, so most pages read them without a query.
+    """
     if filters.active_count != len(filters.sub):
         return None  # a brand, size, color, price or flag filter
+    if filters.sub:
+        return _read_counts(scope, market, filters)
+    key = _counts_key(scope, market)
+    kept = _cache_call(cache.get, key) if key else None
+    if kept is not None:
+        return kept[0]
+    counts = _read_counts(scope, market, filters)
+    if key:
+        _cache_call(cache.set, key, (counts,), COUNTS_SECONDS)
+    return counts
+
+
+def _read_counts(scope, market, filters):
     rows = ListingFacet.objects.in_markets([market.code]).filter(best_sellers=scope.best_sellers)
     if scope.subcategory_id is not None:
         if filters.sub:
@@ -104,6 +130,30 @@ def precomputed_counts(scope: ListingScope, market: MarketConfig, filters):
 
 
 _READ = ("subcategory_id", "kind", "value", "count", *LABEL_FIELDS)
+
+
+def _counts_key(scope, market):
+    version = _cache_call(cache.get, COUNTS_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex[:12]
+        if not _cache_call(cache.add, COUNTS_VERSION_KEY, version, None):
+            version = _cache_call(cache.get, COUNTS_VERSION_KEY)
+        if version is None:
+            return None  # no cache to keep counts in
+    place = f"{scope.category_id or ''}:{scope.subcategory_id or ''}:{int(scope.best_sellers)}"
+    return f"listing-facets:{version}:{market.code}:{get_language()}:{place}"
+
+
+def _renew_counts_version():
+    _cache_call(cache.set, COUNTS_VERSION_KEY, uuid.uuid4().hex[:12], None)
+
+
+def _cache_call(method, *args):
+    try:
+        return method(*args)
+    except Exception:
+        logger.warning("The cache is unreachable; listing counts are read from the database.", exc_info=True)
+        return None
 
 
 def _counts(rows, *, require_total=True):
@@ -156,6 +206,9 @@ def refresh_listing_facets(*, category_ids=None):
             changed += _write(market, wanted, existing)
             if ids is None or _has_totals(market):
                 changed += _write(market, _sum_categories(market), _all_rows(market))
+        # Renewed now for this transaction's own reads, and again once the rows are visible to all.
+        _renew_counts_version()
+        transaction.on_commit(_renew_counts_version)
         return changed
 
 

@@ -1,6 +1,8 @@
 """Reads the catalog pages and the JSON API share: a market's products priced for it, its listings,
 a category by slug, a product's variants and its related products."""
 
+import functools
+
 from catalog.facets import ListingScope, precomputed_counts
 from catalog.fragments import attach_cards
 from catalog.listing import PAGE_SIZE, build_listing, parse_filters
@@ -14,7 +16,7 @@ RELATED_COUNT = 8
 
 def priced(products, pricing: MarketPricing):
     """Attach `price_info` (a Price in the market's currency) and `card` (what its product card
-    prints, `catalog.cards`) to each product."""
+    prints, `catalog.fragments`) to each product."""
     for product in products:
         product.price_info = pricing.product_price(product)
     return attach_cards(products, pricing.market)
@@ -22,6 +24,13 @@ def priced(products, pricing: MarketPricing):
 
 def market_products(pricing: MarketPricing):
     """Active products sold in `pricing`'s market (its own and ALL), priced for it."""
+    return _market_products(pricing).all()
+
+
+@functools.lru_cache(maxsize=32)
+def _market_products(pricing: MarketPricing):
+    # Building the price annotations takes most of a millisecond; every page clones this one
+    # unevaluated queryset instead (as Django's generic views clone their `queryset`).
     return Product.objects.active().for_market(pricing.market).with_prices(pricing)
 
 

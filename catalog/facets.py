@@ -35,7 +35,6 @@ from django.db.models import BooleanField, Case, Count, F, Q, When
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.translation import get_language
 
-from catalog.listing import on_sale_condition
 from catalog.models import (
     SKU,
     Category,
@@ -44,8 +43,8 @@ from catalog.models import (
     Product,
     Subcategory,
     best_seller_condition,
+    on_sale_condition,
 )
-from catalog.pricing import MarketPricing
 from storefront.background import enqueue_after_commit
 from storefront.content import CONTENT_LANGUAGES, translated
 from storefront.markets import MARKETS, MarketConfig
@@ -227,7 +226,6 @@ def _count_categories(market, category_ids):
     Each category gets its rows and its best sellers' rows (the latter only to sum all best
     sellers from); each subcategory in it gets the rows of the category's products in it.
     """
-    pricing = MarketPricing.load(market)
     products = Product.objects.active().for_market(market)
     categories = Category.objects.all()
     if category_ids is not None:
@@ -256,9 +254,8 @@ def _count_categories(market, category_ids):
 
     subcategories = {row["pk"]: row for row in Subcategory.objects.values("pk", "slug", *_label_columns("name"))}
     grouped = (
-        products.with_prices(pricing)
-        .annotate(
-            on_sale=Case(When(on_sale_condition(), then=True), default=False, output_field=BooleanField()),
+        products.annotate(
+            on_sale=Case(When(on_sale_condition(market), then=True), default=False, output_field=BooleanField()),
             best=Case(When(best_seller_condition(), then=True), default=False, output_field=BooleanField()),
         )
         .values("category_id", "subcategory_id", "best", "brand", "in_stock", "on_sale")

@@ -11,11 +11,12 @@ from decimal import Decimal
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, Count, F, Q, When
+from django.db.models import BooleanField, Case, Count, F, When
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import SKU
+from catalog.models import SKU, on_sale_condition
 from storefront.content import translated_column
+from storefront.markets import MarketConfig
 
 PAGE_SIZE = 24
 MAX_VALUES = 20
@@ -104,7 +105,7 @@ def parse_filters(query, *, default_sort="best"):
     )
 
 
-def _apply(queryset, filters, *, skip=()):
+def _apply(queryset, filters, market, *, skip=()):
     if filters.sub and "sub" not in skip:
         queryset = queryset.filter(subcategory__slug__in=filters.sub)
     if filters.brand and "brand" not in skip:
@@ -122,15 +123,8 @@ def _apply(queryset, filters, *, skip=()):
     if filters.in_stock and "flags" not in skip:
         queryset = queryset.filter(in_stock=True)
     if filters.sale and "flags" not in skip:
-        queryset = queryset.filter(on_sale_condition())
+        queryset = queryset.filter(on_sale_condition(market))
     return queryset
-
-
-def on_sale_condition():
-    """A product is on sale when its (fixed or base) original price is above its price."""
-    return Q(fixed_price__isnull=True, original_price__gt=F("price")) | Q(
-        fixed_price__isnull=False, fixed_original_price__gt=F("fixed_price")
-    )
 
 
 def size_sort_key(size):
@@ -187,15 +181,15 @@ def _group(rows, key, label):
     return [{"value": value, "label": labels[value], "n": n} for value, n in totals.items()]
 
 
-def _field_counts(base, filters):
+def _field_counts(base, filters, market):
     """The results count and the brand, subcategory and flag facets, from one grouped query.
 
     The query applies every filter but these four and groups by their fields; each facet then
     applies the other three in Python, as an option must count what ticking it would leave.
     """
     rows = list(
-        _apply(base, filters, skip=("sub", "brand", "flags"))
-        .annotate(on_sale=Case(When(on_sale_condition(), then=True), default=False, output_field=BooleanField()))
+        _apply(base, filters, market, skip=("sub", "brand", "flags"))
+        .annotate(on_sale=Case(When(on_sale_condition(market), then=True), default=False, output_field=BooleanField()))
         .values(
             "brand", "in_stock", "on_sale", sub=F("subcategory__slug"), sub_name=translated_column("subcategory__name")
         )
@@ -223,12 +217,12 @@ def _field_counts(base, filters):
     }
 
 
-def live_counts(base, filters):
-    """Every count a listing shows, counted over `base` under `filters`: the total, the options of
-    each facet as [{"value", "label", "n"}], and the in-stock and on-sale flags."""
-    counts = _field_counts(base, filters)
+def live_counts(base, filters, market: MarketConfig):
+    """Every count a listing shows, counted over `base` (products of `market`) under `filters`: the
+    total, the options of each facet as [{"value", "label", "n"}], and the in-stock and on-sale flags."""
+    counts = _field_counts(base, filters, market)
     for name in ("size", "color"):
-        products = _apply(base, filters, skip=(name,)).values("pk")
+        products = _apply(base, filters, market, skip=(name,)).values("pk")
         counts[name] = list(
             SKU.objects.filter(is_active=True, product__in=products)
             .values(value=F(name))
@@ -239,17 +233,25 @@ def live_counts(base, filters):
 
 
 def build_listing(
-    base, filters, *, page_number, with_subcategories=True, order_by=None, per_page=PAGE_SIZE, counts=None
+    base,
+    filters,
+    market: MarketConfig,
+    *,
+    page_number,
+    with_subcategories=True,
+    order_by=None,
+    per_page=PAGE_SIZE,
+    counts=None,
 ):
-    """Filter, count, sort and page `base` (a priced, market-filtered product queryset).
+    """Filter, count, sort and page `base` (a priced product queryset of `market`).
 
-    `counts` are `live_counts(base, filters)` known already (`catalog.facets` keeps them for the
-    unfiltered listings); without them they are counted here.
+    `counts` are `live_counts(base, filters, market)` known already (`catalog.facets` keeps them
+    for the unfiltered listings); without them they are counted here.
     """
     if counts is None:
-        counts = live_counts(base, filters)
+        counts = live_counts(base, filters, market)
     ordering = order_by or SORTS.get(filters.sort, SORTS["best"])[1]
-    paginator = Paginator(_apply(base, filters).order_by(*ordering), per_page)
+    paginator = Paginator(_apply(base, filters, market).order_by(*ordering), per_page)
     paginator.__dict__["count"] = counts["total"]  # already counted: saves a COUNT query
     page = paginator.get_page(page_number)
 

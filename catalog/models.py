@@ -92,6 +92,18 @@ def best_seller_condition(prefix=""):
     return Q(**{f"{prefix}is_best_seller": True}) | Q(**{f"{prefix}sales_count__gt": 0})
 
 
+def on_sale_condition(market: MarketConfig):
+    """A product is on sale in `market` when its fixed price there has an original price above it,
+    or, without a fixed price, when its own original price is above its price.
+
+    Written with two uncorrelated subqueries (the market's fixed product prices), which the
+    database reads once per query rather than once per product.
+    """
+    fixed = MarketPrice.objects.filter(sku__isnull=True).in_markets([market.code])
+    fixed_on_sale = fixed.filter(original_price__gt=F("price")).values("product_id")
+    return Q(pk__in=fixed_on_sale) | (~Q(pk__in=fixed.values("product_id")) & Q(original_price__gt=F("price")))
+
+
 class ProductQuerySet(MarketQuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -266,7 +278,16 @@ class SKU(models.Model):
                 name="sku_original_price_not_below_price",
             ),
         ]
-        indexes = [models.Index(fields=["product", "is_active"], name="sku_product_active_idx")]
+        indexes = [
+            models.Index(fields=["product", "is_active"], name="sku_product_active_idx"),
+            # The size and color filters: the products with an active SKU of these sizes or colors.
+            models.Index(fields=["size", "product"], condition=Q(is_active=True), name="sku_active_size_idx"),
+            models.Index(fields=["color", "product"], condition=Q(is_active=True), name="sku_active_color_idx"),
+            # The size and color counts of a filtered listing: its products' active SKUs, from the index alone.
+            models.Index(
+                fields=["product", "size", "color"], condition=Q(is_active=True), name="sku_active_variant_idx"
+            ),
+        ]
 
     def __str__(self):
         variant = " / ".join(v for v in [self.size, self.color] if v)

@@ -60,6 +60,7 @@ def product_listing(
     listing = build_listing(
         base,
         filters,
+        pricing.market,
         page_number=query.get("page"),
         with_subcategories=with_subcategories,
         order_by=order_by,

@@ -24,7 +24,6 @@ the cache too, under a version each recount renews when it commits.
 """
 
 import logging
-import threading
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -351,52 +350,61 @@ def _write(market, wanted, existing):
 
 # --- freshness --------------------------------------------------------------------------------------
 
-_pending = threading.local()
+
+class _Marks:
+    """What the changes of one transaction touched: the categories, products and subcategories."""
+
+    def __init__(self):
+        self.categories, self.products, self.subcategories = set(), set(), set()
+
+    def take(self):
+        """The categories marked so far (the rows' own, their products' and subcategories'); none are left."""
+        categories, products, subcategories = self.categories, self.products, self.subcategories
+        self.categories, self.products, self.subcategories = set(), set(), set()
+        categories = set(categories)
+        if products:
+            categories.update(Product.objects.filter(pk__in=products).values_list("category_id", flat=True))
+        if subcategories:
+            categories.update(
+                Product.objects.filter(subcategory_id__in=subcategories)
+                .values_list("category_id", flat=True)
+                .distinct()
+            )
+            categories.update(Subcategory.objects.filter(pk__in=subcategories).values_list("category_id", flat=True))
+        return sorted(categories)
 
 
-def _marks():
-    marks = getattr(_pending, "marks", None)
-    if marks is None:
-        marks = _pending.marks = {"categories": set(), "products": set(), "subcategories": set()}
-    return marks
+class _Recount:
+    """Recounts what its transaction's marks touched, after the commit; the first to run takes every mark."""
+
+    def __init__(self, marks):
+        self.marks = marks
+
+    def __call__(self):
+        ids = self.marks.take()
+        if ids:
+            enqueue_after_commit(
+                "catalog.tasks.refresh_listing_facets", ids, on_failure=lambda: refresh_listing_facets(category_ids=ids)
+            )
 
 
 def mark_changed(*, categories=(), products=(), subcategories=()):
     """Recount the categories these rows belong to once the current transaction commits.
 
-    Every change of a transaction is gathered into one recount: the first callback to run after
-    the commit takes all the marks, the others find none left.
+    The changes of a transaction share one set of marks, taken by the first recount to run after
+    the commit, so a product saved with its SKUs and prices is recounted once; a rolled-back
+    transaction takes its recounts with it.
     """
-    marks = _marks()
-    marks["categories"].update(pk for pk in categories if pk is not None)
-    marks["products"].update(pk for pk in products if pk is not None)
-    marks["subcategories"].update(pk for pk in subcategories if pk is not None)
-    transaction.on_commit(_recount_marked)
-
-
-def _recount_marked():
-    marks = getattr(_pending, "marks", None)
-    _pending.marks = None
-    if not marks or not any(marks.values()):
-        return
-    categories = set(marks["categories"])
-    if marks["products"]:
-        categories.update(Product.objects.filter(pk__in=marks["products"]).values_list("category_id", flat=True))
-    if marks["subcategories"]:
-        categories.update(
-            Product.objects.filter(subcategory_id__in=marks["subcategories"])
-            .values_list("category_id", flat=True)
-            .distinct()
-        )
-        categories.update(
-            Subcategory.objects.filter(pk__in=marks["subcategories"]).values_list("category_id", flat=True)
-        )
-    if not categories:
-        return
-    ids = sorted(categories)
-    enqueue_after_commit(
-        "catalog.tasks.refresh_listing_facets", ids, on_failure=lambda: refresh_listing_facets(category_ids=ids)
-    )
+    connection = transaction.get_connection()
+    marks = None
+    if connection.in_atomic_block:
+        waiting = [func for _ids, func, _robust in connection.run_on_commit if isinstance(func, _Recount)]
+        marks = waiting[-1].marks if waiting else None
+    marks = marks or _Marks()
+    marks.categories.update(pk for pk in categories if pk is not None)
+    marks.products.update(pk for pk in products if pk is not None)
+    marks.subcategories.update(pk for pk in subcategories if pk is not None)
+    transaction.on_commit(_Recount(marks))
 
 
 def _product_before_save(sender, instance, raw=False, update_fields=None, **kwargs):

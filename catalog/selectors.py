@@ -27,11 +27,22 @@ def market_products(pricing: MarketPricing):
     return _market_products(pricing).all()
 
 
+def priced_products(pricing: MarketPricing):
+    """Active products of every market, priced for `pricing`'s market where they are sold there
+    (a product page finds a product first, then sends a visitor to the market that sells it)."""
+    return _priced_products(pricing).all()
+
+
+# Building the price annotations takes most of a millisecond; every page clones one unevaluated
+# queryset per market and rate instead (as Django's generic views clone their `queryset`).
 @functools.lru_cache(maxsize=32)
 def _market_products(pricing: MarketPricing):
-    # Building the price annotations takes most of a millisecond; every page clones this one
-    # unevaluated queryset instead (as Django's generic views clone their `queryset`).
     return Product.objects.active().for_market(pricing.market).with_prices(pricing)
+
+
+@functools.lru_cache(maxsize=32)
+def _priced_products(pricing: MarketPricing):
+    return Product.objects.active().with_prices(pricing)
 
 
 def listed_products(pricing: MarketPricing, scope: ListingScope):

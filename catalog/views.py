@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from catalog import structured_data
 from catalog.facets import ListingScope
 from catalog.listing import ALL_PRODUCTS_SORT, BEST_SELLER_ORDER, SEARCH_ORDER
-from catalog.models import Product, Subcategory
+from catalog.models import Subcategory
 from catalog.pricing import MarketPricing
 from catalog.product_page import sections_context
 from catalog.search import MIN_QUERY_LENGTH, clean_query, did_you_mean, search_products, suggest
@@ -20,6 +20,7 @@ from catalog.selectors import (
     listed_products,
     market_products,
     priced,
+    priced_products,
     product_listing,
     related_products,
     variant_choice,
@@ -149,7 +150,7 @@ def best_sellers(request):
 
 
 def _product_or_redirect(request, slug, pricing):
-    products = Product.objects.active().with_prices(pricing).select_related("category", "subcategory")
+    products = priced_products(pricing).select_related("category", "subcategory")
     product = get_object_or_404(products, slug=slug)
     if is_sold_in(product.market, request.market):
         return product, None

@@ -186,10 +186,11 @@ class Product(models.Model):
             models.Index(fields=["market", "is_active", "in_stock"], name="product_mkt_active_stock_idx"),
             models.Index(fields=["category", "subcategory"], name="product_category_sub_idx"),
             models.Index(F("sales_count").desc(), name="product_sales_desc_idx"),
-            # The best sellers' order (staff picks, then sales), read a page at a time.
+            # The best sellers' order (staff picks, then sales) and the top rated, read a page at a time.
             models.Index(
                 F("is_best_seller").desc(), F("sales_count").desc(), F("id").desc(), name="product_best_seller_idx"
             ),
+            models.Index(F("rating").desc(), F("reviews_count").desc(), F("id").desc(), name="product_top_rated_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price__gt=0), name="product_price_positive"),

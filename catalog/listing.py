@@ -172,13 +172,8 @@ def _options(rows, selected, *, sort_key=None):
     return sorted(options, key=sort_key or (lambda o: o.label.lower()))
 
 
-def _group(rows, key, label):
-    """[{"value", "label", "n"}] of `rows` summed by `key`."""
-    totals, labels = {}, {}
-    for row in rows:
-        totals[row[key]] = totals.get(row[key], 0) + row["n"]
-        labels[row[key]] = row[label]
-    return [{"value": value, "label": labels[value], "n": n} for value, n in totals.items()]
+def _listed(totals, labels):
+    return [{"value": value, "label": labels.get(value, value), "n": n} for value, n in totals.items()]
 
 
 def _field_counts(base, filters, market):
@@ -187,33 +182,38 @@ def _field_counts(base, filters, market):
     The query applies every filter but these four and groups by their fields; each facet then
     applies the other three in Python, as an option must count what ticking it would leave.
     """
-    rows = list(
+    rows = (
         _apply(base, filters, market, skip=("sub", "brand", "flags"))
         .annotate(on_sale=Case(When(on_sale_condition(market), then=True), default=False, output_field=BooleanField()))
-        .values(
-            "brand", "in_stock", "on_sale", sub=F("subcategory__slug"), sub_name=translated_column("subcategory__name")
-        )
+        .values_list("brand", "in_stock", "on_sale", F("subcategory__slug"), translated_column("subcategory__name"))
         .annotate(n=Count("id"))
         .order_by()
     )
-    tests = {
-        "sub": lambda row: not filters.sub or row["sub"] in filters.sub,
-        "brand": lambda row: not filters.brand or row["brand"] in filters.brand,
-        "in_stock": lambda row: not filters.in_stock or row["in_stock"],
-        "sale": lambda row: not filters.sale or row["on_sale"],
-    }
-
-    def kept(but=None):
-        return [row for row in rows if all(test(row) for name, test in tests.items() if name != but)]
-
+    subs, brands = set(filters.sub), set(filters.brand)
+    total = in_stock = sale = 0
+    brand_totals, sub_totals, sub_labels = {}, {}, {}
+    # One pass: each count keeps the rows every filter but its own would leave.
+    for brand, is_in_stock, on_sale, sub, sub_name, n in rows:
+        sub_ok = not subs or sub in subs
+        brand_ok = not brands or brand in brands
+        stock_ok = not filters.in_stock or is_in_stock
+        sale_ok = not filters.sale or on_sale
+        if sub_ok and brand_ok and stock_ok and sale_ok:
+            total += n
+        if sub_ok and stock_ok and sale_ok:
+            brand_totals[brand] = brand_totals.get(brand, 0) + n
+        if brand_ok and stock_ok and sale_ok and sub is not None:
+            sub_totals[sub] = sub_totals.get(sub, 0) + n
+            sub_labels[sub] = sub_name
+        if sub_ok and brand_ok and sale_ok and is_in_stock:
+            in_stock += n
+        if sub_ok and brand_ok and stock_ok and on_sale:
+            sale += n
     return {
-        "total": sum(row["n"] for row in kept()),
-        "brand": _group(kept(but="brand"), "brand", "brand"),
-        "sub": _group([row for row in kept(but="sub") if row["sub"] is not None], "sub", "sub_name"),
-        "flags": {
-            "in_stock": sum(row["n"] for row in kept(but="in_stock") if row["in_stock"]),
-            "sale": sum(row["n"] for row in kept(but="sale") if row["on_sale"]),
-        },
+        "total": total,
+        "brand": _listed(brand_totals, {}),
+        "sub": _listed(sub_totals, sub_labels),
+        "flags": {"in_stock": in_stock, "sale": sale},
     }
 
 

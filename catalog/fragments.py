@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 CARD_TEMPLATE = "catalog/_product_card.html"
 FILTERS_TEMPLATE = "catalog/_filters.html"
 # Templates whose source is part of every key: a deploy that changes them changes the keys.
-KEYED_TEMPLATES = (CARD_TEMPLATE, "catalog/_wishlist_button.html", FILTERS_TEMPLATE, "catalog/_filter_option.html")
+KEYED_TEMPLATES = (CARD_TEMPLATE, "catalog/_wishlist_button.html", FILTERS_TEMPLATE)
 # How long a piece stays kept; a changed one gets a new key long before.
 KEPT_SECONDS = 24 * 60 * 60
 # Stand-ins for a page's own parts in kept HTML: characters no escaping changes and no card text holds.

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, Count, F, When
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import SKU, on_sale_condition
@@ -143,6 +144,14 @@ class Option:
     label: str
     count: int
     selected: bool
+    # The filter's query parameter and the checkbox's id in the page.
+    name: str = ""
+    dom_id: str = ""
+
+    @property
+    def muted(self):
+        """Offered greyed out and disabled: ticking it would leave nothing."""
+        return not self.count and not self.selected
 
 
 @dataclass
@@ -158,7 +167,7 @@ class Listing:
         return self.page.object_list
 
 
-def _options(rows, selected, *, sort_key=None):
+def _options(rows, selected, *, name, sort_key=None):
     options = [
         Option(value=row["value"], label=row.get("label") or row["value"], count=row["n"], selected=False)
         for row in rows
@@ -169,6 +178,7 @@ def _options(rows, selected, *, sort_key=None):
     options += [Option(value=v, label=v, count=0, selected=True) for v in selected if v not in counted]
     for option in options:
         option.selected = option.value in selected
+        option.name, option.dom_id = name, f"filter-{name}-{slugify(option.value)}"
     return sorted(options, key=sort_key or (lambda o: o.label.lower()))
 
 
@@ -255,10 +265,10 @@ def build_listing(
     paginator.__dict__["count"] = counts["total"]  # already counted: saves a COUNT query
     page = paginator.get_page(page_number)
 
-    facets = {"brand": _options(counts["brand"], filters.brand), "flags": counts["flags"]}
+    facets = {"brand": _options(counts["brand"], filters.brand, name="brand"), "flags": counts["flags"]}
     if with_subcategories:
-        facets["sub"] = _options(counts["sub"], filters.sub)
-    facets["size"] = _options(counts["size"], filters.size, sort_key=lambda o: size_sort_key(o.value))
-    facets["color"] = _options(counts["color"], filters.color)
+        facets["sub"] = _options(counts["sub"], filters.sub, name="sub")
+    facets["size"] = _options(counts["size"], filters.size, name="size", sort_key=lambda o: size_sort_key(o.value))
+    facets["color"] = _options(counts["color"], filters.color, name="color")
     sort_options = [(key, label) for key, (label, _ordering) in SORTS.items()]
     return Listing(filters=filters, page=page, paginator=paginator, facets=facets, sort_options=sort_options)

@@ -22,11 +22,18 @@ from api.errors import ApiError, ErrorSerializer
 from api.fields import MoneySerializer, TranslatedField
 from api.market import MARKET_PARAMETER, request_market
 from api.pagination import Pages
+from catalog.facets import ListingScope
 from catalog.listing import ALL_PRODUCTS_SORT, BEST_SELLER_ORDER, PAGE_SIZE, SEARCH_ORDER, SORTS, ListingFilterForm
 from catalog.models import Category, Subcategory
 from catalog.pricing import MarketPricing, Price
 from catalog.search import MIN_QUERY_LENGTH, clean_query, did_you_mean, search_products
-from catalog.selectors import category_in_market, market_products, product_listing, variant_choice
+from catalog.selectors import (
+    category_in_market,
+    listed_products,
+    market_products,
+    product_listing,
+    variant_choice,
+)
 from catalog.variants import LOW_STOCK
 from marketing.models import Banner
 from marketing.tracking import click_url, is_allowed_target
@@ -384,7 +391,15 @@ def _paging(query, *, size_parameter="page_size"):
 
 
 def _listing_page(
-    request, base, pricing, *, default_sort=None, order_by=None, order_name="", size_parameter="page_size"
+    request,
+    base,
+    pricing,
+    *,
+    scope=None,
+    default_sort=None,
+    order_by=None,
+    order_name="",
+    size_parameter="page_size",
 ):
     """The web's listing of `base` for this request's query, as the body of a page of products.
 
@@ -394,7 +409,7 @@ def _listing_page(
     query = request.query_params.copy()
     query["page"] = str(page)
     kwargs = {"default_sort": default_sort} if default_sort else {}
-    listing = product_listing(query, base, pricing, order_by=order_by, per_page=page_size, **kwargs)
+    listing = product_listing(query, base, pricing, scope=scope, order_by=order_by, per_page=page_size, **kwargs)
     if listing.page.number != page:
         last = listing.paginator.num_pages
         raise ValidationError(
@@ -450,14 +465,15 @@ def _previous(url, page):
 def product_list(request):
     market = request_market(request)
     pricing = MarketPricing.load(market)
-    base = market_products(pricing)
+    scope = ListingScope()
     slug = request.query_params.get("category")
     if slug:
         category = category_in_market(market, slug[:120])
         if category is None:
             raise ValidationError({"category": [_("There is no such category in this market.")]})
-        base = base.filter(category=category)
-    return Response(_listing_page(request, base, pricing, default_sort=ALL_PRODUCTS_SORT))
+        scope = ListingScope(category_id=category.pk)
+    base = listed_products(pricing, scope)
+    return Response(_listing_page(request, base, pricing, scope=scope, default_sort=ALL_PRODUCTS_SORT))
 
 
 @extend_schema(
@@ -478,12 +494,18 @@ def best_sellers(request):
     query = request.query_params
     if "limit" in query and "page_size" in query:
         raise ValidationError({"limit": [_("Give either limit or page_size, not both.")]})
-    base = market_products(pricing).best_sellers()
+    scope = ListingScope(best_sellers=True)
     ordering = None if "sort" in query else BEST_SELLER_ORDER
     size_parameter = "limit" if "limit" in query else "page_size"
     return Response(
         _listing_page(
-            request, base, pricing, order_by=ordering, order_name="best_sellers", size_parameter=size_parameter
+            request,
+            listed_products(pricing, scope),
+            pricing,
+            scope=scope,
+            order_by=ordering,
+            order_name="best_sellers",
+            size_parameter=size_parameter,
         )
     )
 

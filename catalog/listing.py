@@ -11,11 +11,13 @@ from decimal import Decimal
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, Count, F, Q, When
+from django.db.models import BooleanField, Case, Count, F, When
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import SKU
+from catalog.models import SKU, on_sale_condition
 from storefront.content import translated_column
+from storefront.markets import MarketConfig
 
 PAGE_SIZE = 24
 MAX_VALUES = 20
@@ -104,7 +106,7 @@ def parse_filters(query, *, default_sort="best"):
     )
 
 
-def _apply(queryset, filters, *, skip=()):
+def _apply(queryset, filters, market, *, skip=()):
     if filters.sub and "sub" not in skip:
         queryset = queryset.filter(subcategory__slug__in=filters.sub)
     if filters.brand and "brand" not in skip:
@@ -122,15 +124,8 @@ def _apply(queryset, filters, *, skip=()):
     if filters.in_stock and "flags" not in skip:
         queryset = queryset.filter(in_stock=True)
     if filters.sale and "flags" not in skip:
-        queryset = queryset.filter(on_sale_condition())
+        queryset = queryset.filter(on_sale_condition(market))
     return queryset
-
-
-def on_sale_condition():
-    """A product is on sale when its (fixed or base) original price is above its price."""
-    return Q(fixed_price__isnull=True, original_price__gt=F("price")) | Q(
-        fixed_price__isnull=False, fixed_original_price__gt=F("fixed_price")
-    )
 
 
 def size_sort_key(size):
@@ -149,6 +144,14 @@ class Option:
     label: str
     count: int
     selected: bool
+    # The filter's query parameter and the checkbox's id in the page.
+    name: str = ""
+    dom_id: str = ""
+
+    @property
+    def muted(self):
+        """Offered greyed out and disabled: ticking it would leave nothing."""
+        return not self.count and not self.selected
 
 
 @dataclass
@@ -164,7 +167,7 @@ class Listing:
         return self.page.object_list
 
 
-def _options(rows, selected, *, sort_key=None):
+def _options(rows, selected, *, name, sort_key=None):
     options = [
         Option(value=row["value"], label=row.get("label") or row["value"], count=row["n"], selected=False)
         for row in rows
@@ -175,74 +178,97 @@ def _options(rows, selected, *, sort_key=None):
     options += [Option(value=v, label=v, count=0, selected=True) for v in selected if v not in counted]
     for option in options:
         option.selected = option.value in selected
+        option.name, option.dom_id = name, f"filter-{name}-{slugify(option.value)}"
     return sorted(options, key=sort_key or (lambda o: o.label.lower()))
 
 
-def _group(rows, key, label):
-    """[{"value", "label", "n"}] of `rows` summed by `key`."""
-    totals, labels = {}, {}
-    for row in rows:
-        totals[row[key]] = totals.get(row[key], 0) + row["n"]
-        labels[row[key]] = row[label]
-    return [{"value": value, "label": labels[value], "n": n} for value, n in totals.items()]
+def _listed(totals, labels):
+    return [{"value": value, "label": labels.get(value, value), "n": n} for value, n in totals.items()]
 
 
-def _field_counts(base, filters):
+def _field_counts(base, filters, market):
     """The results count and the brand, subcategory and flag facets, from one grouped query.
 
     The query applies every filter but these four and groups by their fields; each facet then
     applies the other three in Python, as an option must count what ticking it would leave.
     """
-    rows = list(
-        _apply(base, filters, skip=("sub", "brand", "flags"))
-        .annotate(on_sale=Case(When(on_sale_condition(), then=True), default=False, output_field=BooleanField()))
-        .values(
-            "brand", "in_stock", "on_sale", sub=F("subcategory__slug"), sub_name=translated_column("subcategory__name")
-        )
+    rows = (
+        _apply(base, filters, market, skip=("sub", "brand", "flags"))
+        .annotate(on_sale=Case(When(on_sale_condition(market), then=True), default=False, output_field=BooleanField()))
+        .values_list("brand", "in_stock", "on_sale", F("subcategory__slug"), translated_column("subcategory__name"))
         .annotate(n=Count("id"))
         .order_by()
     )
-    tests = {
-        "sub": lambda row: not filters.sub or row["sub"] in filters.sub,
-        "brand": lambda row: not filters.brand or row["brand"] in filters.brand,
-        "in_stock": lambda row: not filters.in_stock or row["in_stock"],
-        "sale": lambda row: not filters.sale or row["on_sale"],
-    }
-
-    def kept(but=None):
-        return [row for row in rows if all(test(row) for name, test in tests.items() if name != but)]
-
+    subs, brands = set(filters.sub), set(filters.brand)
+    total = in_stock = sale = 0
+    brand_totals, sub_totals, sub_labels = {}, {}, {}
+    # One pass: each count keeps the rows every filter but its own would leave.
+    for brand, is_in_stock, on_sale, sub, sub_name, n in rows:
+        sub_ok = not subs or sub in subs
+        brand_ok = not brands or brand in brands
+        stock_ok = not filters.in_stock or is_in_stock
+        sale_ok = not filters.sale or on_sale
+        if sub_ok and brand_ok and stock_ok and sale_ok:
+            total += n
+        if sub_ok and stock_ok and sale_ok:
+            brand_totals[brand] = brand_totals.get(brand, 0) + n
+        if brand_ok and stock_ok and sale_ok and sub is not None:
+            sub_totals[sub] = sub_totals.get(sub, 0) + n
+            sub_labels[sub] = sub_name
+        if sub_ok and brand_ok and sale_ok and is_in_stock:
+            in_stock += n
+        if sub_ok and brand_ok and stock_ok and on_sale:
+            sale += n
     return {
-        "total": sum(row["n"] for row in kept()),
-        "brand": _group(kept(but="brand"), "brand", "brand"),
-        "sub": _group([row for row in kept(but="sub") if row["sub"] is not None], "sub", "sub_name"),
-        "flags": {
-            "in_stock": sum(row["n"] for row in kept(but="in_stock") if row["in_stock"]),
-            "sale": sum(row["n"] for row in kept(but="sale") if row["on_sale"]),
-        },
+        "total": total,
+        "brand": _listed(brand_totals, {}),
+        "sub": _listed(sub_totals, sub_labels),
+        "flags": {"in_stock": in_stock, "sale": sale},
     }
 
 
-def build_listing(base, filters, *, page_number, with_subcategories=True, order_by=None, per_page=PAGE_SIZE):
-    """Filter, count, sort and page `base` (a priced, market-filtered product queryset)."""
-    counts = _field_counts(base, filters)
-    ordering = order_by or SORTS.get(filters.sort, SORTS["best"])[1]
-    paginator = Paginator(_apply(base, filters).order_by(*ordering), per_page)
-    paginator.__dict__["count"] = counts["total"]  # already counted: saves a COUNT query
-    page = paginator.get_page(page_number)
-
-    facets = {"brand": _options(counts["brand"], filters.brand), "flags": counts["flags"]}
-    if with_subcategories:
-        facets["sub"] = _options(counts["sub"], filters.sub)
+def live_counts(base, filters, market: MarketConfig):
+    """Every count a listing shows, counted over `base` (products of `market`) under `filters`: the
+    total, the options of each facet as [{"value", "label", "n"}], and the in-stock and on-sale flags."""
+    counts = _field_counts(base, filters, market)
     for name in ("size", "color"):
-        products = _apply(base, filters, skip=(name,)).values("pk")
-        rows = (
+        products = _apply(base, filters, market, skip=(name,)).values("pk")
+        counts[name] = list(
             SKU.objects.filter(is_active=True, product__in=products)
             .values(value=F(name))
             .annotate(n=Count("product_id", distinct=True))
             .order_by()
         )
-        sort_key = (lambda o: size_sort_key(o.value)) if name == "size" else None
-        facets[name] = _options(rows, getattr(filters, name), sort_key=sort_key)
+    return counts
+
+
+def build_listing(
+    base,
+    filters,
+    market: MarketConfig,
+    *,
+    page_number,
+    with_subcategories=True,
+    order_by=None,
+    per_page=PAGE_SIZE,
+    counts=None,
+):
+    """Filter, count, sort and page `base` (a priced product queryset of `market`).
+
+    `counts` are `live_counts(base, filters, market)` known already (`catalog.facets` keeps them
+    for the unfiltered listings); without them they are counted here.
+    """
+    if counts is None:
+        counts = live_counts(base, filters, market)
+    ordering = order_by or SORTS.get(filters.sort, SORTS["best"])[1]
+    paginator = Paginator(_apply(base, filters, market).order_by(*ordering), per_page)
+    paginator.__dict__["count"] = counts["total"]  # already counted: saves a COUNT query
+    page = paginator.get_page(page_number)
+
+    facets = {"brand": _options(counts["brand"], filters.brand, name="brand"), "flags": counts["flags"]}
+    if with_subcategories:
+        facets["sub"] = _options(counts["sub"], filters.sub, name="sub")
+    facets["size"] = _options(counts["size"], filters.size, name="size", sort_key=lambda o: size_sort_key(o.value))
+    facets["color"] = _options(counts["color"], filters.color, name="color")
     sort_options = [(key, label) for key, (label, _ordering) in SORTS.items()]
     return Listing(filters=filters, page=page, paginator=paginator, facets=facets, sort_options=sort_options)

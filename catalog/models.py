@@ -87,6 +87,23 @@ class Subcategory(models.Model):
         return f"{self.category} › {self.name}"
 
 
+def best_seller_condition(prefix=""):
+    """A product is a best seller when staff picked it or it has sold (`prefix` such as "product__")."""
+    return Q(**{f"{prefix}is_best_seller": True}) | Q(**{f"{prefix}sales_count__gt": 0})
+
+
+def on_sale_condition(market: MarketConfig):
+    """A product is on sale in `market` when its fixed price there has an original price above it,
+    or, without a fixed price, when its own original price is above its price.
+
+    Written with two uncorrelated subqueries (the market's fixed product prices), which the
+    database reads once per query rather than once per product.
+    """
+    fixed = MarketPrice.objects.filter(sku__isnull=True).in_markets([market.code])
+    fixed_on_sale = fixed.filter(original_price__gt=F("price")).values("product_id")
+    return Q(pk__in=fixed_on_sale) | (~Q(pk__in=fixed.values("product_id")) & Q(original_price__gt=F("price")))
+
+
 class ProductQuerySet(MarketQuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -98,7 +115,7 @@ class ProductQuerySet(MarketQuerySet):
         return self.filter(is_featured=True)
 
     def best_sellers(self):
-        return self.filter(Q(is_best_seller=True) | Q(sales_count__gt=0)).order_by("-is_best_seller", "-sales_count")
+        return self.filter(best_seller_condition()).order_by("-is_best_seller", "-sales_count", "-id")
 
     def with_prices(self, pricing):
         """Annotate the market's fixed prices and `market_price`, a sortable, filterable price."""
@@ -169,6 +186,11 @@ class Product(models.Model):
             models.Index(fields=["market", "is_active", "in_stock"], name="product_mkt_active_stock_idx"),
             models.Index(fields=["category", "subcategory"], name="product_category_sub_idx"),
             models.Index(F("sales_count").desc(), name="product_sales_desc_idx"),
+            # The best sellers' order (staff picks, then sales) and the top rated, read a page at a time.
+            models.Index(
+                F("is_best_seller").desc(), F("sales_count").desc(), F("id").desc(), name="product_best_seller_idx"
+            ),
+            models.Index(F("rating").desc(), F("reviews_count").desc(), F("id").desc(), name="product_top_rated_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price__gt=0), name="product_price_positive"),
@@ -257,7 +279,16 @@ class SKU(models.Model):
                 name="sku_original_price_not_below_price",
             ),
         ]
-        indexes = [models.Index(fields=["product", "is_active"], name="sku_product_active_idx")]
+        indexes = [
+            models.Index(fields=["product", "is_active"], name="sku_product_active_idx"),
+            # The size and color filters: the products with an active SKU of these sizes or colors.
+            models.Index(fields=["size", "product"], condition=Q(is_active=True), name="sku_active_size_idx"),
+            models.Index(fields=["color", "product"], condition=Q(is_active=True), name="sku_active_color_idx"),
+            # The size and color counts of a filtered listing: its products' active SKUs, from the index alone.
+            models.Index(
+                fields=["product", "size", "color"], condition=Q(is_active=True), name="sku_active_variant_idx"
+            ),
+        ]
 
     def __str__(self):
         variant = " / ".join(v for v in [self.size, self.color] if v)
@@ -366,6 +397,50 @@ class WishlistItem(models.Model):
 
     def __str__(self):
         return str(self.product)
+
+
+class ListingFacet(models.Model):
+    """How many products one option of an unfiltered listing's facet leaves, for one market's shoppers.
+
+    A listing is all products (no category), best sellers (`best_sellers`), a category (no
+    subcategory) or a category's products of one subcategory; `catalog.facets` counts and reads
+    these rows. `kind` TOTAL (no value) counts the listing itself and is there even when zero.
+    """
+
+    class Kind(models.TextChoices):
+        TOTAL = "total", _("products")
+        SUB = "sub", _("subcategory")
+        BRAND = "brand", _("brand")
+        SIZE = "size", _("size")
+        COLOR = "color", _("color")
+        IN_STOCK = "in_stock", _("in stock")
+        SALE = "sale", _("on sale")
+
+    # The market whose shoppers see these counts (its own products and those sold in ALL).
+    market = models.CharField(_("market"), max_length=2, choices=Market.choices)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, related_name="+")
+    subcategory = models.ForeignKey(Subcategory, on_delete=models.CASCADE, null=True, related_name="+")
+    best_sellers = models.BooleanField(_("best sellers"), default=False)
+    kind = models.CharField(_("facet"), max_length=10, choices=Kind.choices)
+    value = models.CharField(_("value"), max_length=120, blank=True)
+    # A subcategory option's name in each content language (other options show their value).
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    label_ru = content_field(models.CharField, _("label"), "ru", max_length=100)
+    label_ky = content_field(models.CharField, _("label"), "ky", max_length=100)
+    count = models.PositiveIntegerField(_("products"))
+
+    objects = MarketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("listing facet count")
+        verbose_name_plural = _("listing facet counts")
+        indexes = [
+            models.Index(fields=["market", "category", "subcategory", "best_sellers"], name="listing_facet_scope_idx"),
+            models.Index(fields=["subcategory", "market"], name="listing_facet_sub_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.market} {self.kind} {self.value}: {self.count}"
 
 
 @receiver(post_delete, sender=ExchangeRate)

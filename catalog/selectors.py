@@ -1,6 +1,10 @@
 """Reads the catalog pages and the JSON API share: a market's products priced for it, its listings,
 a category by slug, a product's variants and its related products."""
 
+import functools
+
+from catalog.facets import ListingScope, precomputed_counts
+from catalog.fragments import attach_cards
 from catalog.listing import PAGE_SIZE, build_listing, parse_filters
 from catalog.models import Category, Product
 from catalog.pricing import MarketPricing
@@ -11,15 +15,39 @@ RELATED_COUNT = 8
 
 
 def priced(products, pricing: MarketPricing):
-    """Attach `price_info` (a Price in the market's currency) to each product."""
+    """Attach `price_info` (a Price in the market's currency) and `card` (what its product card
+    prints, `catalog.fragments`) to each product."""
     for product in products:
         product.price_info = pricing.product_price(product)
-    return products
+    return attach_cards(products, pricing.market)
 
 
 def market_products(pricing: MarketPricing):
     """Active products sold in `pricing`'s market (its own and ALL), priced for it."""
+    return _market_products(pricing).all()
+
+
+def priced_products(pricing: MarketPricing):
+    """Active products of every market, priced for `pricing`'s market where they are sold there
+    (a product page finds a product first, then sends a visitor to the market that sells it)."""
+    return _priced_products(pricing).all()
+
+
+# Building the price annotations takes most of a millisecond; every page clones one unevaluated
+# queryset per market and rate instead (as Django's generic views clone their `queryset`).
+@functools.lru_cache(maxsize=32)
+def _market_products(pricing: MarketPricing):
     return Product.objects.active().for_market(pricing.market).with_prices(pricing)
+
+
+@functools.lru_cache(maxsize=32)
+def _priced_products(pricing: MarketPricing):
+    return Product.objects.active().with_prices(pricing)
+
+
+def listed_products(pricing: MarketPricing, scope: ListingScope):
+    """The products of `scope` in `pricing`'s market, priced for it: the base of its listing."""
+    return scope.narrow(market_products(pricing))
 
 
 def product_listing(
@@ -27,20 +55,28 @@ def product_listing(
     base,
     pricing: MarketPricing,
     *,
+    scope: ListingScope | None = None,
     default_sort="best",
     with_subcategories=True,
     order_by=None,
     per_page=PAGE_SIZE,
 ):
-    """The listing every product list shows: `query`'s filters on `base`, sorted, paged and priced."""
+    """The listing every product list shows: `query`'s filters on `base`, sorted, paged and priced.
+
+    `scope`, when `base` is `listed_products(pricing, scope)`, lets an unfiltered listing take its
+    counts from the rows `catalog.facets` keeps instead of counting them.
+    """
     filters = parse_filters(query, default_sort=default_sort)
+    counts = precomputed_counts(scope, pricing.market, filters) if scope is not None else None
     listing = build_listing(
         base,
         filters,
+        pricing.market,
         page_number=query.get("page"),
         with_subcategories=with_subcategories,
         order_by=order_by,
         per_page=per_page,
+        counts=counts,
     )
     priced(listing.products, pricing)
     return listing

@@ -9,15 +9,18 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from catalog import structured_data
+from catalog.facets import ListingScope
 from catalog.listing import ALL_PRODUCTS_SORT, BEST_SELLER_ORDER, SEARCH_ORDER
-from catalog.models import Product, Subcategory
+from catalog.models import Subcategory
 from catalog.pricing import MarketPricing
 from catalog.product_page import sections_context
 from catalog.search import MIN_QUERY_LENGTH, clean_query, did_you_mean, search_products, suggest
 from catalog.selectors import (
     category_in_market,
+    listed_products,
     market_products,
     priced,
+    priced_products,
     product_listing,
     related_products,
     variant_choice,
@@ -50,10 +53,25 @@ def home(request):
 
 
 def _render_listing(
-    request, template, context, base, pricing, *, default_sort="best", with_subcategories=True, order_by=None
+    request,
+    template,
+    context,
+    base,
+    pricing,
+    *,
+    scope=None,
+    default_sort="best",
+    with_subcategories=True,
+    order_by=None,
 ):
     listing = product_listing(
-        request.GET, base, pricing, default_sort=default_sort, with_subcategories=with_subcategories, order_by=order_by
+        request.GET,
+        base,
+        pricing,
+        scope=scope,
+        default_sort=default_sort,
+        with_subcategories=with_subcategories,
+        order_by=order_by,
     )
     context = {**context, "listing": listing, "filters": listing.filters}
     if wants_partial(request):
@@ -74,13 +92,14 @@ def _category_for(request, slug):
 def category_detail(request, slug):
     category = _category_for(request, slug)
     pricing = MarketPricing.load(request.market)
-    base = market_products(pricing).filter(category=category)
+    scope = ListingScope(category_id=category.pk)
     context = {
         "category": category,
         "heading": translated(category, "name"),
         "breadcrumbs_jsonld": structured_data.breadcrumbs(request, structured_data.category_trail(request, category)),
     }
-    return _render_listing(request, "catalog/product_list.html", context, base, pricing)
+    base = listed_products(pricing, scope)
+    return _render_listing(request, "catalog/product_list.html", context, base, pricing, scope=scope)
 
 
 @shared_page
@@ -90,7 +109,7 @@ def subcategory_detail(request, slug, subslug):
     category = _category_for(request, slug)
     subcategory = get_object_or_404(Subcategory.objects.active(), category=category, slug=subslug)
     pricing = MarketPricing.load(request.market)
-    base = market_products(pricing).filter(subcategory=subcategory)
+    scope = ListingScope(subcategory_id=subcategory.pk)
     trail = structured_data.category_trail(request, category, subcategory)
     context = {
         "category": category,
@@ -98,7 +117,10 @@ def subcategory_detail(request, slug, subslug):
         "heading": translated(subcategory, "name"),
         "breadcrumbs_jsonld": structured_data.breadcrumbs(request, trail),
     }
-    return _render_listing(request, "catalog/product_list.html", context, base, pricing, with_subcategories=False)
+    base = listed_products(pricing, scope)
+    return _render_listing(
+        request, "catalog/product_list.html", context, base, pricing, scope=scope, with_subcategories=False
+    )
 
 
 @shared_page
@@ -106,9 +128,12 @@ def subcategory_detail(request, slug, subslug):
 @vary_on_headers("HX-Request")
 def product_list(request):
     pricing = MarketPricing.load(request.market)
-    base = market_products(pricing)
+    scope = ListingScope()
+    base = listed_products(pricing, scope)
     context = {"heading": _("All products")}
-    return _render_listing(request, "catalog/product_list.html", context, base, pricing, default_sort=ALL_PRODUCTS_SORT)
+    return _render_listing(
+        request, "catalog/product_list.html", context, base, pricing, scope=scope, default_sort=ALL_PRODUCTS_SORT
+    )
 
 
 @shared_page
@@ -116,15 +141,16 @@ def product_list(request):
 @vary_on_headers("HX-Request")
 def best_sellers(request):
     pricing = MarketPricing.load(request.market)
-    base = market_products(pricing).best_sellers()
+    scope = ListingScope(best_sellers=True)
+    base = listed_products(pricing, scope)
     context = {"heading": _("Best sellers"), "is_best_sellers": True}
     # Unless the shopper picks a sort, the page lists best sellers as the home page shelf does.
     ordering = None if "sort" in request.GET else BEST_SELLER_ORDER
-    return _render_listing(request, "catalog/product_list.html", context, base, pricing, order_by=ordering)
+    return _render_listing(request, "catalog/product_list.html", context, base, pricing, scope=scope, order_by=ordering)
 
 
 def _product_or_redirect(request, slug, pricing):
-    products = Product.objects.active().with_prices(pricing).select_related("category", "subcategory")
+    products = priced_products(pricing).select_related("category", "subcategory")
     product = get_object_or_404(products, slug=slug)
     if is_sold_in(product.market, request.market):
         return product, None

@@ -122,6 +122,12 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env.bool("DATABASE_JIT", default=False):
+    # PostgreSQL compiles a query to machine code once its estimated cost is high (a filtered
+    # listing's counts over a large catalog): hundreds of milliseconds per request, for queries
+    # that run in tens. Pages never gain from it; DATABASE_JIT=true leaves the server's setting.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and sessions: Redis when REDIS_URL is set, otherwise an in-process cache and

@@ -5,12 +5,16 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Avg, Count
+from django.http import QueryDict
 from django.utils import timezone
 
 from accounts.models import Address, PaymentMethod, User
 from accounts.roles import MARKET_MANAGER, MERCHANDISER
+from catalog.facets import ListingScope, precomputed_counts
+from catalog.listing import live_counts, parse_filters
 from catalog.models import SKU, Category, Product
 from catalog.pricing import MarketPricing
+from catalog.selectors import listed_products
 from checkout.models import Order
 from marketing.models import Banner
 from reviews.models import Review
@@ -166,3 +170,16 @@ def test_seed_demo_ratings_come_from_approved_reviews(seed):
         row = approved.get(product.pk)
         assert product.reviews_count == (row["count"] if row else 0)
         assert product.rating == (quantize(Decimal(str(row["average"]))) if row else 0)
+
+
+def test_seed_demo_leaves_every_listing_counted(seed):
+    seed()
+
+    unfiltered = parse_filters(QueryDict(""))
+    for code in Market.values:
+        market = get_market(code)
+        base = listed_products(MarketPricing.load(market), ListingScope())
+        kept = precomputed_counts(ListingScope(), market, unfiltered)
+        assert kept is not None, code
+        assert kept["total"] == base.count() > 0
+        assert kept["flags"] == live_counts(base, unfiltered, market)["flags"]

@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 from tqdm import tqdm
 
 from accounts.models import Address, ManagedMarket, Notification, PaymentMethod, User
+from catalog.facets import refresh_listing_facets
 from catalog.models import (
     SKU,
     Category,
@@ -85,6 +86,8 @@ class Command(BaseCommand):
         shoppers = seed_shoppers()
         seed_wishlists(shoppers=shoppers)
         seed_orders(shoppers=shoppers, managers=staff)
+        # The catalog and its sales went in without signals (COPY, bulk updates): count the listings' facets.
+        refresh_listing_facets()
 
         if verbosity:
             self._report(before, pictures.drawn, time.monotonic() - started)

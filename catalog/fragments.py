@@ -1,0 +1,176 @@
+"""Pieces of listing pages rendered once and kept in the cache: product cards and the filter sidebar.
+
+Product cards (`templates/catalog/_product_card.html`): what each shows is worked out once per
+product, and each card's HTML rendered once and kept.
+
+A listing prints two dozen cards, each with its link, picture, name in the page's language and
+price in the market's currency. `attach_cards` works these out in Python (the template would
+reverse URLs, format money and look up translated names several times per card), and
+`render_cards` renders each card's template once: the HTML is kept in the cache under a key made
+of everything the card shows (its values, the page's market and language, and the card templates'
+own source), so a changed product, price, rating, translation or template simply makes a new key,
+and no card is ever shown stale.
+
+Nothing kept is anyone's own. A card holds three things that are: the CSRF token and the return
+path of its forms, which the kept HTML holds as stand-ins that each page replaces with its own, and
+the wishlist heart, kept only in its empty state: a card whose product is on the shopper's
+wishlist is rendered afresh for them, never kept.
+
+The filter sidebar (`templates/catalog/_filters.html`) of a listing without filters or a search
+is the same for every shopper of a market and language, so it is kept too, under a key made of
+everything it shows (every option with its count, the sort, the path); filtered listings and
+search results render theirs each time (their combinations are endless, and their counts are
+counted afresh anyway).
+
+Both are rendered from only the values their key is made of, never from the whole page context,
+so nothing else can slip into kept HTML. A cache that cannot be reached is logged and skipped.
+"""
+
+import functools
+import hashlib
+import logging
+
+from django.core.cache import cache
+from django.template.loader import get_template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from storefront.content import translated
+from storefront.market_urls import market_reverse
+from storefront.markets import MarketConfig
+
+logger = logging.getLogger(__name__)
+
+CARD_TEMPLATE = "catalog/_product_card.html"
+FILTERS_TEMPLATE = "catalog/_filters.html"
+# Templates whose source is part of every key: a deploy that changes them changes the keys.
+KEYED_TEMPLATES = (CARD_TEMPLATE, "catalog/_wishlist_button.html", FILTERS_TEMPLATE)
+# How long a piece stays kept; a changed one gets a new key long before.
+KEPT_SECONDS = 24 * 60 * 60
+# Stand-ins for a page's own parts in kept HTML: characters no escaping changes and no card text holds.
+CSRF_STAND_IN = "\ue000csrf\ue000"
+NEXT_STAND_IN = "\ue000next\ue000"
+
+
+def attach_cards(products, market: MarketConfig):
+    """Give each product (already carrying `price_info`) a `card`: a dict of what its card prints."""
+    language = get_language()
+    cart_add = market_reverse("checkout:cart_add", market)
+    for product in products:
+        price = product.price_info
+        product.card = {
+            "pk": product.pk,
+            "url": market_reverse("catalog:product_detail", market, kwargs={"slug": product.slug}),
+            "image_url": product.image.url if product.image else "",
+            "name": translated(product, "name", language),
+            "brand": product.brand,
+            "price": price.display,
+            "was": price.original_display,
+            "discount": price.discount_percent,
+            "in_stock": product.in_stock,
+            "cart_add_url": cart_add,
+            "rating": str(product.rating),
+            "reviews_count": product.reviews_count,
+        }
+    return products
+
+
+def render_cards(context, products, *, eager=0):
+    """The HTML of each product's card (products carrying `card`), the first `eager` loading their
+    picture first; from the cache where kept, rendered and kept otherwise."""
+    request = context["request"]
+    token = conditional_escape(context.get("csrf_token") or "")
+    path = conditional_escape(context.get("next_url") or request.get_full_path())
+    saved = context.get("wishlist_ids") or ()
+    template = get_template(CARD_TEMPLATE)
+    base = {"request": request, "market": request.market}
+    keys = {}
+    for position, product in enumerate(products):
+        if product.pk not in saved:
+            shown = (request.market.code, position < eager, sorted(product.card.items()))
+            keys[position] = _key("card", shown)
+    kept = _read(list(keys.values()))
+    cards, fresh = [], {}
+    for position, product in enumerate(products):
+        key = keys.get(position)
+        html = kept.get(key) if key else None
+        if html is None:
+            own = key is None  # on the shopper's wishlist: rendered for them alone
+            html = template.render(
+                {
+                    **base,
+                    "product": product,
+                    "card": product.card,
+                    "eager": position < eager,
+                    "wishlist_ids": saved if own else (),
+                    "csrf_token": token if own else CSRF_STAND_IN,
+                    "next_url": path if own else NEXT_STAND_IN,
+                }
+            )
+            if not own:
+                fresh[key] = html
+        cards.append(mark_safe(html.replace(CSRF_STAND_IN, token).replace(NEXT_STAND_IN, path)))  # noqa: S308
+    _write(fresh)
+    return cards
+
+
+def render_filter_sidebar(context):
+    """The filter sidebar of the page's listing; kept when the listing has no filter and no search."""
+    request, listing, filters = context["request"], context["listing"], context["filters"]
+    market, search_query = request.market, context.get("search_query") or ""
+    values = {
+        "request": request,
+        "market": market,
+        "listing": listing,
+        "filters": filters,
+        "search_query": search_query,
+    }
+    template = get_template(FILTERS_TEMPLATE)
+    if search_query or filters.active_count:
+        return mark_safe(template.render(values))  # noqa: S308 - rendered with autoescaping
+    shown = (
+        request.path,
+        market.code,
+        market.currency,
+        filters.sort,
+        [(value, str(label)) for value, label in listing.sort_options],
+        sorted((name, repr(options)) for name, options in listing.facets.items()),
+    )
+    key = _key("filters", shown)
+    html = _read([key]).get(key)
+    if html is None:
+        html = template.render(values)
+        _write({key: html})
+    return mark_safe(html)  # noqa: S308 - rendered with autoescaping
+
+
+@functools.cache
+def _templates_digest():
+    sources = "\0".join(get_template(name).template.source for name in KEYED_TEMPLATES)
+    return hashlib.blake2b(sources.encode(), digest_size=8).hexdigest()
+
+
+def _key(kind, shown):
+    """A key of everything a piece shows, in the page's language, for the templates deployed."""
+    digest = hashlib.blake2b(repr((get_language(), shown)).encode(), digest_size=16).hexdigest()
+    return f"{kind}:{_templates_digest()}:{digest}"
+
+
+def _read(keys):
+    if not keys:
+        return {}
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        logger.warning("The fragment cache is unreachable; rendering afresh.", exc_info=True)
+        return {}
+
+
+def _write(pieces):
+    if not pieces:
+        return
+    try:
+        cache.set_many(pieces, KEPT_SECONDS)
+    except Exception:
+        logger.warning("The fragment cache is unreachable; nothing was kept.", exc_info=True)

@@ -1,0 +1,108 @@
+"""Product cards and the filter sidebar rendered once and kept (catalog.fragments): the same HTML as
+rendered afresh, each page's own CSRF token and return path, hearts only for their shopper, and
+every change to what a card shows visible at once."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+
+from catalog.fragments import CSRF_STAND_IN, NEXT_STAND_IN
+from catalog.models import MarketPrice, Product, Wishlist, WishlistItem
+
+pytestmark = pytest.mark.django_db
+
+CARDS = re.compile(r"<article.*?</article>", re.S)
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+
+
+def cards(response):
+    return CARDS.findall(response.content.decode())
+
+
+def without_tokens(html):
+    html = TOKEN.sub('name="csrfmiddlewaretoken" value=""', html)
+    return re.sub(r'"X-CSRFToken": "[^"]*"', '"X-CSRFToken": ""', html)
+
+
+def card_of(response, name):
+    found = [card for card in cards(response) if f">{name}</h3>" in card]
+    assert len(found) == 1, name
+    return found[0]
+
+
+@pytest.mark.parametrize("url", ["/kg/c/men/", "/kg/products/", "/us/c/men/", "/kg/c/men/shirts/?sort=price_asc"])
+def test_a_page_from_kept_pieces_is_the_page_rendered_afresh(client, wardrobe, url):
+    cache.clear()
+    fresh = client.get(url).content.decode()
+    kept = client.get(url).content.decode()
+    cache.clear()
+    again = client.get(url).content.decode()
+
+    assert without_tokens(kept) == without_tokens(fresh) == without_tokens(again)
+    assert CSRF_STAND_IN not in kept and NEXT_STAND_IN not in kept
+
+
+def test_each_page_puts_its_own_return_path_and_csrf_token_in_kept_cards(client, wardrobe):
+    client.get("/kg/c/men/")  # keeps the cards
+
+    response = client.get("/kg/c/men/", {"sort": "new"})
+    oxford = card_of(response, "Oxford")
+
+    assert oxford.count('name="next" value="/kg/c/men/?sort=new"') == 2  # the heart and quick add
+    page_token = re.search(r'"X-CSRFToken": "([^"]+)"', response.content.decode()).group(1)
+    assert set(TOKEN.findall(oxford)) == {page_token}
+
+
+def test_a_heart_is_full_only_for_the_shopper_whose_wishlist_holds_it(client, wardrobe, signed_in):
+    oxford = Product.objects.get(name="Oxford")
+    WishlistItem.objects.create(wishlist=Wishlist.objects.create(user=signed_in), product=oxford)
+
+    own = client.get("/kg/c/men/")
+    client.logout()
+    visitor = client.get("/kg/c/men/")
+    client.force_login(signed_in)
+    own_again = client.get("/kg/c/men/")
+
+    for page in (own, own_again):
+        assert 'aria-pressed="true"' in card_of(page, "Oxford")
+        assert 'aria-pressed="false"' in card_of(page, "Poplin")
+    assert 'aria-pressed="true"' not in visitor.content.decode()
+    shopper_tokens = set(TOKEN.findall(own.content.decode()))
+    assert not shopper_tokens & set(TOKEN.findall(visitor.content.decode()))
+
+
+def test_a_new_price_shows_on_the_next_page_without_any_invalidation(client, wardrobe):
+    cargo = "Cargo"
+    assert "2 189 сом" in card_of(client.get("/kg/c/men/"), cargo)  # $25 converted, and now kept
+
+    MarketPrice.objects.create(product=Product.objects.get(name=cargo), market="KG", price="1990.00")
+    Product.objects.filter(name=cargo).update(reviews_count=3, rating="4.00")  # no signal either
+
+    card = card_of(client.get("/kg/c/men/"), cargo)
+    assert "1 990 сом" in card
+    assert "4.0 out of 5, 3 reviews" in card
+
+
+def test_a_card_is_kept_per_language(client, wardrobe):
+    Product.objects.filter(name="Oxford").update(name_ru="Оксфорд")
+    client.get("/kg/c/men/", HTTP_ACCEPT_LANGUAGE="en")
+
+    russian = client.get("/kg/c/men/?lang=ru")
+
+    assert "Добавить в корзину" in card_of(russian, "Оксфорд")  # "Quick add"
+    # A name with no Russian version reads the same in both: the rest of its card is still Russian.
+    assert "Добавить в корзину" in card_of(russian, "Poplin")
+    assert "Quick add" in card_of(client.get("/kg/c/men/?lang=en"), "Poplin")
+
+
+def test_the_sidebar_shows_the_counts_of_the_listing_it_is_on(client, wardrobe):
+    client.get("/kg/c/men/")  # keeps the unfiltered sidebar
+
+    filtered = client.get("/kg/c/men/", {"brand": "Atelier"}).content.decode()
+    unfiltered = client.get("/kg/c/men/").content.decode()
+
+    assert re.search(r'value="Nord" checked', filtered) is None
+    assert 'value="Atelier" checked' in filtered and 'value="Atelier" checked' not in unfiltered
+    assert re.search(r"<span>S</span> <span[^>]*>\(1\)</span>", filtered)  # sizes among Atelier's products
+    assert re.search(r"<span>S</span> <span[^>]*>\(2\)</span>", unfiltered)

@@ -1,10 +1,17 @@
 """Product search: full-text search weighted name > brand > category > description, tolerant of typos.
 
-On PostgreSQL a weighted `tsvector` (config "simple": no stemming or stop words, so English, Russian
-and Kyrgyz words all match as typed) is matched with `websearch_to_tsquery`, and pg_trgm's word
-similarity against the name and brand catches typos ("snekers" finds "Court Sneakers"). Elsewhere
-(the embedded SQLite default) every word must appear in a searched field; when no product has them
-all, words one typo away match instead. `did_you_mean` offers corrected queries on both.
+On PostgreSQL search reads the columns `catalog.search_index` stores: a weighted `tsvector` per shop
+language (English stemmed by config "english", Russian by "russian", Kyrgyz as written by "simple",
+each holding the product's text in that language) and `search_text` for typos. A query is read in
+each language's configuration and matched against that language's column (`websearch_to_tsquery`,
+answered by the columns' GIN indexes), so "платья" finds "Платье миди" and "shirts" finds "Linen
+Shirt"; results rank by `ts_rank` in the shopper's language. When no product has the words as typed,
+pg_trgm's word similarity against `search_text` (answered by its trigram index) catches typos
+("snekers" finds "Court Sneakers").
+
+Elsewhere (the embedded SQLite default) every word must appear in a searched field, translations
+included; when no product has them all, words one typo away match instead. `did_you_mean` offers
+corrected queries on both.
 
 The functions take a queryset the caller already filtered to the shopper's market, so a search
 never widens what the shopper may see.
@@ -16,12 +23,13 @@ import unicodedata
 from functools import reduce
 from operator import add, and_, or_
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connections
 from django.db.models import Case, Exists, ExpressionWrapper, F, FloatField, Q, Value, When
-from django.db.models.functions import Lower
+from django.db.models.functions import Greatest
+from django.utils.translation import get_language
 
-from catalog.models import Category, Product, Subcategory
+from catalog.search_index import SEARCH_CONFIGS, TEXT_FIELD, VECTOR_FIELDS
 from storefront.content import translation_columns
 
 MAX_QUERY_LENGTH = 200
@@ -29,12 +37,19 @@ MAX_QUERY_LENGTH = 200
 MIN_QUERY_LENGTH = 2
 # A query expands to a few conditions per word; more words than this add SQL but no precision.
 MAX_WORDS = 8
-SEARCH_CONFIG = "simple"
-TRIGRAM_THRESHOLD = 0.4
-# ts_rank of one hit in a D-weighted (description) field: 0.1 (the D weight) x 0.608.
-DESCRIPTION_RANK = 0.06
-# A product found by its Russian or Kyrgyz name ranks like a good name match.
-TRANSLATED_NAME_RANK = 0.6
+# The column a shopper of another language (or none) ranks by.
+DEFAULT_LANGUAGE = "en"
+# A match found only in another language's column ranks a little below the same match in the
+# shopper's own, so their language wins a tie.
+OTHER_LANGUAGE_RANK = 0.9
+# Word similarity (0…1) counts this much in the rank: it orders typo matches among themselves and
+# barely moves exact ones (one name hit alone is worth 0.61).
+TYPO_RANK = 0.1
+# How much of its trigrams a query must share with a stretch of a product's `search_text` to be a
+# typo match (pg_trgm.word_similarity_threshold, which `%>` and its index read). pg_trgm's default,
+# 0.6, misses "snekers" for "sneakers" (0.55); 0.4 lets one wrong, missing or extra letter through
+# in words of six letters or more.
+TYPO_SIMILARITY = 0.4
 # Trigram similarity of one or two characters matches almost anything.
 TRIGRAM_MIN_LENGTH = 3
 # Shorter words are one typo away from too many others; longer ones are not words.
@@ -56,13 +71,13 @@ FIELD_WEIGHTS = {
 }
 # Merchandised names in the other content languages (storefront.content): a shopper reading Russian
 # or Kyrgyz finds a product by the name their page shows.
-TRANSLATED_WEIGHTS = {
-    **dict.fromkeys(translation_columns("name"), 4.0),
-    **{f"category__{column}": 2.0 for column in translation_columns("name")},
-    **{f"subcategory__{column}": 2.0 for column in translation_columns("name")},
-}
-FIELD_WEIGHTS |= TRANSLATED_WEIGHTS
-VOCABULARY_FIELDS = ("name", "brand", "category__name", "subcategory__name")
+TRANSLATED_NAMES = (
+    *translation_columns("name"),
+    *(f"category__{column}" for column in translation_columns("name")),
+    *(f"subcategory__{column}" for column in translation_columns("name")),
+)
+FIELD_WEIGHTS |= {field: FIELD_WEIGHTS[field.rsplit("_", 1)[0]] for field in TRANSLATED_NAMES}
+VOCABULARY_FIELDS = ("name", "brand", "category__name", "subcategory__name", *TRANSLATED_NAMES)
 TYPO_FIELDS = VOCABULARY_FIELDS
 _WORD = re.compile(r"\w+")
 
@@ -75,34 +90,46 @@ def clean_query(raw) -> str:
     return " ".join(word for word in words if word)[:MAX_QUERY_LENGTH].rstrip()
 
 
-def search_products(queryset, query):
+def search_products(queryset, query, *, language=None):
     """`queryset` narrowed to products matching `query`, annotated with a float `search_rank` (higher is better).
 
-    Lazy: no query runs until the caller evaluates the result. Existing annotations are kept.
+    `language` (the active one when None) is the shopper's: its column ranks the results; every
+    language's column matches. Lazy: no query runs until the caller evaluates the result. Existing
+    annotations are kept.
     """
     query = clean_query(query)
     if not query:
         return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
     if connections[queryset.db].vendor == "postgresql":
-        return _full_text_search(queryset, query)
+        return _full_text_search(queryset, query, language or get_language())
     return _portable_search(queryset, query)
 
 
-def suggest(queryset, query, *, limit=8) -> list[dict]:
-    """The best `limit` matches as {"name", "slug", "brand"} dicts, in one query."""
+def set_typo_similarity(sender, connection, **kwargs):
+    """Set a new PostgreSQL connection's word similarity threshold to TYPO_SIMILARITY (connected to
+    `connection_created` in CatalogConfig.ready): a session setting, so typo matching keeps the
+    trigram index and costs no statement per search."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET pg_trgm.word_similarity_threshold = {float(TYPO_SIMILARITY)}")
+
+
+def suggest(queryset, query, *, limit=8, language=None) -> list[dict]:
+    """The best `limit` matches as {"name", "name_ru", "name_ky", "slug", "brand"} dicts, in one query."""
     if limit <= 0:
         return []
-    results = search_products(queryset, query).order_by("-search_rank", "-sales_count", "-id")
+    results = search_products(queryset, query, language=language).order_by("-search_rank", "-sales_count", "-id")
     return list(results.values("name", *translation_columns("name"), "slug", "brand")[:limit])
 
 
-def did_you_mean(queryset, query) -> list[str]:
+def did_you_mean(queryset, query, *, language=None) -> list[str]:
     """Up to three corrected queries, built from the words of `queryset`, when `query` finds few products."""
     query = clean_query(query)
     tokens = _tokens(query)[:MAX_WORDS]
     if not any(_may_be_misspelled(token) for token in tokens):
         return []
-    if len(search_products(queryset, query).values("pk")[:FEW_RESULTS]) >= FEW_RESULTS:
+    if len(search_products(queryset, query, language=language).values("pk")[:FEW_RESULTS]) >= FEW_RESULTS:
         return []
     vocabulary = _vocabulary(queryset)
     choices = []
@@ -119,67 +146,31 @@ def did_you_mean(queryset, query) -> list[str]:
     return corrections
 
 
-def _full_text_search(queryset, query):
-    # websearch_to_tsquery accepts any input (quotes, &, |, !, :*) without a syntax error.
-    text_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    # Matching goes through subqueries answered by migration 0004's GIN index and the small category
-    # tables, so no product gets a vector built only to be thrown away.
-    text_match = Q(pk__in=Product._base_manager.alias(vector=_product_vector()).filter(vector=text_query).values("pk"))
-    translated_match = _in_translated_names(query)
-    match = (
-        text_match
-        | Q(category__in=_named(Category, text_query))
-        | Q(subcategory__in=_named(Subcategory, text_query))
-        | translated_match
-    )
-    # Ranking leaves the description out of the vector (building it for every match costs far more
-    # than its D weight tells) and gives each text match what a single D hit would score.
-    rank = (
-        SearchRank(_ranking_vector(), text_query)
-        + _weight_if(text_match, DESCRIPTION_RANK)
-        + _weight_if(translated_match, TRANSLATED_NAME_RANK)
-    )
-    if len(query) >= TRIGRAM_MIN_LENGTH:
-        queryset = queryset.alias(
-            name_similarity=TrigramWordSimilarity(query, Lower("name")),
-            brand_similarity=TrigramWordSimilarity(query, Lower("brand")),
+def _full_text_search(queryset, query, language):
+    # websearch_to_tsquery accepts any input (quotes, &, |, !, :*) without a syntax error. The query
+    # is read in every language's configuration and matched against that language's stored column:
+    # each test is answered by the column's GIN index, and a KG shopper reading Russian who types
+    # English still finds what the English column holds.
+    queries = {
+        lang: SearchQuery(query, search_type="websearch", config=config) for lang, config in SEARCH_CONFIGS.items()
+    }
+    text_match = reduce(or_, (Q(**{VECTOR_FIELDS[lang]: text_query}) for lang, text_query in queries.items()))
+    own = language if language in SEARCH_CONFIGS else DEFAULT_LANGUAGE
+    rank = Greatest(
+        *(
+            SearchRank(F(VECTOR_FIELDS[lang]), text_query) * Value(1.0 if lang == own else OTHER_LANGUAGE_RANK)
+            for lang, text_query in queries.items()
         )
-        match |= Q(name_similarity__gt=TRIGRAM_THRESHOLD) | Q(brand_similarity__gt=TRIGRAM_THRESHOLD)
-        rank = rank + F("name_similarity") + F("brand_similarity") * Value(0.5)
+    )
+    match = text_match
+    if len(query) >= TRIGRAM_MIN_LENGTH:
+        # `search_text %> query` (word similarity at least TYPO_SIMILARITY) is answered by the
+        # trigram index. Typos count only when no product has the words as typed, as on other
+        # databases; that check runs once per query, not per row.
+        nothing_exact = ~Exists(queryset.order_by().filter(text_match))
+        match = text_match | (nothing_exact & Q(**{f"{TEXT_FIELD}__trigram_word_similar": query}))
+        rank = rank + TrigramWordSimilarity(query, TEXT_FIELD) * Value(TYPO_RANK)
     return queryset.filter(match).annotate(search_rank=_as_float(rank))
-
-
-def _product_vector():
-    # Migration 0004 indexes this very expression (catalog_product_search_idx); keep the two alike.
-    return (
-        SearchVector("name", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("brand", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("description", weight="D", config=SEARCH_CONFIG)
-    )
-
-
-def _ranking_vector():
-    return (
-        SearchVector("name", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("brand", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("category__name", "subcategory__name", weight="C", config=SEARCH_CONFIG)
-    )
-
-
-def _named(model, text_query):
-    return (
-        model._base_manager.alias(vector=SearchVector("name", config=SEARCH_CONFIG))
-        .filter(vector=text_query)
-        .values("pk")
-    )
-
-
-def _in_translated_names(query):
-    """Every word of `query` in a translated product, category or subcategory name."""
-    return reduce(
-        and_,
-        (reduce(or_, (_contains(field, word) for field in TRANSLATED_WEIGHTS)) for word in _query_words(query)),
-    )
 
 
 def _portable_search(queryset, query):

@@ -171,8 +171,8 @@ def search(request):
     if not query:
         base = products.none()
     else:
-        base = search_products(products, query)
-        context["suggestions"] = did_you_mean(products, query)
+        base = search_products(products, query, language=request.LANGUAGE_CODE)
+        context["suggestions"] = did_you_mean(products, query, language=request.LANGUAGE_CODE)
     relevance = None if "sort" in request.GET else SEARCH_ORDER
     return _render_listing(
         request, "catalog/product_list.html", context, base, pricing, order_by=relevance if query else None
@@ -183,7 +183,9 @@ def search(request):
 def search_suggestions(request):
     query = clean_query(request.GET.get("q", ""))
     pricing = MarketPricing.load(request.market)
-    products = suggest(market_products(pricing), query) if len(query) >= MIN_QUERY_LENGTH else []
+    products = []
+    if len(query) >= MIN_QUERY_LENGTH:
+        products = suggest(market_products(pricing), query, language=request.LANGUAGE_CODE)
     return TemplateResponse(
         request, "catalog/_search_suggestions.html#search-suggestions", {"suggestions": products, "search_query": query}
     )

@@ -3,6 +3,7 @@ from decimal import Decimal
 import factory
 
 from catalog.models import SKU, Category, Product, ProductFeature, ProductImage, Subcategory
+from catalog.search_index import SEARCH_FIELDS, refresh_search_vectors
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -35,6 +36,15 @@ class ProductFactory(factory.django.DjangoModelFactory):
     category = factory.SubFactory(CategoryFactory)
     subcategory = factory.SubFactory(SubcategoryFactory, category=factory.SelfAttribute("..category"))
     price = Decimal("2990.00")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        product = super()._create(model_class, *args, **kwargs)
+        # A test's transaction never commits, so the save's on-commit refresh of the search columns
+        # never runs: build them as it would have, and load them, so a later save() keeps them.
+        if refresh_search_vectors([product.pk]):
+            product.refresh_from_db(fields=SEARCH_FIELDS)
+        return product
 
 
 class ProductImageFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,193 @@
+"""The search columns a product stores, and keeping them fresh.
+
+On PostgreSQL each product holds a weighted `tsvector` per shop language, built from its name (A),
+brand (B), category and subcategory names (C) and description (D) in that language, the base text
+standing in where no translation was written:
+
+    search_vector_en  config "english"  (stems English: "shirts" finds "shirt")
+    search_vector_ru  config "russian"  (stems Russian: "платья" finds "платье"; English words in
+                                         it get the English stemmer)
+    search_vector_ky  config "simple"   (PostgreSQL has no Kyrgyz stemmer: words as written)
+
+and `search_text`, the lower-cased names in every language and the brand, which a pg_trgm index
+reads to forgive a typo. Migration 0008 adds the columns and their GIN indexes; `catalog.search`
+reads them.
+
+Every write is one `UPDATE ... FROM` over a join of the product, category and subcategory tables:
+no row passes through Python. A product's save refreshes its row, and renaming a category or a
+subcategory refreshes its products, once the transaction commits (connected in
+`CatalogConfig.ready`). Bulk writes that skip `save()` (COPY, `QuerySet.update()`) call
+`refresh_search_vectors` or `refresh_in_batches` themselves; `manage.py rebuild_search_index`
+refreshes every product. On other databases (the SQLite default) search reads the text columns
+directly, so these functions do nothing.
+"""
+
+import logging
+from functools import partial
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+from catalog.models import Category, Product, Subcategory
+from storefront.content import CONTENT_LANGUAGES
+
+logger = logging.getLogger(__name__)
+
+# Shop language → text search configuration of its column.
+SEARCH_CONFIGS = {"en": "english", "ru": "russian", "ky": "simple"}
+VECTOR_FIELDS = {language: f"search_vector_{language}" for language in SEARCH_CONFIGS}
+TEXT_FIELD = "search_text"
+SEARCH_FIELDS = (*VECTOR_FIELDS.values(), TEXT_FIELD)
+# The product columns the stored search columns are made of; a save naming none of them changes nothing.
+PRODUCT_SOURCES = frozenset(
+    {
+        "name",
+        "brand",
+        "description",
+        "category",
+        "category_id",
+        "subcategory",
+        "subcategory_id",
+        *(f"{field}_{language}" for field in ("name", "description") for language in CONTENT_LANGUAGES),
+    }
+)
+# A category's or subcategory's columns that its products' vectors hold.
+NAME_FIELDS = ("name", *(f"name_{language}" for language in CONTENT_LANGUAGES))
+BATCH_SIZE = 5000
+
+
+def is_supported(using=DEFAULT_DB_ALIAS):
+    """Whether the database stores search columns (PostgreSQL) or search reads the text itself."""
+    return connections[using].vendor == "postgresql"
+
+
+def refresh_search_vectors(product_ids=None, *, using=DEFAULT_DB_ALIAS) -> int:
+    """Rebuild the stored search columns of the products `product_ids` (every product when None) in
+    one UPDATE; returns how many products it updated (0 where search columns are not stored)."""
+    if not is_supported(using):
+        return 0
+    if product_ids is not None:
+        product_ids = list(product_ids)
+        if not product_ids:
+            return 0
+    with connections[using].cursor() as cursor:
+        cursor.execute(*_update_statement(connections[using], product_ids))
+        return cursor.rowcount
+
+
+def refresh_in_batches(products=None, *, batch_size=BATCH_SIZE, using=DEFAULT_DB_ALIAS, progress=None) -> int:
+    """`refresh_search_vectors` for the products of the queryset `products` (every product when None),
+    `batch_size` products per UPDATE, so a large catalog is never locked or rewritten in one go.
+
+    Outside a transaction each batch commits on its own. `progress`, when given, is called with the
+    number of products each batch updated. Returns how many products were updated.
+    """
+    if not is_supported(using):
+        return 0
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1.")
+    products = Product._base_manager.using(using) if products is None else products.using(using)
+    ids = products.order_by("pk").values_list("pk", flat=True)
+    total, last = 0, None
+    while True:
+        batch = list((ids if last is None else ids.filter(pk__gt=last))[:batch_size])
+        if not batch:
+            return total
+        updated = refresh_search_vectors(batch, using=using)
+        total += updated
+        last = batch[-1]
+        if progress is not None:
+            progress(updated)
+
+
+def unindexed_products():
+    """Products whose search columns were never built (bulk inserts that skip `save()`)."""
+    return Product._base_manager.filter(**{f"{VECTOR_FIELDS['en']}__isnull": True})
+
+
+def _update_statement(connection, product_ids):
+    quote = connection.ops.quote_name
+    product, category, subcategory = (quote(model._meta.db_table) for model in (Product, Category, Subcategory))
+    pk = quote(Product._meta.pk.column)
+    texts = [f"p.{pk} AS id", f"p.{quote('brand')} AS brand"]
+    for language in SEARCH_CONFIGS:
+        category_names = ", ".join(_in_language(quote, alias, "name", language) for alias in ("c", "s"))
+        texts += [
+            f"{_in_language(quote, 'p', 'name', language)} AS name_{language}",
+            f"concat_ws(' ', {category_names}) AS category_{language}",
+            f"{_in_language(quote, 'p', 'description', language)} AS description_{language}",
+        ]
+    names = ", ".join(f"NULLIF(p.{quote(field)}, '')" for field in NAME_FIELDS)
+    texts.append(f"lower(concat_ws(' ', {names}, p.{quote('brand')})) AS text")
+    assignments = [
+        f"{quote(field)} = {_weighted_vector(SEARCH_CONFIGS[language], language)}"
+        for language, field in VECTOR_FIELDS.items()
+    ]
+    assignments.append(f"{quote(TEXT_FIELD)} = src.text")
+    which, params = ("", []) if product_ids is None else (f"WHERE p.{pk} = ANY(%s)", [product_ids])
+    # Identifiers come from the models' metadata and configurations from SEARCH_CONFIGS; ids are parameters.
+    sql = (
+        f"UPDATE {product} SET {', '.join(assignments)} "  # noqa: S608
+        f"FROM (SELECT {', '.join(texts)} "
+        f"FROM {product} AS p "
+        f"JOIN {category} AS c ON c.{quote(Category._meta.pk.column)} = p.{quote('category_id')} "
+        f"LEFT JOIN {subcategory} AS s ON s.{quote(Subcategory._meta.pk.column)} = p.{quote('subcategory_id')} "
+        f"{which}) AS src "
+        f"WHERE {product}.{pk} = src.id"
+    )
+    return sql, params
+
+
+def _in_language(quote, alias, field, language):
+    """SQL for `alias.field` in `language`: its translation, else the base text (as pages show it)."""
+    base = f"{alias}.{quote(field)}"
+    if language not in CONTENT_LANGUAGES:
+        return base
+    return f"COALESCE(NULLIF({alias}.{quote(f'{field}_{language}')}, ''), {base})"
+
+
+def _weighted_vector(config, language):
+    parts = ((f"name_{language}", "A"), ("brand", "B"), (f"category_{language}", "C"), (f"description_{language}", "D"))
+    return " || ".join(
+        f"setweight(to_tsvector('{config}'::regconfig, COALESCE(src.{column}, '')), '{weight}')"
+        for column, weight in parts
+    )
+
+
+# Signals: connected in CatalogConfig.ready ------------------------------------------------------
+
+
+def product_saved(sender, instance, raw=False, update_fields=None, using=DEFAULT_DB_ALIAS, **kwargs):
+    """A saved product's search columns are refreshed once its transaction commits."""
+    if raw or not is_supported(using):
+        return
+    if update_fields is not None and not PRODUCT_SOURCES & set(update_fields):
+        return
+    transaction.on_commit(partial(refresh_search_vectors, [instance.pk], using=using), using=using, robust=True)
+
+
+def remember_names(sender, instance, raw=False, update_fields=None, using=DEFAULT_DB_ALIAS, **kwargs):
+    """Before a category or subcategory is saved: note whether its names change (see `names_saved`)."""
+    instance._search_names_changed = False
+    if raw or instance.pk is None or not is_supported(using):
+        return
+    if update_fields is not None and not set(NAME_FIELDS) & set(update_fields):
+        return
+    stored = sender._base_manager.using(using).filter(pk=instance.pk).values(*NAME_FIELDS).first()
+    current = {field: getattr(instance, field) for field in NAME_FIELDS}
+    instance._search_names_changed = stored is not None and stored != current
+
+
+def names_saved(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
+    """After a category or subcategory is renamed: its products' search columns are refreshed once
+    the transaction commits. (A new one has no products yet.)"""
+    if not getattr(instance, "_search_names_changed", False):
+        return
+    instance._search_names_changed = False
+    link = "category" if sender is Category else "subcategory"
+    products = Product._base_manager.filter(**{link: instance.pk})
+    transaction.on_commit(partial(_refresh_products, products, using=using), using=using, robust=True)
+
+
+def _refresh_products(products, *, using):
+    updated = refresh_in_batches(products, using=using)
+    logger.info("Search columns of %d products refreshed after a rename.", updated)

@@ -512,7 +512,7 @@ def product_search(request):
     results = search_products(products, query, language=request.LANGUAGE_CODE)
     body = _listing_page(request, results, pricing, order_by=ordering, order_name="relevance")
     body["query"] = query
-    body["did_you_mean"] = did_you_mean(products, query, language=request.LANGUAGE_CODE)
+    body["did_you_mean"] = did_you_mean(products, query, found=body["count"], language=request.LANGUAGE_CODE)
     return Response(body)
 
 

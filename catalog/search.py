@@ -42,9 +42,6 @@ DEFAULT_LANGUAGE = "en"
 # A match found only in another language's column ranks a little below the same match in the
 # shopper's own, so their language wins a tie.
 OTHER_LANGUAGE_RANK = 0.9
-# Word similarity (0…1) counts this much in the rank: it orders typo matches among themselves and
-# barely moves exact ones (one name hit alone is worth 0.61).
-TYPO_RANK = 0.1
 # How much of its trigrams a query must share with a stretch of a product's `search_text` to be a
 # typo match (pg_trgm.word_similarity_threshold, which `%>` and its index read). pg_trgm's default,
 # 0.6, misses "snekers" for "sneakers" (0.55); 0.4 lets one wrong, missing or extra letter through
@@ -93,43 +90,53 @@ def clean_query(raw) -> str:
 def search_products(queryset, query, *, language=None):
     """`queryset` narrowed to products matching `query`, annotated with a float `search_rank` (higher is better).
 
-    `language` (the active one when None) is the shopper's: its column ranks the results; every
-    language's column matches. Lazy: no query runs until the caller evaluates the result. Existing
-    annotations are kept.
+    `language` (the active one when None) is the shopper's: its column ranks the results, and every
+    language's column matches. Existing annotations are kept. On PostgreSQL one query runs at once
+    (does any product have the words as typed? if not, words a typo away match instead); the
+    results are lazy, as is everything on other databases.
     """
     query = clean_query(query)
     if not query:
         return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
-    if connections[queryset.db].vendor == "postgresql":
-        return _full_text_search(queryset, query, language or get_language())
-    return _portable_search(queryset, query)
-
-
-def set_typo_similarity(sender, connection, **kwargs):
-    """Set a new PostgreSQL connection's word similarity threshold to TYPO_SIMILARITY (connected to
-    `connection_created` in CatalogConfig.ready): a session setting, so typo matching keeps the
-    trigram index and costs no statement per search."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET pg_trgm.word_similarity_threshold = {float(TYPO_SIMILARITY)}")
+    if connections[queryset.db].vendor != "postgresql":
+        return _portable_search(queryset, query)
+    exact = _as_typed(queryset, query, language or get_language())
+    typos = _a_typo_away(queryset, query)
+    if typos is None or exact.order_by().exists():
+        return exact
+    return typos
 
 
 def suggest(queryset, query, *, limit=8, language=None) -> list[dict]:
-    """The best `limit` matches as {"name", "name_ru", "name_ky", "slug", "brand"} dicts, in one query."""
-    if limit <= 0:
+    """The best `limit` matches as {"name", "name_ru", "name_ky", "slug", "brand"} dicts: one query
+    (two on PostgreSQL when no product has the words as typed)."""
+    query = clean_query(query)
+    if limit <= 0 or not query:
         return []
-    results = search_products(queryset, query, language=language).order_by("-search_rank", "-sales_count", "-id")
-    return list(results.values("name", *translation_columns("name"), "slug", "brand")[:limit])
+    if connections[queryset.db].vendor != "postgresql":
+        return _best(_portable_search(queryset, query), limit)
+    found = _best(_as_typed(queryset, query, language or get_language()), limit)
+    typos = _a_typo_away(queryset, query)
+    if found or typos is None:
+        return found
+    return _best(typos, limit)
 
 
-def did_you_mean(queryset, query, *, language=None) -> list[str]:
-    """Up to three corrected queries, built from the words of `queryset`, when `query` finds few products."""
+def did_you_mean(queryset, query, *, found=None, language=None) -> list[str]:
+    """Up to three corrected queries, built from the words of `queryset`, when `query` finds few products.
+
+    `found` is how many products the search of `query` found, when the caller knows (a listing's
+    count); otherwise it is counted here.
+    """
     query = clean_query(query)
     tokens = _tokens(query)[:MAX_WORDS]
     if not any(_may_be_misspelled(token) for token in tokens):
         return []
-    if len(search_products(queryset, query, language=language).values("pk")[:FEW_RESULTS]) >= FEW_RESULTS:
+    if found is None:
+        # Unordered: under the model's default order PostgreSQL would walk an index for a few rows
+        # and read the whole table when there are none.
+        found = len(search_products(queryset, query, language=language).order_by().values("pk")[:FEW_RESULTS])
+    if found >= FEW_RESULTS:
         return []
     vocabulary = _vocabulary(queryset)
     choices = []
@@ -146,15 +153,31 @@ def did_you_mean(queryset, query, *, language=None) -> list[str]:
     return corrections
 
 
-def _full_text_search(queryset, query, language):
+def set_typo_similarity(sender, connection, **kwargs):
+    """Set a new PostgreSQL connection's word similarity threshold to TYPO_SIMILARITY (connected to
+    `connection_created` in CatalogConfig.ready): a session setting, so typo matching keeps the
+    trigram index and costs no statement per search."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET pg_trgm.word_similarity_threshold = {float(TYPO_SIMILARITY)}")
+
+
+def _best(results, limit):
+    results = results.order_by("-search_rank", "-sales_count", "-id")
+    return list(results.values("name", *translation_columns("name"), "slug", "brand")[:limit])
+
+
+def _as_typed(queryset, query, language):
+    """PostgreSQL: products with the words of `query` in any language's column, ranked in `language`'s."""
     # websearch_to_tsquery accepts any input (quotes, &, |, !, :*) without a syntax error. The query
-    # is read in every language's configuration and matched against that language's stored column:
-    # each test is answered by the column's GIN index, and a KG shopper reading Russian who types
-    # English still finds what the English column holds.
+    # is read in every language's configuration and tested against that language's column, each
+    # test answered by the column's GIN index: a KG shopper reading Russian who types English finds
+    # what the English column holds.
     queries = {
         lang: SearchQuery(query, search_type="websearch", config=config) for lang, config in SEARCH_CONFIGS.items()
     }
-    text_match = reduce(or_, (Q(**{VECTOR_FIELDS[lang]: text_query}) for lang, text_query in queries.items()))
+    match = reduce(or_, (Q(**{VECTOR_FIELDS[lang]: text_query}) for lang, text_query in queries.items()))
     own = language if language in SEARCH_CONFIGS else DEFAULT_LANGUAGE
     rank = Greatest(
         *(
@@ -162,15 +185,18 @@ def _full_text_search(queryset, query, language):
             for lang, text_query in queries.items()
         )
     )
-    match = text_match
-    if len(query) >= TRIGRAM_MIN_LENGTH:
-        # `search_text %> query` (word similarity at least TYPO_SIMILARITY) is answered by the
-        # trigram index. Typos count only when no product has the words as typed, as on other
-        # databases; that check runs once per query, not per row.
-        nothing_exact = ~Exists(queryset.order_by().filter(text_match))
-        match = text_match | (nothing_exact & Q(**{f"{TEXT_FIELD}__trigram_word_similar": query}))
-        rank = rank + TrigramWordSimilarity(query, TEXT_FIELD) * Value(TYPO_RANK)
     return queryset.filter(match).annotate(search_rank=_as_float(rank))
+
+
+def _a_typo_away(queryset, query):
+    """PostgreSQL: products whose names, brand or colors hold every word of `query` (of three letters
+    or more) or one close to it, ranked by word similarity; None when no word is that long."""
+    words = [word for word in _query_words(query) if len(word) >= TRIGRAM_MIN_LENGTH]
+    if not words:
+        return None
+    # `search_text %> word` (word similarity at least TYPO_SIMILARITY) is answered by the trigram index.
+    match = reduce(and_, (Q(**{f"{TEXT_FIELD}__trigram_word_similar": word}) for word in words))
+    return queryset.filter(match).annotate(search_rank=_as_float(TrigramWordSimilarity(query, TEXT_FIELD)))
 
 
 def _portable_search(queryset, query):

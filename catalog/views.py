@@ -53,6 +53,10 @@ def _render_listing(
     listing = product_listing(
         request.GET, base, pricing, default_sort=default_sort, with_subcategories=with_subcategories, order_by=order_by
     )
+    return _listing_response(request, template, context, listing)
+
+
+def _listing_response(request, template, context, listing):
     context = {**context, "listing": listing, "filters": listing.filters}
     if wants_partial(request):
         template += "#listing"
@@ -169,14 +173,14 @@ def search(request):
     products = market_products(pricing)
     context = {"heading": _("Search"), "search_query": query}
     if not query:
-        base = products.none()
-    else:
-        base = search_products(products, query, language=request.LANGUAGE_CODE)
-        context["suggestions"] = did_you_mean(products, query, language=request.LANGUAGE_CODE)
+        return _render_listing(request, "catalog/product_list.html", context, products.none(), pricing)
+    base = search_products(products, query, language=request.LANGUAGE_CODE)
     relevance = None if "sort" in request.GET else SEARCH_ORDER
-    return _render_listing(
-        request, "catalog/product_list.html", context, base, pricing, order_by=relevance if query else None
+    listing = product_listing(request.GET, base, pricing, order_by=relevance)
+    context["suggestions"] = did_you_mean(
+        products, query, found=listing.paginator.count, language=request.LANGUAGE_CODE
     )
+    return _listing_response(request, "catalog/product_list.html", context, listing)
 
 
 @require_safe

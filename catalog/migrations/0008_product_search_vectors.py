@@ -1,5 +1,6 @@
 """Stored search columns: a weighted tsvector per shop language (English "english", Russian "russian",
-Kyrgyz "simple"), `search_text` for typo tolerance, their GIN indexes (pg_trgm's `gin_trgm_ops` for
+Kyrgyz "simple") of the product's names, brand, category and subcategory names, description and SKU
+colors, `search_text` for typo tolerance, their GIN indexes (pg_trgm's `gin_trgm_ops` for
 the text), and every existing product's columns filled in.
 
 The expression and trigram indexes of 0004 go: search reads the stored columns now. On SQLite the
@@ -15,30 +16,34 @@ from django.db import migrations, models
 
 BATCH = 5000
 
-# Per language: the product's name (A), brand (B), category and subcategory names (C) and description
-# (D), each in the language when written, else the base text.
+# Per language: the product's name (A), brand (B), category and subcategory names (C), description and
+# active SKUs' colors (D), each in the language when written, else the base text.
 FILL = """
 UPDATE catalog_product SET
     search_vector_en =
         setweight(to_tsvector('english'::regconfig, COALESCE(src.name_en, '')), 'A')
         || setweight(to_tsvector('english'::regconfig, COALESCE(src.brand, '')), 'B')
         || setweight(to_tsvector('english'::regconfig, COALESCE(src.category_en, '')), 'C')
-        || setweight(to_tsvector('english'::regconfig, COALESCE(src.description_en, '')), 'D'),
+        || setweight(to_tsvector('english'::regconfig, COALESCE(src.description_en, '')), 'D')
+        || setweight(to_tsvector('english'::regconfig, COALESCE(src.colors, '')), 'D'),
     search_vector_ru =
         setweight(to_tsvector('russian'::regconfig, COALESCE(src.name_ru, '')), 'A')
         || setweight(to_tsvector('russian'::regconfig, COALESCE(src.brand, '')), 'B')
         || setweight(to_tsvector('russian'::regconfig, COALESCE(src.category_ru, '')), 'C')
-        || setweight(to_tsvector('russian'::regconfig, COALESCE(src.description_ru, '')), 'D'),
+        || setweight(to_tsvector('russian'::regconfig, COALESCE(src.description_ru, '')), 'D')
+        || setweight(to_tsvector('russian'::regconfig, COALESCE(src.colors, '')), 'D'),
     search_vector_ky =
         setweight(to_tsvector('simple'::regconfig, COALESCE(src.name_ky, '')), 'A')
         || setweight(to_tsvector('simple'::regconfig, COALESCE(src.brand, '')), 'B')
         || setweight(to_tsvector('simple'::regconfig, COALESCE(src.category_ky, '')), 'C')
-        || setweight(to_tsvector('simple'::regconfig, COALESCE(src.description_ky, '')), 'D'),
+        || setweight(to_tsvector('simple'::regconfig, COALESCE(src.description_ky, '')), 'D')
+        || setweight(to_tsvector('simple'::regconfig, COALESCE(src.colors, '')), 'D'),
     search_text = src.text
 FROM (
     SELECT
         p.id,
         p.brand,
+        k.colors,
         p.name AS name_en,
         concat_ws(' ', c.name, s.name) AS category_en,
         p.description AS description_en,
@@ -48,10 +53,13 @@ FROM (
         COALESCE(NULLIF(p.name_ky, ''), p.name) AS name_ky,
         concat_ws(' ', COALESCE(NULLIF(c.name_ky, ''), c.name), COALESCE(NULLIF(s.name_ky, ''), s.name)) AS category_ky,
         COALESCE(NULLIF(p.description_ky, ''), p.description) AS description_ky,
-        lower(concat_ws(' ', NULLIF(p.name, ''), NULLIF(p.name_ru, ''), NULLIF(p.name_ky, ''), p.brand)) AS text
+        lower(concat_ws(' ', NULLIF(p.name, ''), NULLIF(p.name_ru, ''), NULLIF(p.name_ky, ''), p.brand, k.colors)) AS text
     FROM catalog_product AS p
     JOIN catalog_category AS c ON c.id = p.category_id
     LEFT JOIN catalog_subcategory AS s ON s.id = p.subcategory_id
+    LEFT JOIN LATERAL (
+        SELECT string_agg(DISTINCT color, ' ') AS colors FROM catalog_sku WHERE product_id = p.id AND is_active
+    ) AS k ON true
     WHERE p.id > %s AND p.id <= %s
 ) AS src
 WHERE catalog_product.id = src.id

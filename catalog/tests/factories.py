@@ -73,3 +73,10 @@ class SKUFactory(factory.django.DjangoModelFactory):
     color = factory.Sequence(lambda n: f"Color {n}")
     price = factory.SelfAttribute("product.price")
     stock = 10
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        sku = super()._create(model_class, *args, **kwargs)
+        # Its color is part of the product's search columns (see ProductFactory._create).
+        refresh_search_vectors([sku.product_id])
+        return sku

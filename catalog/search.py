@@ -5,13 +5,13 @@ language (English stemmed by config "english", Russian by "russian", Kyrgyz as w
 each holding the product's text in that language) and `search_text` for typos. A query is read in
 each language's configuration and matched against that language's column (`websearch_to_tsquery`,
 answered by the columns' GIN indexes), so "платья" finds "Платье миди" and "shirts" finds "Linen
-Shirt"; results rank by `ts_rank` in the shopper's language. When no product has the words as typed,
-pg_trgm's word similarity against `search_text` (answered by its trigram index) catches typos
-("snekers" finds "Court Sneakers").
+Shirt"; results rank by `ts_rank` in the shopper's language. When no product has the words as typed
+(one probe query decides), pg_trgm's word similarity against `search_text`, answered by its trigram
+index, catches typos instead ("snekers" finds "Court Sneakers").
 
-Elsewhere (the embedded SQLite default) every word must appear in a searched field, translations
-included; when no product has them all, words one typo away match instead. `did_you_mean` offers
-corrected queries on both.
+Elsewhere (the embedded SQLite default) every word must appear in a searched field (translations
+and SKU colors included); when no product has them all, words one typo away match instead.
+`did_you_mean` offers corrected queries on both.
 
 The functions take a queryset the caller already filtered to the shopper's market, so a search
 never widens what the shopper may see.
@@ -21,14 +21,15 @@ import difflib
 import re
 import unicodedata
 from functools import reduce
-from operator import add, and_, or_
+from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connections
-from django.db.models import Case, Exists, ExpressionWrapper, F, FloatField, Q, Value, When
+from django.db.models import Case, Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, Value, When
 from django.db.models.functions import Greatest
 from django.utils.translation import get_language
 
+from catalog.models import SKU
 from catalog.search_index import SEARCH_CONFIGS, TEXT_FIELD, VECTOR_FIELDS
 from storefront.content import translation_columns
 
@@ -74,6 +75,8 @@ TRANSLATED_NAMES = (
     *(f"subcategory__{column}" for column in translation_columns("name")),
 )
 FIELD_WEIGHTS |= {field: FIELD_WEIGHTS[field.rsplit("_", 1)[0]] for field in TRANSLATED_NAMES}
+# The colors of a product's SKUs count as much as its description, as PostgreSQL's D weight does.
+COLOR_WEIGHT = 1.0
 VOCABULARY_FIELDS = ("name", "brand", "category__name", "subcategory__name", *TRANSLATED_NAMES)
 TYPO_FIELDS = VOCABULARY_FIELDS
 _WORD = re.compile(r"\w+")
@@ -203,9 +206,10 @@ def _portable_search(queryset, query):
     words = _query_words(query)
     every_word = reduce(and_, (_in_any_field(word) for word in words))
     ranks = [_weight_if(_contains(field, word), weight) for word in words for field, weight in FIELD_WEIGHTS.items()]
+    ranks += [_weight_if(_in_colors(word), COLOR_WEIGHT) for word in words]
     typo_words = [word for word in words if TYPO_MIN_LENGTH <= len(word) <= TYPO_MAX_LENGTH]
     if not typo_words:
-        return queryset.filter(every_word).annotate(search_rank=_as_float(reduce(add, ranks)))
+        return queryset.filter(every_word).annotate(search_rank=_as_float(_sum(ranks)))
     every_word_or_typo = reduce(
         and_,
         (
@@ -221,7 +225,7 @@ def _portable_search(queryset, query):
         for field in TYPO_FIELDS
     ]
     return queryset.filter(every_word | (nothing_exact & every_word_or_typo)).annotate(
-        search_rank=_as_float(reduce(add, ranks))
+        search_rank=_as_float(_sum(ranks))
     )
 
 
@@ -234,7 +238,13 @@ def _query_words(query):
 
 
 def _in_any_field(word):
-    return reduce(or_, (_contains(field, word) for field in FIELD_WEIGHTS))
+    return reduce(or_, (_contains(field, word) for field in FIELD_WEIGHTS)) | _in_colors(word)
+
+
+def _in_colors(word):
+    """The color of one of the product's active SKUs holds `word` (a subquery: no duplicate products)."""
+    skus = SKU.objects.filter(product=OuterRef("pk"), is_active=True).filter(_contains("color", word))
+    return Q(Exists(skus))
 
 
 def _typo_in_any_field(word):
@@ -268,6 +278,14 @@ def _one_typo_pattern(word):
 
 def _weight_if(condition, weight):
     return Case(When(condition, then=Value(weight)), default=Value(0.0), output_field=FloatField())
+
+
+def _sum(terms):
+    """`terms` added up as a balanced tree: SQLite's parser overflows on a long left-deep chain."""
+    if len(terms) == 1:
+        return terms[0]
+    middle = len(terms) // 2
+    return _sum(terms[:middle]) + _sum(terms[middle:])
 
 
 def _as_float(expression):

@@ -60,7 +60,7 @@ def is_supported(using=DEFAULT_DB_ALIAS):
 
 def refresh_search_vectors(product_ids=None, *, using=DEFAULT_DB_ALIAS) -> int:
     """Rebuild the stored search columns of the products `product_ids` (every product when None) in
-    one UPDATE; returns how many products it updated (0 where search columns are not stored)."""
+    one UPDATE; returns how many products' columns changed (0 where search columns are not stored)."""
     if not is_supported(using):
         return 0
     if product_ids is not None:
@@ -77,7 +77,7 @@ def refresh_in_batches(products=None, *, batch_size=BATCH_SIZE, using=DEFAULT_DB
     `batch_size` products per UPDATE, so a large catalog is never locked or rewritten in one go.
 
     Outside a transaction each batch commits on its own. `progress`, when given, is called with the
-    number of products each batch updated. Returns how many products were updated.
+    number of products in each batch done. Returns how many products' columns changed.
     """
     if not is_supported(using):
         return 0
@@ -90,11 +90,10 @@ def refresh_in_batches(products=None, *, batch_size=BATCH_SIZE, using=DEFAULT_DB
         batch = list((ids if last is None else ids.filter(pk__gt=last))[:batch_size])
         if not batch:
             return total
-        updated = refresh_search_vectors(batch, using=using)
-        total += updated
+        total += refresh_search_vectors(batch, using=using)
         last = batch[-1]
         if progress is not None:
-            progress(updated)
+            progress(len(batch))
 
 
 def unindexed_products():
@@ -145,23 +144,23 @@ def _update_statement(connection, product_ids):
         ]
     names = ", ".join(f"NULLIF(p.{quote(field)}, '')" for field in NAME_FIELDS)
     texts.append(f"lower(concat_ws(' ', {names}, p.{quote('brand')}, k.colors)) AS text")
-    assignments = [
-        f"{quote(field)} = {_weighted_vector(SEARCH_CONFIGS[language], language)}"
-        for language, field in VECTOR_FIELDS.items()
-    ]
-    assignments.append(f"{quote(TEXT_FIELD)} = src.text")
+    vectors = [f"{_weighted_vector(SEARCH_CONFIGS[language], language)} AS {language}" for language in VECTOR_FIELDS]
+    columns = [*VECTOR_FIELDS.values(), TEXT_FIELD]
+    values = [*(f"src.{language}" for language in VECTOR_FIELDS), "src.text"]
     which, params = ("", []) if product_ids is None else (f"WHERE p.{pk} = ANY(%s)", [product_ids])
-    # Identifiers come from the models' metadata and configurations from SEARCH_CONFIGS; ids are parameters.
+    # Identifiers come from the models' metadata and configurations from SEARCH_CONFIGS; ids are
+    # parameters. Rows whose columns would not change are left alone (no new row version to vacuum).
     sql = (
-        f"UPDATE {product} SET {', '.join(assignments)} "  # noqa: S608
-        f"FROM (SELECT {', '.join(texts)} "
+        f"UPDATE {product} SET {', '.join(f'{quote(c)} = {v}' for c, v in zip(columns, values, strict=True))} "  # noqa: S608
+        f"FROM (SELECT t.id, t.text, {', '.join(vectors)} FROM (SELECT {', '.join(texts)} "
         f"FROM {product} AS p "
         f"JOIN {category} AS c ON c.{quote(Category._meta.pk.column)} = p.{quote('category_id')} "
         f"LEFT JOIN {subcategory} AS s ON s.{quote(Subcategory._meta.pk.column)} = p.{quote('subcategory_id')} "
         f"LEFT JOIN LATERAL (SELECT string_agg(DISTINCT {quote('color')}, ' ') AS colors FROM {sku} "
         f"WHERE {quote('product_id')} = p.{pk} AND {quote('is_active')}) AS k ON true "
-        f"{which}) AS src "
-        f"WHERE {product}.{pk} = src.id"
+        f"{which}) AS t) AS src "
+        f"WHERE {product}.{pk} = src.id "
+        f"AND ({', '.join(f'{product}.{quote(c)}' for c in columns)}) IS DISTINCT FROM ({', '.join(values)})"
     )
     return sql, params
 
@@ -183,7 +182,7 @@ def _weighted_vector(config, language):
         ("colors", "D"),
     )
     return " || ".join(
-        f"setweight(to_tsvector('{config}'::regconfig, COALESCE(src.{column}, '')), '{weight}')"
+        f"setweight(to_tsvector('{config}'::regconfig, COALESCE(t.{column}, '')), '{weight}')"
         for column, weight in parts
     )
 

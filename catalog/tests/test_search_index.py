@@ -283,6 +283,7 @@ def test_rebuild_search_index_command_rebuilds_every_product(linen_shirt, midi_d
         assert "nothing to rebuild" in output.getvalue()
         return
     assert "Search columns of 2 products rebuilt" in output.getvalue()
+    assert "(2 changed)" in output.getvalue()
     assert stored(midi_dress)["search_text"] == "midi dress платье миди миди көйнөк saima studio"
     assert "'плат':1A" in stored(midi_dress)["search_vector_ru"]
 
@@ -295,6 +296,7 @@ def test_rebuild_search_index_missing_builds_only_what_was_never_built(linen_shi
 
     if connection.vendor == POSTGRESQL:
         assert "Search columns of 1 products rebuilt" in output.getvalue()
+        assert "(1 changed)" in output.getvalue()
         assert not unindexed_products().exists()
 
 

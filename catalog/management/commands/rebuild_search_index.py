@@ -32,9 +32,10 @@ class Command(BaseCommand):
             return
         products = unindexed_products() if missing else Product._base_manager.all()
         started = time.monotonic()
+        total = products.count()
         show_progress = verbosity > 0 and not no_progress and sys.stderr.isatty()
-        with tqdm(total=products.count(), unit=" products", disable=not show_progress, file=sys.stderr) as bar:
-            updated = refresh_in_batches(products, batch_size=batch_size, progress=bar.update)
+        with tqdm(total=total, unit=" products", disable=not show_progress, file=sys.stderr) as bar:
+            changed = refresh_in_batches(products, batch_size=batch_size, progress=bar.update)
         if verbosity:
             seconds = time.monotonic() - started
-            self.stdout.write(f"Search columns of {updated} products rebuilt in {seconds:.1f} s.")
+            self.stdout.write(f"Search columns of {total} products rebuilt in {seconds:.1f} s ({changed} changed).")

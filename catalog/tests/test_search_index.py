@@ -143,6 +143,14 @@ def test_search_never_shows_another_markets_products():
     assert "Zorblax Sneakers US" not in [row["name"] for row in suggest(kg_products(), "zorbl")]
 
 
+def test_an_exact_match_in_another_market_does_not_stop_typo_matching_in_this_one():
+    ProductFactory(name="Northfield Parka", market="US")
+    ProductFactory(name="Northfeld Coat", market="KG")
+
+    assert names(kg_products(), "northfield", language="en") == ["Northfeld Coat"]
+    assert names(us_products(), "northfield", language="en") == ["Northfield Parka"]
+
+
 def test_suggestions_find_russian_words_and_typos(midi_dress, quilted_jacket):
     assert [row["name"] for row in suggest(kg_products(), "платья", language="ru")] == ["Midi Dress"]
     assert [row["name"] for row in suggest(kg_products(), "kurtka jacket", language="ru")] == []

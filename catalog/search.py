@@ -24,6 +24,7 @@ from functools import reduce
 from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Case, Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, Value, When
 from django.db.models.functions import Greatest
@@ -173,7 +174,10 @@ def _has_rows(queryset):
     but never together ("linen boots") it then reads the whole table looking for one. A
     materialized CTE is planned for every row (the GIN indexes' bitmap) and still stops at the first.
     """
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a queryset.none()
+        return False
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"WITH found AS MATERIALIZED ({sql}) SELECT EXISTS (SELECT 1 FROM found)", params)  # noqa: S608
         return cursor.fetchone()[0]

@@ -168,6 +168,14 @@ def test_a_300_character_query_does_not_raise(sneakers, query):
     assert len(did_you_mean(kg_products(), query)) <= 3
 
 
+def test_searching_an_empty_queryset_finds_nothing(sneakers):
+    nothing = Product.objects.none()
+
+    assert list(search_products(nothing, "snekers")) == []
+    assert suggest(nothing, "sne") == []
+    assert did_you_mean(nothing, "snekers") == []
+
+
 def test_one_character_and_empty_queries_do_not_raise(sneakers):
     assert isinstance(list(search_products(kg_products(), "s")), list)
     assert isinstance(suggest(kg_products(), "s"), list)

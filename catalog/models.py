@@ -159,8 +159,8 @@ class Product(models.Model):
     is_best_seller = models.BooleanField(_("best seller"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    # What search reads on PostgreSQL, derived from the text above and the category's and
-    # subcategory's names by catalog.search_index (a plain, unused column on SQLite).
+    # What search reads on PostgreSQL, derived from the text above, the SKUs' colors and the
+    # category's and subcategory's names by catalog.search_index (plain, unused columns on SQLite).
     search_vector_en = SearchVectorField(null=True, editable=False)
     search_vector_ru = SearchVectorField(null=True, editable=False)
     search_vector_ky = SearchVectorField(null=True, editable=False)

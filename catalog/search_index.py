@@ -39,10 +39,11 @@ SEARCH_CONFIGS = {"en": "english", "ru": "russian", "ky": "simple"}
 VECTOR_FIELDS = {language: f"search_vector_{language}" for language in SEARCH_CONFIGS}
 TEXT_FIELD = "search_text"
 SEARCH_FIELDS = (*VECTOR_FIELDS.values(), TEXT_FIELD)
+TRANSLATION_SUFFIXES = tuple(f"_{language}" for language in CONTENT_LANGUAGES)
 # The columns the search columns are made of: a save naming none of them (update_fields) changes nothing.
 PRODUCT_SOURCES = frozenset(
     {
-        *(f"{field}{suffix}" for field in ("name", "description") for suffix in ("", "_ru", "_ky")),
+        *(f"{field}{suffix}" for field in ("name", "description") for suffix in ("", *TRANSLATION_SUFFIXES)),
         *(f"{field}{suffix}" for field in ("category", "subcategory") for suffix in ("", "_id")),
         "brand",
     }

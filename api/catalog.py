@@ -531,9 +531,10 @@ def product_search(request):
         raise ApiError("query_too_short", message, details={"q": [message]})
     products = market_products(pricing)
     ordering = None if "sort" in request.query_params else SEARCH_ORDER
-    body = _listing_page(request, search_products(products, query), pricing, order_by=ordering, order_name="relevance")
+    results = search_products(products, query, language=request.LANGUAGE_CODE)
+    body = _listing_page(request, results, pricing, order_by=ordering, order_name="relevance")
     body["query"] = query
-    body["did_you_mean"] = did_you_mean(products, query)
+    body["did_you_mean"] = did_you_mean(products, query, found=body["count"], language=request.LANGUAGE_CODE)
     return Response(body)
 
 

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,13 +9,20 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
 
     def ready(self):
-        # Connects the receivers that drop the cached category menus when a category changes.
-        # Connects the receivers that renew the shared pages when the catalog changes.
-        from catalog import (
-            facets,
-            freshness,  # noqa: F401
-            navigation,  # noqa: F401
-        )
+        # Importing navigation connects the receivers that drop the cached category menus when a
+        # category changes; importing freshness, those that renew the shared pages.
+        from catalog import facets, freshness, navigation, search, search_index  # noqa: F401
+        from catalog.models import SKU, Category, Product, Subcategory
 
         # Recount the listings' facets when what they count changes.
         facets.connect_receivers()
+        connection_created.connect(search.set_typo_similarity, dispatch_uid="search.set_typo_similarity")
+        # The stored search columns follow a product's text, its SKUs' colors and its category's and
+        # subcategory's names.
+        post_save.connect(search_index.product_saved, sender=Product, dispatch_uid="search_index.product_saved")
+        post_save.connect(search_index.sku_saved, sender=SKU, dispatch_uid="search_index.sku_saved")
+        post_delete.connect(search_index.sku_deleted, sender=SKU, dispatch_uid="search_index.sku_deleted")
+        for model in (Category, Subcategory):
+            uid = f"search_index.{model._meta.model_name}"
+            pre_save.connect(search_index.remember_names, sender=model, dispatch_uid=f"{uid}.remember_names")
+            post_save.connect(search_index.names_saved, sender=model, dispatch_uid=f"{uid}.names_saved")

@@ -4,6 +4,7 @@ and wishlists. (Reviews of what orders delivered live in the reviews app, above 
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -175,6 +176,12 @@ class Product(models.Model):
     is_best_seller = models.BooleanField(_("best seller"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # What search reads on PostgreSQL, derived from the text above, the SKUs' colors and the
+    # category's and subcategory's names by catalog.search_index (plain, unused columns on SQLite).
+    search_vector_en = SearchVectorField(null=True, editable=False)
+    search_vector_ru = SearchVectorField(null=True, editable=False)
+    search_vector_ky = SearchVectorField(null=True, editable=False)
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     objects = ProductQuerySet.as_manager()
 

@@ -1,10 +1,17 @@
 """Product search: full-text search weighted name > brand > category > description, tolerant of typos.
 
-On PostgreSQL a weighted `tsvector` (config "simple": no stemming or stop words, so English, Russian
-and Kyrgyz words all match as typed) is matched with `websearch_to_tsquery`, and pg_trgm's word
-similarity against the name and brand catches typos ("snekers" finds "Court Sneakers"). Elsewhere
-(the embedded SQLite default) every word must appear in a searched field; when no product has them
-all, words one typo away match instead. `did_you_mean` offers corrected queries on both.
+On PostgreSQL search reads the columns `catalog.search_index` stores: a weighted `tsvector` per shop
+language (English stemmed by config "english", Russian by "russian", Kyrgyz as written by "simple",
+each holding the product's text in that language) and `search_text` for typos. A query is read in
+each language's configuration and matched against that language's column (`websearch_to_tsquery`,
+answered by the columns' GIN indexes), so "платья" finds "Платье миди" and "shirts" finds "Linen
+Shirt"; results rank by `ts_rank` in the shopper's language. When no product has the words as typed
+(one probe query decides), pg_trgm's word similarity against `search_text`, answered by its trigram
+index, catches typos instead ("snekers" finds "Court Sneakers").
+
+Elsewhere (the embedded SQLite default) every word must appear in a searched field (translations
+and SKU colors included); when no product has them all, words one typo away match instead.
+`did_you_mean` offers corrected queries on both.
 
 The functions take a queryset the caller already filtered to the shopper's market, so a search
 never widens what the shopper may see.
@@ -14,14 +21,17 @@ import difflib
 import re
 import unicodedata
 from functools import reduce
-from operator import add, and_, or_
+from operator import and_, or_
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Case, Exists, ExpressionWrapper, F, FloatField, Q, Value, When
-from django.db.models.functions import Lower
+from django.db.models import Case, Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, Value, When
+from django.db.models.functions import Greatest
+from django.utils.translation import get_language
 
-from catalog.models import Category, Product, Subcategory
+from catalog.models import SKU
+from catalog.search_index import SEARCH_CONFIGS, TEXT_FIELD, VECTOR_FIELDS
 from storefront.content import translation_columns
 
 MAX_QUERY_LENGTH = 200
@@ -29,12 +39,16 @@ MAX_QUERY_LENGTH = 200
 MIN_QUERY_LENGTH = 2
 # A query expands to a few conditions per word; more words than this add SQL but no precision.
 MAX_WORDS = 8
-SEARCH_CONFIG = "simple"
-TRIGRAM_THRESHOLD = 0.4
-# ts_rank of one hit in a D-weighted (description) field: 0.1 (the D weight) x 0.608.
-DESCRIPTION_RANK = 0.06
-# A product found by its Russian or Kyrgyz name ranks like a good name match.
-TRANSLATED_NAME_RANK = 0.6
+# The column a shopper of another language (or none) ranks by.
+DEFAULT_LANGUAGE = "en"
+# A match found only in another language's column ranks a little below the same match in the
+# shopper's own, so their language wins a tie.
+OTHER_LANGUAGE_RANK = 0.9
+# How much of its trigrams a query must share with a stretch of a product's `search_text` to be a
+# typo match (pg_trgm.word_similarity_threshold, which `%>` and its index read). pg_trgm's default,
+# 0.6, misses "snekers" for "sneakers" (0.55); 0.4 lets one wrong, missing or extra letter through
+# in words of six letters or more.
+TYPO_SIMILARITY = 0.4
 # Trigram similarity of one or two characters matches almost anything.
 TRIGRAM_MIN_LENGTH = 3
 # Shorter words are one typo away from too many others; longer ones are not words.
@@ -56,13 +70,15 @@ FIELD_WEIGHTS = {
 }
 # Merchandised names in the other content languages (storefront.content): a shopper reading Russian
 # or Kyrgyz finds a product by the name their page shows.
-TRANSLATED_WEIGHTS = {
-    **dict.fromkeys(translation_columns("name"), 4.0),
-    **{f"category__{column}": 2.0 for column in translation_columns("name")},
-    **{f"subcategory__{column}": 2.0 for column in translation_columns("name")},
-}
-FIELD_WEIGHTS |= TRANSLATED_WEIGHTS
-VOCABULARY_FIELDS = ("name", "brand", "category__name", "subcategory__name")
+TRANSLATED_NAMES = (
+    *translation_columns("name"),
+    *(f"category__{column}" for column in translation_columns("name")),
+    *(f"subcategory__{column}" for column in translation_columns("name")),
+)
+FIELD_WEIGHTS |= {field: FIELD_WEIGHTS[field.rsplit("_", 1)[0]] for field in TRANSLATED_NAMES}
+# The colors of a product's SKUs count as much as its description, as PostgreSQL's D weight does.
+COLOR_WEIGHT = 1.0
+VOCABULARY_FIELDS = ("name", "brand", "category__name", "subcategory__name", *TRANSLATED_NAMES)
 TYPO_FIELDS = VOCABULARY_FIELDS
 _WORD = re.compile(r"\w+")
 
@@ -75,34 +91,56 @@ def clean_query(raw) -> str:
     return " ".join(word for word in words if word)[:MAX_QUERY_LENGTH].rstrip()
 
 
-def search_products(queryset, query):
+def search_products(queryset, query, *, language=None):
     """`queryset` narrowed to products matching `query`, annotated with a float `search_rank` (higher is better).
 
-    Lazy: no query runs until the caller evaluates the result. Existing annotations are kept.
+    `language` (the active one when None) is the shopper's: its column ranks the results, and every
+    language's column matches. Existing annotations are kept. On PostgreSQL one query runs at once
+    (does any product have the words as typed? if not, words a typo away match instead); the
+    results are lazy, as is everything on other databases.
     """
     query = clean_query(query)
     if not query:
         return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
-    if connections[queryset.db].vendor == "postgresql":
-        return _full_text_search(queryset, query)
-    return _portable_search(queryset, query)
+    if connections[queryset.db].vendor != "postgresql":
+        return _portable_search(queryset, query)
+    exact = _as_typed(queryset, query, language or get_language())
+    typos = _a_typo_away(queryset, query)
+    if typos is None or _has_rows(exact):
+        return exact
+    return typos
 
 
-def suggest(queryset, query, *, limit=8) -> list[dict]:
-    """The best `limit` matches as {"name", "slug", "brand"} dicts, in one query."""
-    if limit <= 0:
+def suggest(queryset, query, *, limit=8, language=None) -> list[dict]:
+    """The best `limit` matches as {"name", "name_ru", "name_ky", "slug", "brand"} dicts: one query
+    (two on PostgreSQL when no product has the words as typed)."""
+    query = clean_query(query)
+    if limit <= 0 or not query:
         return []
-    results = search_products(queryset, query).order_by("-search_rank", "-sales_count", "-id")
-    return list(results.values("name", *translation_columns("name"), "slug", "brand")[:limit])
+    if connections[queryset.db].vendor != "postgresql":
+        return _best(_portable_search(queryset, query), limit)
+    found = _best(_as_typed(queryset, query, language or get_language()), limit)
+    typos = _a_typo_away(queryset, query)
+    if found or typos is None:
+        return found
+    return _best(typos, limit)
 
 
-def did_you_mean(queryset, query) -> list[str]:
-    """Up to three corrected queries, built from the words of `queryset`, when `query` finds few products."""
+def did_you_mean(queryset, query, *, found=None, language=None) -> list[str]:
+    """Up to three corrected queries, built from the words of `queryset`, when `query` finds few products.
+
+    `found` is how many products the search of `query` found, when the caller knows (a listing's
+    count); otherwise it is counted here.
+    """
     query = clean_query(query)
     tokens = _tokens(query)[:MAX_WORDS]
     if not any(_may_be_misspelled(token) for token in tokens):
         return []
-    if len(search_products(queryset, query).values("pk")[:FEW_RESULTS]) >= FEW_RESULTS:
+    if found is None:
+        # Unordered: under the model's default order PostgreSQL would walk an index for a few rows
+        # and read the whole table when there are none.
+        found = len(search_products(queryset, query, language=language).order_by().values("pk")[:FEW_RESULTS])
+    if found >= FEW_RESULTS:
         return []
     vocabulary = _vocabulary(queryset)
     choices = []
@@ -119,76 +157,76 @@ def did_you_mean(queryset, query) -> list[str]:
     return corrections
 
 
-def _full_text_search(queryset, query):
-    # websearch_to_tsquery accepts any input (quotes, &, |, !, :*) without a syntax error.
-    text_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    # Matching goes through subqueries answered by migration 0004's GIN index and the small category
-    # tables, so no product gets a vector built only to be thrown away.
-    text_match = Q(pk__in=Product._base_manager.alias(vector=_product_vector()).filter(vector=text_query).values("pk"))
-    translated_match = _in_translated_names(query)
-    match = (
-        text_match
-        | Q(category__in=_named(Category, text_query))
-        | Q(subcategory__in=_named(Subcategory, text_query))
-        | translated_match
-    )
-    # Ranking leaves the description out of the vector (building it for every match costs far more
-    # than its D weight tells) and gives each text match what a single D hit would score.
-    rank = (
-        SearchRank(_ranking_vector(), text_query)
-        + _weight_if(text_match, DESCRIPTION_RANK)
-        + _weight_if(translated_match, TRANSLATED_NAME_RANK)
-    )
-    if len(query) >= TRIGRAM_MIN_LENGTH:
-        queryset = queryset.alias(
-            name_similarity=TrigramWordSimilarity(query, Lower("name")),
-            brand_similarity=TrigramWordSimilarity(query, Lower("brand")),
+def set_typo_similarity(sender, connection, **kwargs):
+    """Set a new PostgreSQL connection's word similarity threshold to TYPO_SIMILARITY (connected to
+    `connection_created` in CatalogConfig.ready): a session setting, so typo matching keeps the
+    trigram index and costs no statement per search."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET pg_trgm.word_similarity_threshold = {float(TYPO_SIMILARITY)}")
+
+
+def _has_rows(queryset):
+    """Whether `queryset` has a row, asked so PostgreSQL plans for all of its rows.
+
+    Under `EXISTS` or `LIMIT 1` PostgreSQL expects a match to turn up soon; for words common alone
+    but never together ("linen boots") it then reads the whole table looking for one. A
+    materialized CTE is planned for every row (the GIN indexes' bitmap) and still stops at the first.
+    """
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a queryset.none()
+        return False
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"WITH found AS MATERIALIZED ({sql}) SELECT EXISTS (SELECT 1 FROM found)", params)  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def _best(results, limit):
+    results = results.order_by("-search_rank", "-sales_count", "-id")
+    return list(results.values("name", *translation_columns("name"), "slug", "brand")[:limit])
+
+
+def _as_typed(queryset, query, language):
+    """PostgreSQL: products with the words of `query` in any language's column, ranked in `language`'s."""
+    # websearch_to_tsquery accepts any input (quotes, &, |, !, :*) without a syntax error. The query
+    # is read in every language's configuration and tested against that language's column, each
+    # test answered by the column's GIN index: a KG shopper reading Russian who types English finds
+    # what the English column holds.
+    queries = {
+        lang: SearchQuery(query, search_type="websearch", config=config) for lang, config in SEARCH_CONFIGS.items()
+    }
+    match = reduce(or_, (Q(**{VECTOR_FIELDS[lang]: text_query}) for lang, text_query in queries.items()))
+    own = language if language in SEARCH_CONFIGS else DEFAULT_LANGUAGE
+    rank = Greatest(
+        *(
+            SearchRank(F(VECTOR_FIELDS[lang]), text_query) * Value(1.0 if lang == own else OTHER_LANGUAGE_RANK)
+            for lang, text_query in queries.items()
         )
-        match |= Q(name_similarity__gt=TRIGRAM_THRESHOLD) | Q(brand_similarity__gt=TRIGRAM_THRESHOLD)
-        rank = rank + F("name_similarity") + F("brand_similarity") * Value(0.5)
+    )
     return queryset.filter(match).annotate(search_rank=_as_float(rank))
 
 
-def _product_vector():
-    # Migration 0004 indexes this very expression (catalog_product_search_idx); keep the two alike.
-    return (
-        SearchVector("name", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("brand", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("description", weight="D", config=SEARCH_CONFIG)
-    )
-
-
-def _ranking_vector():
-    return (
-        SearchVector("name", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("brand", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("category__name", "subcategory__name", weight="C", config=SEARCH_CONFIG)
-    )
-
-
-def _named(model, text_query):
-    return (
-        model._base_manager.alias(vector=SearchVector("name", config=SEARCH_CONFIG))
-        .filter(vector=text_query)
-        .values("pk")
-    )
-
-
-def _in_translated_names(query):
-    """Every word of `query` in a translated product, category or subcategory name."""
-    return reduce(
-        and_,
-        (reduce(or_, (_contains(field, word) for field in TRANSLATED_WEIGHTS)) for word in _query_words(query)),
-    )
+def _a_typo_away(queryset, query):
+    """PostgreSQL: products whose names, brand or colors hold every word of `query` (of three letters
+    or more) or one close to it, ranked by word similarity; None when no word is that long."""
+    words = [word for word in _query_words(query) if len(word) >= TRIGRAM_MIN_LENGTH]
+    if not words:
+        return None
+    # `search_text %> word` (word similarity at least TYPO_SIMILARITY) is answered by the trigram index.
+    match = reduce(and_, (Q(**{f"{TEXT_FIELD}__trigram_word_similar": word}) for word in words))
+    return queryset.filter(match).annotate(search_rank=_as_float(TrigramWordSimilarity(query, TEXT_FIELD)))
 
 
 def _portable_search(queryset, query):
     words = _query_words(query)
     every_word = reduce(and_, (_in_any_field(word) for word in words))
     ranks = [_weight_if(_contains(field, word), weight) for word in words for field, weight in FIELD_WEIGHTS.items()]
+    ranks += [_weight_if(_in_colors(word), COLOR_WEIGHT) for word in words]
     typo_words = [word for word in words if TYPO_MIN_LENGTH <= len(word) <= TYPO_MAX_LENGTH]
     if not typo_words:
-        return queryset.filter(every_word).annotate(search_rank=_as_float(reduce(add, ranks)))
+        return queryset.filter(every_word).annotate(search_rank=_as_float(_sum(ranks)))
     every_word_or_typo = reduce(
         and_,
         (
@@ -204,7 +242,7 @@ def _portable_search(queryset, query):
         for field in TYPO_FIELDS
     ]
     return queryset.filter(every_word | (nothing_exact & every_word_or_typo)).annotate(
-        search_rank=_as_float(reduce(add, ranks))
+        search_rank=_as_float(_sum(ranks))
     )
 
 
@@ -217,7 +255,13 @@ def _query_words(query):
 
 
 def _in_any_field(word):
-    return reduce(or_, (_contains(field, word) for field in FIELD_WEIGHTS))
+    return reduce(or_, (_contains(field, word) for field in FIELD_WEIGHTS)) | _in_colors(word)
+
+
+def _in_colors(word):
+    """The color of one of the product's active SKUs holds `word` (a subquery: no duplicate products)."""
+    skus = SKU.objects.filter(product=OuterRef("pk"), is_active=True).filter(_contains("color", word))
+    return Q(Exists(skus))
 
 
 def _typo_in_any_field(word):
@@ -251,6 +295,14 @@ def _one_typo_pattern(word):
 
 def _weight_if(condition, weight):
     return Case(When(condition, then=Value(weight)), default=Value(0.0), output_field=FloatField())
+
+
+def _sum(terms):
+    """`terms` added up as a balanced tree: SQLite's parser overflows on a long left-deep chain."""
+    if len(terms) == 1:
+        return terms[0]
+    middle = len(terms) // 2
+    return _sum(terms[:middle]) + _sum(terms[middle:])
 
 
 def _as_float(expression):

@@ -73,6 +73,10 @@ def _render_listing(
         with_subcategories=with_subcategories,
         order_by=order_by,
     )
+    return _listing_response(request, template, context, listing)
+
+
+def _listing_response(request, template, context, listing):
     context = {**context, "listing": listing, "filters": listing.filters}
     if wants_partial(request):
         template += "#listing"
@@ -203,14 +207,14 @@ def search(request):
     products = market_products(pricing)
     context = {"heading": _("Search"), "search_query": query}
     if not query:
-        base = products.none()
-    else:
-        base = search_products(products, query)
-        context["suggestions"] = did_you_mean(products, query)
+        return _render_listing(request, "catalog/product_list.html", context, products.none(), pricing)
+    base = search_products(products, query, language=request.LANGUAGE_CODE)
     relevance = None if "sort" in request.GET else SEARCH_ORDER
-    return _render_listing(
-        request, "catalog/product_list.html", context, base, pricing, order_by=relevance if query else None
+    listing = product_listing(request.GET, base, pricing, order_by=relevance)
+    context["suggestions"] = did_you_mean(
+        products, query, found=listing.paginator.count, language=request.LANGUAGE_CODE
     )
+    return _listing_response(request, "catalog/product_list.html", context, listing)
 
 
 @shared_page
@@ -218,7 +222,9 @@ def search(request):
 def search_suggestions(request):
     query = clean_query(request.GET.get("q", ""))
     pricing = MarketPricing.load(request.market)
-    products = suggest(market_products(pricing), query) if len(query) >= MIN_QUERY_LENGTH else []
+    products = []
+    if len(query) >= MIN_QUERY_LENGTH:
+        products = suggest(market_products(pricing), query, language=request.LANGUAGE_CODE)
     return TemplateResponse(
         request, "catalog/_search_suggestions.html#search-suggestions", {"suggestions": products, "search_query": query}
     )

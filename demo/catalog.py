@@ -4,7 +4,8 @@ Product number `i` is planned from its own seed, so it comes out the same howeve
 are asked for and whichever run creates it; its slug and SKU codes carry `i`, which is how a rerun
 recognises what already exists. Products are planned as plain rows and go in with bulk inserts
 (see bulk_insert.py), a chunk per transaction, so a large catalog needs no query per product and
-an interrupted run leaves no product without its SKUs.
+an interrupted run leaves no product without its SKUs; their search columns are built at the end
+(catalog.search_index), in batches of their own.
 """
 
 import math
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from catalog.models import SKU, Category, Product, ProductFeature, ProductImage, Subcategory
+from catalog.search_index import refresh_in_batches, unindexed_products
 from demo.bulk_insert import ChunkWriter, insert_rows
 from demo.content_languages import in_content_languages
 from demo.seeding import seeded_random
@@ -330,4 +332,6 @@ def seed_products(*, count, offerings, pictures, progress):
                 writer.write(plans)
                 created += len(plans)
             progress.update(stop - start)
+    # The bulk inserts skip save(), and with it the signal that builds a product's search columns.
+    refresh_in_batches(unindexed_products())
     return created

@@ -3,6 +3,7 @@ from decimal import Decimal
 import factory
 
 from catalog.models import SKU, Category, Product, ProductFeature, ProductImage, Subcategory
+from catalog.search_index import SEARCH_FIELDS, refresh_search_vectors
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -36,6 +37,15 @@ class ProductFactory(factory.django.DjangoModelFactory):
     subcategory = factory.SubFactory(SubcategoryFactory, category=factory.SelfAttribute("..category"))
     price = Decimal("2990.00")
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        product = super()._create(model_class, *args, **kwargs)
+        # A test's transaction never commits, so the save's on-commit refresh of the search columns
+        # never runs: build them as it would have, and load them, so a later save() keeps them.
+        if refresh_search_vectors([product.pk]):
+            product.refresh_from_db(fields=SEARCH_FIELDS)
+        return product
+
 
 class ProductImageFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -63,3 +73,10 @@ class SKUFactory(factory.django.DjangoModelFactory):
     color = factory.Sequence(lambda n: f"Color {n}")
     price = factory.SelfAttribute("product.price")
     stock = 10
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        sku = super()._create(model_class, *args, **kwargs)
+        # Its color is part of the product's search columns (see ProductFactory._create).
+        refresh_search_vectors([sku.product_id])
+        return sku

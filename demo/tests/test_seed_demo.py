@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Avg, Count
 from django.http import QueryDict
 from django.utils import timezone
@@ -14,6 +15,8 @@ from catalog.facets import ListingScope, precomputed_counts
 from catalog.listing import live_counts, parse_filters
 from catalog.models import SKU, Category, Product
 from catalog.pricing import MarketPricing
+from catalog.search import search_products
+from catalog.search_index import unindexed_products
 from catalog.selectors import listed_products
 from checkout.models import Order
 from marketing.models import Banner
@@ -79,6 +82,20 @@ def test_seed_demo_names_its_categories_and_banners_in_russian_and_kyrgyz(seed):
         assert all(sub.name_ru and sub.name_ky for sub in category.subcategories.all()), category.name
     for banner in Banner.objects.all():
         assert banner.title_ru and banner.title_ky and banner.subtitle_ru, banner.title
+
+
+def test_seed_demo_ends_with_every_product_searchable(seed):
+    seed()
+
+    dress = Product.objects.filter(subcategory__slug="dresses", market__in=["KG", "ALL"], is_active=True).first()
+    if connection.vendor == "postgresql":
+        # The bulk inserts skip save(); seeding builds the search columns itself.
+        assert not unindexed_products().exists()
+        assert not Product.objects.filter(search_text="").exists()
+    # The subcategory's Russian name, "Платья", in its ordinary form.
+    found = search_products(Product.objects.active().for_market(get_market("KG")), "платье", language="ru")
+    assert dress is not None
+    assert dress in found
 
 
 def test_seed_demo_products_have_skus_and_honest_stock(seed):

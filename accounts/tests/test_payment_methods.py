@@ -165,8 +165,10 @@ def test_a_full_card_number_or_cvc_posted_anyway_is_never_stored(kg_client, kg_s
         card(card_number="4242424242424242", cvc="123", cvv="123", card_number_masked="4242424242424242"),
     )
     method = kg_shopper.payment_methods.get()
-    stored = " ".join(str(getattr(method, f.attname)) for f in PaymentMethod._meta.concrete_fields)
-    assert "424242424242" not in stored and "123" not in stored.replace(str(method.pk), "")
+    # Keys left out: a row or user id may happen to read "123".
+    fields = [f for f in PaymentMethod._meta.concrete_fields if not f.primary_key and not f.is_relation]
+    stored = " ".join(str(getattr(method, f.attname)) for f in fields)
+    assert "424242424242" not in stored and "123" not in stored
 
 
 def test_expired_saved_cards_are_marked(kg_client, kg_shopper):

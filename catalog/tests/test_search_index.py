@@ -187,15 +187,21 @@ def test_renaming_a_product_refreshes_its_columns(django_capture_on_commit_callb
     assert names(kg_products(), "туники") == ["Linen Tunic"]
 
 
+def refreshes(callbacks):
+    """The search columns' refreshes among a transaction's commit callbacks (other modules, such as
+    the shared page cache, register their own)."""
+    return [c for c in callbacks if getattr(getattr(c, "func", c), "__module__", "") == "catalog.search_index"]
+
+
 def test_a_save_that_leaves_the_text_alone_refreshes_nothing(django_capture_on_commit_callbacks, linen_shirt):
     with django_capture_on_commit_callbacks() as callbacks:
         linen_shirt.sales_count = 12
         linen_shirt.save(update_fields=["sales_count"])
-    assert callbacks == []
+    assert refreshes(callbacks) == []
 
     with django_capture_on_commit_callbacks() as callbacks:
         linen_shirt.save(update_fields=["name_ru"])
-    assert len(callbacks) == (connection.vendor == POSTGRESQL)
+    assert len(refreshes(callbacks)) == (connection.vendor == POSTGRESQL)
 
 
 @pytest.mark.parametrize("model", ["category", "subcategory"])
@@ -223,7 +229,7 @@ def test_saving_a_category_without_renaming_it_refreshes_nothing(django_capture_
     with django_capture_on_commit_callbacks() as callbacks:
         category.save()
 
-    assert callbacks == []
+    assert refreshes(callbacks) == []
 
 
 def test_a_skus_color_change_or_deletion_refreshes_its_product(django_capture_on_commit_callbacks, quilted_jacket):

@@ -55,6 +55,7 @@ CART_SESSIONS = 16
 SEARCH_TARGET_MS = 50
 ADMIN_TARGET_MS = 30
 CALIBRATION_CARDS = 100
+LOOP_MAX_CARDS = 2000  # as many as bench/views.py renders
 SESSION_COOKIE = "sessionid"
 CSRF_COOKIE = "csrftoken"
 GZIP = {"Accept-Encoding": "gzip"}
@@ -170,10 +171,10 @@ class Shop:
             except OSError:
                 pass
             time.sleep(0.3)
-        self.__exit__()
+        self.__exit__(BenchError)
         raise BenchError(f"gunicorn did not answer /bench/loop/; its log: {self.log.name}")
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, exc_type=None, *exc_info):
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -182,6 +183,9 @@ class Shop:
                 self.process.kill()
                 self.process.wait()
         self.log.close()
+        if exc_type is None:
+            # Kept when the run stops on an error: the message points to it.
+            Path(self.log.name).unlink(missing_ok=True)
 
 
 # --- HTTP ----------------------------------------------------------------------------------------
@@ -334,7 +338,7 @@ class Ceiling:
         self.shell, self.card = empty, (full - empty) / CALIBRATION_CARDS
 
     def cards_for(self, size):
-        return max(0, round((size - self.shell) / self.card))
+        return min(LOOP_MAX_CARDS, max(0, round((size - self.shell) / self.card)))
 
     def page(self, kind, size):
         cards = self.cards_for(size)
@@ -561,7 +565,8 @@ def describe_machine(database_url, redis_url):
         redis_version = "unknown"
     commit = _first_line(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
     branch = _first_line(["git", "-C", str(ROOT), "rev-parse", "--abbrev-ref", "HEAD"])
-    dirty = " with uncommitted changes" if _output(["git", "-C", str(ROOT), "status", "--porcelain"]) else ""
+    changes = _output(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"])
+    dirty = " with uncommitted changes" if changes else ""
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     return [
         f"Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit} ({branch}){dirty}",

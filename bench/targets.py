@@ -21,7 +21,7 @@ def measured_targets():
     product = sold.exclude(image="").annotate(skus_in_stock=in_stock).order_by("-skus_in_stock", "id").first()
     if product is None:
         raise LookupError("The benchmark catalog holds no product to measure: load it with bench_catalog.")
-    variant = product.skus.order_by("-id").first()
+    variant = product.skus.active().in_stock().order_by("-id").first()
     cart_skus = (
         SKU.objects.active()
         .in_stock()

@@ -8,12 +8,19 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
+# `make bench`: catalog sizes (products), seconds of wrk per page, orders, where it runs (docs/benchmarks.md).
+BENCH_SIZES ?= 10000 100000
+BENCH_SECONDS ?= 8
+BENCH_ORDERS ?= 1000000
+BENCH_DATABASE_URL ?= postgres://marque:marque@127.0.0.1:5432/marque_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help setup css messages translations run test lint format migrations-check deploy-check superuser clean
+.PHONY: help setup css messages translations run test bench lint format migrations-check deploy-check superuser clean
 
 help:
 	@echo "make run     set up (venv, database, demo data) and serve http://$(HOST):$(PORT)"
 	@echo "make test    set up and run the whole test suite (SQLite, or DATABASE_URL)"
+	@echo "make bench   load large catalogs into PostgreSQL and measure the shop under gunicorn with wrk"
 	@echo "make lint    ruff; make superuser: create an admin user"
 	@echo "make translations   refresh locale/*/django.po from the code (then translate what is new)"
 
@@ -64,6 +71,11 @@ run: setup
 
 test: $(VENV)/.dev css messages
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+# A benchmark, not a test: minutes per catalog size; the table goes to stdout and docs/benchmarks.md.
+bench: $(VENV)/.runtime css messages
+	$(BIN)/python -m bench.run --sizes "$(BENCH_SIZES)" --seconds $(BENCH_SECONDS) --orders $(BENCH_ORDERS) \
+	  --database-url "$(BENCH_DATABASE_URL)" --redis-url "$(BENCH_REDIS_URL)"
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

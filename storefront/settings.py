@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,8 @@ else:
 # The shared page cache (storefront/page_cache.py): how long a page a visitor or crawler gets is
 # kept, at most (a merchandiser's change shows at once); 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# The benchmark's own pages (bench/urls.py: the framework ceilings it compares pages with); off in a shop.
+BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)
 # A form posted from a shared page without JavaScript asks the shopper to confirm, with a token.
 CSRF_FAILURE_VIEW = "storefront.views.csrf_failure"
 

@@ -56,6 +56,10 @@ urlpatterns = [
     path("<market:market>/", include(market_patterns)),
 ]
 
+if settings.BENCH_VIEWS:
+    # The benchmark's ceiling pages and its admin copy (bench/urls.py); never routed in a shop.
+    urlpatterns += [path("bench/", include("bench.urls"))]
+
 if settings.SERVE_MEDIA:
     # Uploaded and demo images served by Django itself: for development and single-box demos;
     # a production shop puts MEDIA_ROOT behind its web server or object storage instead.

@@ -23,6 +23,7 @@ FLOORS = {
     "reviews": 4,
     "api": 5,
     "demo": 5,
+    "bench": 5,
     "theme": 5,
 }
 COMPOSERS = {"storefront.urls", "storefront.settings"}

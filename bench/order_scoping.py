@@ -9,4 +9,4 @@ the shop uses this.
 
 def orders_of_shoppers_in(queryset, codes):
     """Orders whose shopper's account is in one of the markets `codes` (a join on accounts_user)."""
-    return queryset.filter(user__market__in=codes)
+    return queryset.owned_in_markets(codes)

@@ -14,9 +14,6 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RULE_HOME = PROJECT_ROOT / "storefront" / "markets.py"
 SKIPPED_DIRS = {".venv", "venv", "node_modules", "migrations", "tests", ".git", "staticfiles", "media"}
 LOOKUP_METHODS = {"filter", "exclude"}
-# The benchmark's counter-example: the KG order list found through the shopper's market, the rule the
-# shop does not use, written once so it can be measured beside the order's own column.
-COUNTER_EXAMPLES = {PROJECT_ROOT / "bench" / "order_scoping.py"}
 
 
 def _call_name(call):
@@ -91,7 +88,7 @@ def test_no_market_lookup_is_written_outside_storefront_markets():
     offenders = [
         f"{path.relative_to(PROJECT_ROOT)}:{line}: {what}"
         for path in project_python_files()
-        if path != RULE_HOME and path not in COUNTER_EXAMPLES
+        if path != RULE_HOME
         for line, what in market_lookups(path.read_text(encoding="utf-8"))
     ]
     assert offenders == [], (

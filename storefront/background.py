@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -32,8 +31,6 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 
 def enqueue_after_commit(task_path: str, *args, on_failure: Callable[[], None] | None = None) -> None:
@@ -54,7 +51,7 @@ def enqueue_after_commit(task_path: str, *args, on_failure: Callable[[], None] |
 # --- retries ----------------------------------------------------------------------------------------
 
 
-class RetryLater(Exception):  # noqa: N818 - it says what the task should do, not what went wrong
+class RetryLater(Exception):
     """An outside call failed in a way another try may fix, and nothing was done yet (no text
     sent, no money moved), so the task may safely run again."""
 
@@ -72,7 +69,7 @@ class Backoff:
         return timedelta(seconds=seconds * random.uniform(0.9, 1.1))  # noqa: S311 - jitter, not a secret
 
 
-def with_retries(context: TaskContext, work: Callable[[], T], *, attempt: int, backoff: Backoff) -> T | None:
+def with_retries[T](context: TaskContext, work: Callable[[], T], *, attempt: int, backoff: Backoff) -> T | None:
     """Run `work()` for the task of `context`, its `attempt`-th try (the task's `attempt` argument).
 
     When `work` raises RetryLater the task is queued again with `attempt + 1`, to run after the

@@ -45,7 +45,8 @@ def test_only_visitor_carts_untouched_for_thirty_days_are_deleted():
     line_touched = visitor_cart(line_age=timedelta(days=2))  # an old cart whose line changed lately
     signed_in = CartFactory()
     CartItemFactory(cart=signed_in)
-    Cart.objects.filter(pk=signed_in.pk).update(created_at=timezone.now() - OLD * 3, updated_at=timezone.now() - OLD * 3)
+    long_ago = timezone.now() - OLD * 3
+    Cart.objects.filter(pk=signed_in.pk).update(created_at=long_ago, updated_at=long_ago)
 
     assert tasks.delete_abandoned_carts.call() == len(abandoned)
 

@@ -190,7 +190,8 @@ def test_old_task_results_are_pruned_failed_ones_kept_longer(database_tasks, set
 
     settings.TASK_RESULTS_KEEP_DAYS = 7
     now = timezone.now()
-    rows = {name: background_tasks.record.enqueue(name).id for name in ("done-old", "failed-old", "failed-older", "new")}
+    names = ("done-old", "failed-old", "failed-older", "new")
+    rows = {name: background_tasks.record.enqueue(name).id for name in names}
     DBTaskResult.objects.filter(pk=rows["done-old"]).update(status="SUCCESSFUL", finished_at=now - timedelta(days=8))
     DBTaskResult.objects.filter(pk=rows["failed-old"]).update(status="FAILED", finished_at=now - timedelta(days=8))
     DBTaskResult.objects.filter(pk=rows["failed-older"]).update(status="FAILED", finished_at=now - timedelta(days=15))

@@ -13,6 +13,4 @@ class Command(BaseCommand):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         recount = recompute_all_ratings(batch_size=batch_size)
-        self.stdout.write(
-            f"Checked {recount.checked} products; {recount.changed} had a stale rating or review count."
-        )
+        self.stdout.write(f"Checked {recount.checked} products; {recount.changed} had a stale rating or review count.")

@@ -97,7 +97,6 @@ def product_form(category, **fields):
         "subcategory": "",
         "price": "12990.00",
         "original_price": "",
-        "discount": "0",
         "is_active": "on",
         "in_stock": "on",
         **management_form("skus"),

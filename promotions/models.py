@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,10 +28,10 @@ class ScheduledQuerySet(MarketQuerySet):
     def next_boundary(self, now=None):
         """The soonest start or end after `now` of the switched-on rows, else None."""
         now = now or timezone.now()
-        active = self.filter(is_active=True)
-        starts = active.filter(starts_at__gt=now).order_by("starts_at").values_list("starts_at", flat=True).first()
-        ends = active.filter(ends_at__gt=now).order_by("ends_at").values_list("ends_at", flat=True).first()
-        return min((moment for moment in (starts, ends) if moment), default=None)
+        soonest = self.filter(is_active=True).aggregate(
+            start=Min("starts_at", filter=Q(starts_at__gt=now)), end=Min("ends_at", filter=Q(ends_at__gt=now))
+        )
+        return min((moment for moment in soonest.values() if moment), default=None)
 
 
 class Scheduled(models.Model):
@@ -95,7 +95,7 @@ class Sale(Scheduled):
     def clean(self):
         super().clean()
         if self.kind == self.Kind.PERCENT and self.value and self.value > 90:
-            raise ValidationError({"value": _("A sale takes at most 90% off.")})
+            raise ValidationError({"value": _("A sale takes at most 90 percent off.")})
         if self.kind == self.Kind.AMOUNT and self.market == MarketScope.ALL:
             raise ValidationError(
                 {"market": _("An amount off is in one market's currency: choose KG or US, or a percentage.")}

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Value
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -84,7 +85,7 @@ class SaleBook:
 
 
 def _read_book(market: MarketConfig, now) -> SaleBook:
-    """One query for the market's switched-on sales not yet over; three more when there are any."""
+    """One query for the market's switched-on sales not yet over; one more for their targets."""
     rows = list(
         Sale.objects.for_market(market)
         .filter(is_active=True)
@@ -95,13 +96,19 @@ def _read_book(market: MarketConfig, now) -> SaleBook:
     running = [row for row in rows if row["starts_at"] is None or row["starts_at"] <= now]
     targets = {row["pk"]: {"products": set(), "categories": set(), "skus": set()} for row in running}
     if running:
-        for name, through, column in (
-            ("products", Sale.products.through, "product_id"),
-            ("categories", Sale.categories.through, "category_id"),
-            ("skus", Sale.skus.through, "sku_id"),
-        ):
-            for sale_id, target_id in through.objects.filter(sale_id__in=targets).values_list("sale_id", column):
-                targets[sale_id][name].add(target_id)
+        kinds = [
+            through.objects.filter(sale_id__in=targets)
+            .annotate(target=Value(name))
+            .values_list("sale_id", column, "target")
+            .order_by()
+            for name, through, column in (
+                ("products", Sale.products.through, "product_id"),
+                ("categories", Sale.categories.through, "category_id"),
+                ("skus", Sale.skus.through, "sku_id"),
+            )
+        ]
+        for sale_id, target_id, name in kinds[0].union(*kinds[1:], all=True):
+            targets[sale_id][name].add(target_id)
     sales = tuple(
         RunningSale(
             kind=row["kind"],

@@ -41,7 +41,7 @@ def cache_key(code: str) -> str:
 class RunningSale:
     kind: str
     value: Decimal
-    names: dict
+    names: tuple  # (column, text) pairs: the public name in each language, hashable like the book
     ends_at: datetime | None
     product_ids: frozenset
     category_ids: frozenset
@@ -81,7 +81,7 @@ class SaleBook:
         if best is None:
             return None
         lowered, sale = best
-        return Markdown(amount=lowered, name=translated(sale.names, "name", get_language()), ends_at=sale.ends_at)
+        return Markdown(amount=lowered, name=translated(dict(sale.names), "name", get_language()), ends_at=sale.ends_at)
 
 
 def _read_book(market: MarketConfig, now) -> SaleBook:
@@ -113,7 +113,7 @@ def _read_book(market: MarketConfig, now) -> SaleBook:
         RunningSale(
             kind=row["kind"],
             value=row["value"],
-            names={key: row[key] for key in ("name", "name_ru", "name_ky")},
+            names=tuple((key, row[key]) for key in ("name", "name_ru", "name_ky")),
             ends_at=row["ends_at"],
             product_ids=frozenset(targets[row["pk"]]["products"]),
             category_ids=frozenset(targets[row["pk"]]["categories"]),

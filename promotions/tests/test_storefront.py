@@ -56,11 +56,12 @@ def test_a_category_sale_shows_struck_prices_on_cards_and_the_product_page(clien
     assert offer["priceValidUntil"] == ends.date().isoformat()
 
 
-def test_a_saved_sale_renews_the_shared_pages_at_once(client, jacket):
+def test_a_saved_sale_renews_the_shared_pages_at_once(client, jacket, django_capture_on_commit_callbacks):
     assert client.get("/kg/p/wool-jacket/")["X-Page-Cache"] == "miss"
     assert client.get("/kg/p/wool-jacket/")["X-Page-Cache"] == "hit"
 
-    SaleFactory(value=Decimal("20")).products.add(jacket)
+    with django_capture_on_commit_callbacks(execute=True):
+        SaleFactory(value=Decimal("20")).products.add(jacket)
 
     response = client.get("/kg/p/wool-jacket/")
     assert response["X-Page-Cache"] == "miss" and "1 599 сом" in response.content.decode()

@@ -14,13 +14,11 @@ import contextlib
 import logging
 import math
 
-from allauth.account.adapter import get_adapter
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_cool_off
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -56,16 +54,6 @@ def attempted_phone(request, credentials=None):
     with contextlib.suppress(PhoneNumberRefused):
         return normalize_phone(raw)[0]
     return raw.strip()[:255]
-
-
-def client_ip(request):
-    """The client's address, read through the trusted proxies the way allauth's limits read it
-    (TRUSTED_PROXY_COUNT), so a header sent by the client cannot pick its own address. None for a
-    request that came with no address at all (a test client's `force_login`)."""
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return None
 
 
 def lockout_minutes():

@@ -75,6 +75,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Operations (storefront/health.py): /healthz, /readyz and /metrics answered before anything else;
+    # then one log line and the request metrics for every other request.
+    "storefront.health.OperationsMiddleware",
+    "storefront.logging_requests.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # HTML compressed last; Django's gzip pads each response with random bytes against BREACH.
     "django.middleware.gzip.GZipMiddleware",
@@ -278,18 +282,36 @@ CATALOG_BASE_CURRENCY = "USD"
 TAILWIND_APP_NAME = "theme"
 NPM_BIN_PATH = env.str("NPM_BIN_PATH", default=shutil.which("npm") or "npm")
 
+# Logging and metrics (storefront/logging_requests.py, storefront/metrics.py) -------------------
+# One handler on the root logger, so each record is written once: JSON lines by default with DEBUG
+# off (LOG_FORMAT=json), `time level logger: message` otherwise (LOG_FORMAT=plain). Each request
+# adds one line from the logger "storefront.requests".
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "storefront.logging_json.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # django-axes reports every admin sign-in at INFO; its failures and lock-outs are warnings.
         "axes": {"level": "WARNING"},
+        # The request line says what runserver's own line and django.request's 4xx warnings say
+        # (and masks what they would print as typed); server errors are still logged with their traceback.
+        "django.server": {"level": "ERROR"},
+        "django.request": {"level": "ERROR"},
     },
 }
+# /metrics answers a request bearing "Authorization: Bearer <METRICS_TOKEN>", or coming from an
+# address in METRICS_ALLOWED_IPS (addresses or networks, read through TRUSTED_PROXY_COUNT);
+# with neither set it answers nobody. Several workers: PROMETHEUS_MULTIPROC_DIR (README, Operations).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+# ----------------------------------------------------------------------------------------------
 
 # Sign-in by phone (allauth) and SMS ----------------------------------------------------------
 # Shoppers sign in with their phone number and a 6-digit SMS code; a new number signs up in the
@@ -358,7 +380,7 @@ AXES_ONLY_ADMIN_SITE = True
 AXES_HANDLER = "storefront.admin_lockout.AdminSignInHandler"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "storefront.admin_lockout.attempted_phone"
-AXES_CLIENT_IP_CALLABLE = "storefront.admin_lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "storefront.client_address.client_ip"
 AXES_LOCKOUT_CALLABLE = "storefront.admin_lockout.locked_out_response"
 # A lock lasts its minutes from the failure that set it; attempts refused meanwhile do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

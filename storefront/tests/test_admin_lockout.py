@@ -132,7 +132,7 @@ def test_without_a_trusted_proxy_the_forwarded_for_header_is_ignored(client, sta
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.5"}
 
 
-def test_the_storefront_phone_sign_in_is_not_throttled_by_admin_lock_outs(client, staff, ask_for_code, sms_outbox):
+def test_the_storefront_phone_sign_in_is_not_throttled_by_admin_lock_outs(client, staff, ask_for_code, sms_outbox):  # noqa: F811
     for _ in range(LIMIT):
         sign_in(client, staff.phone, "wrong-password", ip="127.0.0.1")
     attempts = AccessAttempt.objects.count()

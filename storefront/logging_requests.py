@@ -21,7 +21,7 @@ from storefront.market_urls import split_market_prefix
 logger = logging.getLogger("storefront.requests")
 
 # Six digits or more, alone or in a phone number's spacing: `+996 555 123 456`, an SMS code.
-DIGIT_RUN = re.compile(r"\+?\d(?:[\s().\-]?\d){5,}")
+DIGIT_RUN = re.compile(r"\+?\d(?:[\s().\-]{0,2}\d){5,}")
 # A long path segment mixing letters with four digits or more: a token or a key, not a slug.
 TOKEN_LIKE = re.compile(r"(?<![^/])(?=[^/]*[A-Za-z])(?=(?:[^/]*\d){4})[^/]{20,}")
 MASK = "[masked]"

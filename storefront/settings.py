@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_htmx",
+    # Admin sign-in throttling (storefront/admin_lockout.py).
+    "axes",
     "allauth",
     "allauth.account",
     "tailwind",
@@ -76,6 +78,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Operations (storefront/health.py): /healthz, /readyz and /metrics answered before anything else;
+    # then one log line and the request metrics for every other request.
+    "storefront.health.OperationsMiddleware",
+    "storefront.logging_requests.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # HTML compressed last; Django's gzip pads each response with random bytes against BREACH.
     "django.middleware.gzip.GZipMiddleware",
@@ -94,6 +100,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "storefront.middleware.MarketMiddleware",
     "storefront.middleware.LanguageMiddleware",
+    # Last, as django-axes asks: turns an admin sign-in lock-out into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "storefront.urls"
@@ -161,6 +169,8 @@ CSRF_FAILURE_VIEW = "storefront.views.csrf_failure"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any admin sign-in while it is locked (ADMIN_LOGIN_* below), before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
     # Staff sign in to the admin with phone and password; shoppers by SMS code through allauth.
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -285,14 +295,36 @@ CATALOG_BASE_CURRENCY = "USD"
 TAILWIND_APP_NAME = "theme"
 NPM_BIN_PATH = env.str("NPM_BIN_PATH", default=shutil.which("npm") or "npm")
 
+# Logging and metrics (storefront/logging_requests.py, storefront/metrics.py) -------------------
+# One handler on the root logger, so each record is written once: JSON lines by default with DEBUG
+# off (LOG_FORMAT=json), `time level logger: message` otherwise (LOG_FORMAT=plain). Each request
+# adds one line from the logger "storefront.requests".
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "storefront.logging_json.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # django-axes reports every admin sign-in at INFO; its failures and lock-outs are warnings.
+        "axes": {"level": "WARNING"},
+        # The request line says what runserver's own line and django.request's 4xx warnings say
+        # (and masks what they would print as typed); server errors are still logged with their traceback.
+        "django.server": {"level": "ERROR"},
+        "django.request": {"level": "ERROR"},
+    },
 }
+# /metrics answers a request bearing "Authorization: Bearer <METRICS_TOKEN>", or coming from an
+# address in METRICS_ALLOWED_IPS (addresses or networks, read through TRUSTED_PROXY_COUNT);
+# with neither set it answers nobody. Several workers: PROMETHEUS_MULTIPROC_DIR (README, Operations).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+# ----------------------------------------------------------------------------------------------
 
 # Sign-in by phone (allauth) and SMS ----------------------------------------------------------
 # Shoppers sign in with their phone number and a 6-digit SMS code; a new number signs up in the
@@ -344,6 +376,29 @@ KG_SMS_GATEWAY_URL = env.str("KG_SMS_GATEWAY_URL", default="https://smspro.nikit
 KG_SMS_GATEWAY_LOGIN = env.str("KG_SMS_GATEWAY_LOGIN", default="")
 KG_SMS_GATEWAY_PASSWORD = env.str("KG_SMS_GATEWAY_PASSWORD", default="")
 KG_SMS_GATEWAY_SENDER = env.str("KG_SMS_GATEWAY_SENDER", default="MARQUE")
+# ----------------------------------------------------------------------------------------------
+
+# Admin sign-in throttling (django-axes, storefront/admin_lockout.py) ----------------------------
+# After ADMIN_LOGIN_FAILURE_LIMIT wrong passwords for one account, or from one client address, the
+# admin login refuses every attempt (the right password too) for ADMIN_LOGIN_LOCKOUT_MINUTES and
+# answers 429. Attempts are rows in the database, shared by every app server; staff lift a lock
+# early by deleting its access attempt in the admin. The client address is read like allauth's
+# (TRUSTED_PROXY_COUNT above). The storefront's phone sign-in keeps its own limits.
+ADMIN_LOGIN_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
+ADMIN_LOGIN_LOCKOUT_MINUTES = env.int("ADMIN_LOGIN_LOCKOUT_MINUTES", default=15)
+AXES_FAILURE_LIMIT = ADMIN_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=ADMIN_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "storefront.admin_lockout.AdminSignInHandler"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "storefront.admin_lockout.attempted_phone"
+AXES_CLIENT_IP_CALLABLE = "storefront.client_address.client_ip"
+AXES_LOCKOUT_CALLABLE = "storefront.admin_lockout.locked_out_response"
+# A lock lasts its minutes from the failure that set it; attempts refused meanwhile do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful sign-in forgets that account's and that address's earlier typos.
+AXES_RESET_ON_SUCCESS = True
 # ----------------------------------------------------------------------------------------------
 
 # Checkout and payments -------------------------------------------------------------------------

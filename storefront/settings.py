@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Redis or PostgreSQL down: a clear 503 page instead of a server error (storefront/outages.py).
+    "storefront.outages.OutageMiddleware",
     # HTML compressed last; Django's gzip pads each response with random bytes against BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -132,21 +134,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache and sessions: Redis when REDIS_URL is set, otherwise an in-process cache and
-# database-backed sessions. Sessions are never stored in cookies.
+# Cache and sessions (outages: docs/architecture.md, "When a service is down") ---------------------
+# Redis when REDIS_URL is set, otherwise an in-process cache. Sessions live in the database either
+# way; with Redis they keep a copy there (storefront/sessions.py), so carts and sign-ins survive a
+# Redis restart. Sessions are never stored in cookies.
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "marque",
-        }
+# Seconds to open a connection to Redis and to wait for an answer: a dead Redis costs this, once.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.25)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
+# After a failure each process skips Redis for this many seconds before it tries again.
+REDIS_BREAKER_SECONDS = env.float("REDIS_BREAKER_SECONDS", default=5.0)
+
+
+def redis_cache(url, *, strict=False):
+    """A cache alias on Redis that pages survive losing (storefront/resilient_cache.py)."""
+    return {
+        "BACKEND": "storefront.resilient_cache.ResilientRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "marque",
+        "OPTIONS": {
+            "CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+            "BREAKER_SECONDS": REDIS_BREAKER_SECONDS,
+            # Strict: every call raises while Redis is away, so a session write fails closed.
+            "STRICT": strict,
+        },
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL), "sessions": redis_cache(REDIS_URL, strict=True)}
+    SESSION_ENGINE = "storefront.sessions"
+    SESSION_CACHE_ALIAS = "sessions"
 else:
     CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://marque")}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# ----------------------------------------------------------------------------------------------
 
 # The shared page cache (storefront/page_cache.py): how long a page a visitor or crawler gets is
 # kept, at most (a merchandiser's change shows at once); 0 turns it off.

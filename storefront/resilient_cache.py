@@ -174,7 +174,9 @@ class ResilientRedisCache(RedisCache):
         return self._guarded(lambda: super(ResilientRedisCache, self).set(key, value, timeout, version), lambda: None)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guarded(lambda: super(ResilientRedisCache, self).set_many(data, timeout, version), lambda: list(data))
+        return self._guarded(
+            lambda: super(ResilientRedisCache, self).set_many(data, timeout, version), lambda: list(data)
+        )
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guarded(lambda: super(ResilientRedisCache, self).touch(key, timeout, version), lambda: False)

@@ -345,7 +345,10 @@ SMS_CODE_LIMITS = {
 }
 # SMS providers by market (storefront/sms.py): Twilio for US, the KG gateway (Nikita smspro XML
 # API) for KG; a market whose provider has no credentials uses the console provider (server log).
-SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=10.0)
+# Seconds to connect to an SMS provider and between bytes of its answer (no retries inside a
+# request: the shopper asks for a new code). TWILIO_API_BASE points the Twilio client elsewhere.
+SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=5.0)
+TWILIO_API_BASE = env.str("TWILIO_API_BASE", default="https://api.twilio.com")
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
@@ -362,6 +365,12 @@ KG_SMS_GATEWAY_SENDER = env.str("KG_SMS_GATEWAY_SENDER", default="MARQUE")
 # test payment instead, so the whole journey runs offline.
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Outside calls have deadlines (accounts/stripe_client.py): seconds to connect and between bytes of
+# Stripe's answer, and the SDK's retries (none: the shopper pays again from the order page, a refund
+# is retried by its task). STRIPE_API_BASE points the client at another API host (stripe-mock).
+STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=5.0)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=0)
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 # Seconds a webhook signature stays valid (Stripe's default tolerance).
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
 # Minutes an unpaid card order holds its stock before it is cancelled (Stripe allows 30 to 1440).

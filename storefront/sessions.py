@@ -11,6 +11,8 @@ With Redis away (the strict `sessions` cache alias raises `CacheUnavailable`):
   deletes the copy first and only then writes the row (and a new copy).
 """
 
+import contextlib
+
 from django.contrib.sessions.backends import cached_db
 
 from storefront.resilient_cache import CacheUnavailable
@@ -30,10 +32,9 @@ class SessionStore(cached_db.SessionStore):
             return {}
         data = self.decode(row.session_data)
         if keep_copy:
-            try:
+            # Redis may leave between the read and the write: the row is enough then.
+            with contextlib.suppress(CacheUnavailable):
                 self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=row.expire_date))
-            except CacheUnavailable:
-                pass  # Redis left between the read and the write: the row is enough.
         return data
 
     def save(self, must_create=False):

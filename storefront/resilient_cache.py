@@ -8,13 +8,14 @@
 - a circuit breaker per Redis server and process: after a failure every call skips Redis for
   `REDIS_BREAKER_SECONDS`, then one call tries again (no retry storm from every worker and every
   cache call of a page); the first success closes it, so the shop recovers by itself;
-- what a call does while Redis is away depends on what it is for. A read is a miss (`get` gives the
-  default, `get_many` nothing, `get_or_set` computes the value from the database); a plain write is
-  dropped (the value would only have been a copy), and a delete is remembered and made once Redis
-  answers again, so an exchange rate or a menu changed meanwhile does not come back old. Calls whose answer is a decision,
-  `add` (a lock or a first-writer-wins claim), `incr` and `decr` (a counter such as a rate
-  limit) and `clear`, raise `CacheUnavailable` instead, because pretending would let something through:
-  allauth's rate limits take a lock with `add`, so sign-in refuses while they cannot be counted.
+- what a call does while Redis is away depends on what it is for. A read is a miss (`get` gives
+  the default, `get_many` nothing, `get_or_set` computes the value from the database); a plain
+  write is dropped (the value would only have been a copy), and a delete is remembered and made
+  once Redis answers again, so an exchange rate or a menu changed meanwhile does not come back
+  old. Calls whose answer is a decision, `add` (a lock or a first-writer-wins claim), `incr` and
+  `decr` (a counter such as a rate limit) and `clear`, raise `CacheUnavailable` instead, because
+  pretending would let something through: allauth's rate limits take a lock with `add`, so
+  sign-in refuses while they cannot be counted.
 
 A cache alias with `"STRICT": True` in its OPTIONS raises `CacheUnavailable` for every call while
 Redis is away: the sessions alias is strict, so `storefront.sessions` can fail a session write

@@ -12,6 +12,7 @@ With Redis away (the strict `sessions` cache alias raises `CacheUnavailable`):
 """
 
 import contextlib
+import functools
 
 from django.contrib.sessions.backends import cached_db
 
@@ -37,6 +38,10 @@ class SessionStore(cached_db.SessionStore):
                 self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=row.expire_date))
         return data
 
+    def ensure_writable(self):
+        """Raise CacheUnavailable now when a save at the end of the request would fail."""
+        self._cache.delete(self.cache_key if self.session_key else self.cache_key_prefix + "writable")
+
     def save(self, must_create=False):
         if self.session_key is None:
             return self.create()
@@ -50,3 +55,17 @@ class SessionStore(cached_db.SessionStore):
             return
         self._cache.delete(self.cache_key_prefix + key)
         super().delete(session_key)
+
+
+def needs_session_writes(view):
+    """A view whose POST ends in a session write (signing in): refused before it does any work
+    (sends a code, uses one up) when the write could not be saved."""
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        ensure = getattr(request.session, "ensure_writable", None)
+        if request.method == "POST" and ensure is not None:
+            ensure()
+        return view(request, *args, **kwargs)
+
+    return checked

@@ -9,13 +9,13 @@
   `REDIS_BREAKER_SECONDS`, then one call tries again (no retry storm from every worker and every
   cache call of a page); the first success closes it, so the shop recovers by itself;
 - what a call does while Redis is away depends on what it is for. A read is a miss (`get` gives
-  the default, `get_many` nothing, `get_or_set` computes the value from the database); a plain
-  write is dropped (the value would only have been a copy), and a delete is remembered and made
-  once Redis answers again, so an exchange rate or a menu changed meanwhile does not come back
-  old. Calls whose answer is a decision, `add` (a lock or a first-writer-wins claim), `incr` and
-  `decr` (a counter such as a rate limit) and `clear`, raise `CacheUnavailable` instead, because
-  pretending would let something through: allauth's rate limits take a lock with `add`, so
-  sign-in refuses while they cannot be counted.
+  the default, `get_many` nothing, `get_or_set` computes the value from the database); a write
+  or a delete is dropped (the value would only have been a copy) and its key remembered, to be
+  deleted once Redis answers again, so an exchange rate, a menu or a page-cache version changed
+  meanwhile does not come back old. Calls whose answer is a decision, `add` (a lock or a
+  first-writer-wins claim), `incr` and `decr` (a counter such as a rate limit) and `clear`, raise
+  `CacheUnavailable` instead, because pretending would let something through: allauth's rate
+  limits take a lock with `add`, so sign-in refuses while they cannot be counted.
 
 A cache alias with `"STRICT": True` in its OPTIONS raises `CacheUnavailable` for every call while
 Redis is away: the sessions alias is strict, so `storefront.sessions` can fail a session write
@@ -37,8 +37,8 @@ from storefront.errors import ServiceUnavailable
 logger = logging.getLogger(__name__)
 
 _MISSING = object()
-# Deletes remembered while Redis is away; past that, copies expire by their own timeouts.
-MAX_MISSED_DELETES = 10_000
+# Keys remembered while Redis is away; past that, old values expire by their own timeouts.
+MAX_MISSED_KEYS = 10_000
 
 
 class CacheUnavailable(ServiceUnavailable):
@@ -54,9 +54,9 @@ class Breaker:
         self.server = server
         self.open_until = 0.0
         self.tripped = False
-        # Keys whose delete was dropped while the server was away (an invalidation: an exchange
-        # rate or menu changed); they are deleted once it answers, so no old copy comes back.
-        self.missed_deletes: set[str] = set()
+        # Keys written or deleted while the server was away (an exchange rate or a menu changed, a
+        # version key renewed); they are deleted once it answers, so no old value comes back.
+        self.missed_keys: set[str] = set()
         self._lock = threading.Lock()
 
     def is_open(self):
@@ -75,18 +75,18 @@ class Breaker:
                 seconds,
             )
 
-    def miss_deletes(self, keys):
+    def miss_keys(self, keys):
         with self._lock:
-            if len(self.missed_deletes) < MAX_MISSED_DELETES:
-                self.missed_deletes.update(keys)
+            if len(self.missed_keys) < MAX_MISSED_KEYS:
+                self.missed_keys.update(keys)
 
     def close(self):
-        """Mark the server reachable; the keys whose deletes were missed meanwhile, to delete now."""
+        """Mark the server reachable; the keys it missed meanwhile, to delete now."""
         if not self.tripped:
             return set()
         with self._lock:
             was_tripped, self.tripped, self.open_until = self.tripped, False, 0.0
-            missed, self.missed_deletes = self.missed_deletes, set()
+            missed, self.missed_keys = self.missed_keys, set()
         if was_tripped:
             logger.warning("Redis at %s answers again; the cache is back in use.", self.server)
         return missed
@@ -140,8 +140,8 @@ class ResilientRedisCache(RedisCache):
         try:
             self._cache.delete_many(list(keys))
         except (RedisError, OSError):
-            logger.warning("Redis left again before the deletes it missed were made.", exc_info=True)
-            self.breaker.miss_deletes(keys)
+            logger.warning("Redis left again before the keys it missed were deleted.", exc_info=True)
+            self.breaker.miss_keys(keys)
 
     def _unavailable(self, fallback):
         if self.strict:
@@ -170,13 +170,17 @@ class ResilientRedisCache(RedisCache):
         # Another server may have added its value between the get() and the add(): that one wins.
         return self.get(key, value, version=version)
 
-    # Writes of copies: dropped.
+    # Writes and deletes: dropped now, the key deleted once Redis answers (no old value survives).
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guarded(lambda: super(ResilientRedisCache, self).set(key, value, timeout, version), lambda: None)
+        return self._guarded(
+            lambda: super(ResilientRedisCache, self).set(key, value, timeout, version),
+            lambda: self._missed([key], version, None),
+        )
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guarded(
-            lambda: super(ResilientRedisCache, self).set_many(data, timeout, version), lambda: list(data)
+            lambda: super(ResilientRedisCache, self).set_many(data, timeout, version),
+            lambda: self._missed(data, version, list(data)),
         )
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
@@ -195,7 +199,7 @@ class ResilientRedisCache(RedisCache):
         )
 
     def _missed(self, keys, version, answer):
-        self.breaker.miss_deletes(self.make_and_validate_key(key, version=version) for key in keys)
+        self.breaker.miss_keys(self.make_and_validate_key(key, version=version) for key in keys)
         return answer
 
     # Decisions: refused.

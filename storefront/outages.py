@@ -102,7 +102,14 @@ class OutageMiddleware:
         service = outage_of(exception)
         if service is None:
             return None
-        logger.error("%s %s: the %s is unavailable", request.method, request.path, service, exc_info=exception)
+        # A database error is logged with its cause; Redis going away was logged once by the cache.
+        logger.error(
+            "%s %s: the %s is unavailable",
+            request.method,
+            request.path,
+            service,
+            exc_info=exception if service == "database" else None,
+        )
         return unavailable_response(request, service)
 
 

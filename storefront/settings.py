@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "storefront.health.OperationsMiddleware",
     "storefront.logging_requests.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Redis or PostgreSQL down: a clear 503 page instead of a server error (storefront/outages.py).
+    "storefront.outages.OutageMiddleware",
     # HTML compressed last; Django's gzip pads each response with random bytes against BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -143,21 +145,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache and sessions: Redis when REDIS_URL is set, otherwise an in-process cache and
-# database-backed sessions. Sessions are never stored in cookies.
+# Cache and sessions (outages: docs/architecture.md, "When a service is down") ---------------------
+# Redis when REDIS_URL is set, otherwise an in-process cache. Sessions live in the database either
+# way; with Redis they keep a copy there (storefront/sessions.py), so carts and sign-ins survive a
+# Redis restart. Sessions are never stored in cookies.
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "marque",
-        }
+# Seconds to open a connection to Redis and to wait for an answer: a dead Redis costs this, once.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.25)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
+# After a failure each process skips Redis for this many seconds before it tries again.
+REDIS_BREAKER_SECONDS = env.float("REDIS_BREAKER_SECONDS", default=5.0)
+
+
+def redis_cache(url, *, strict=False):
+    """A cache alias on Redis that pages survive losing (storefront/resilient_cache.py)."""
+    return {
+        "BACKEND": "storefront.resilient_cache.ResilientRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "marque",
+        "OPTIONS": {
+            "CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+            "BREAKER_SECONDS": REDIS_BREAKER_SECONDS,
+            # Strict: every call raises while Redis is away, so a session write fails closed.
+            "STRICT": strict,
+        },
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL), "sessions": redis_cache(REDIS_URL, strict=True)}
+    SESSION_ENGINE = "storefront.sessions"
+    SESSION_CACHE_ALIAS = "sessions"
 else:
     CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://marque")}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# ----------------------------------------------------------------------------------------------
 
 # The shared page cache (storefront/page_cache.py): how long a page a visitor or crawler gets is
 # kept, at most (a merchandiser's change shows at once); 0 turns it off.
@@ -367,7 +390,10 @@ SMS_CODE_LIMITS = {
 }
 # SMS providers by market (storefront/sms.py): Twilio for US, the KG gateway (Nikita smspro XML
 # API) for KG; a market whose provider has no credentials uses the console provider (server log).
-SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=10.0)
+# Seconds to connect to an SMS provider and between bytes of its answer (no retries inside a
+# request: the shopper asks for a new code). TWILIO_API_BASE points the Twilio client elsewhere.
+SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=5.0)
+TWILIO_API_BASE = env.str("TWILIO_API_BASE", default="https://api.twilio.com")
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
@@ -407,6 +433,12 @@ AXES_RESET_ON_SUCCESS = True
 # test payment instead, so the whole journey runs offline.
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Outside calls have deadlines (accounts/stripe_client.py): seconds to connect and between bytes of
+# Stripe's answer, and the SDK's retries (none: the shopper pays again from the order page, a refund
+# is retried by its task). STRIPE_API_BASE points the client at another API host (stripe-mock).
+STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=5.0)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=0)
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 # Seconds a webhook signature stays valid (Stripe's default tolerance).
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
 # Minutes an unpaid card order holds its stock before it is cancelled (Stripe allows 30 to 1440).

@@ -23,10 +23,26 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 LANGUAGES = ("en", "ru", "ky")
 PHONE_WIDTHS = (360, 390)
-VISITOR_PAGES = ["/kg/", "/kg/c/outerwear/", "/kg/c/outerwear/jackets/", "/kg/p/quilted-jacket/", "/kg/search/?q=jacket",
-                 "/kg/cart/", "/accounts/login/"]  # fmt: skip
-SHOPPER_PAGES = ["/kg/", "/kg/c/outerwear/", "/kg/p/quilted-jacket/", "/kg/cart/", "/kg/wishlist/", "/kg/orders/",
-                 "/accounts/profile/", "/accounts/addresses/", "/accounts/notifications/"]  # fmt: skip
+VISITOR_PAGES = [
+    "/kg/",
+    "/kg/c/outerwear/",
+    "/kg/c/outerwear/jackets/",
+    "/kg/p/quilted-jacket/",
+    "/kg/search/?q=jacket",
+    "/kg/cart/",
+    "/accounts/login/",
+]
+SHOPPER_PAGES = [
+    "/kg/",
+    "/kg/c/outerwear/",
+    "/kg/p/quilted-jacket/",
+    "/kg/cart/",
+    "/kg/wishlist/",
+    "/kg/orders/",
+    "/accounts/profile/",
+    "/accounts/addresses/",
+    "/accounts/notifications/",
+]
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 # The innermost elements reaching past the right edge, to say what overflows.
 CULPRITS = """() => Array.from(document.body.querySelectorAll("*"))
@@ -40,9 +56,12 @@ CULPRITS = """() => Array.from(document.body.querySelectorAll("*"))
 @pytest.fixture
 def outerwear():
     ExchangeRate.objects.get_or_create(market="KG", defaults={"rate": Decimal("87.45")})
-    category = CategoryFactory(name="Outerwear", name_ru="Верхняя одежда", name_ky="Сырткы кийим", slug="outerwear",
-                               market="ALL")  # fmt: skip
-    jackets = SubcategoryFactory(category=category, name="Jackets", name_ru="Куртки", name_ky="Курткалар", slug="jackets")
+    category = CategoryFactory(
+        name="Outerwear", name_ru="Верхняя одежда", name_ky="Сырткы кийим", slug="outerwear", market="ALL"
+    )
+    jackets = SubcategoryFactory(
+        category=category, name="Jackets", name_ru="Куртки", name_ky="Курткалар", slug="jackets"
+    )
     for n, name in enumerate(("Footwear and accessories", "Knitwear", "Kids")):
         CategoryFactory(name=name, slug=f"more-{n}", market="ALL")
     quilted = ProductFactory(

@@ -110,8 +110,11 @@ def _overflowing_pages(page, base, pages, label):
 
 
 def _expect_header_reachable(page, width):
-    """Logo, search, account and cart inside the screen, each at least 44 px square to tap."""
+    """Logo, search, account and cart inside the screen, each at least 44 px square to tap; the
+    logo and the icons on one row."""
     header = page.locator("header").first
+    logo, cart = header.locator("a", has_text="MARQUE").bounding_box(), header.locator("#cart-link").bounding_box()
+    assert abs((logo["y"] + logo["height"] / 2) - (cart["y"] + cart["height"] / 2)) < 2, "the header row wrapped"
     for target in (
         header.locator("a", has_text="MARQUE"),
         header.locator("#site-search"),
@@ -153,6 +156,9 @@ def test_market_and_language_share_one_menu_that_works_without_javascript(browse
     page.get_by_role("button", name="Change language").click()
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     assert page.evaluate(OVERFLOW) <= 0
+    page.locator("#locale-menu > summary").click()
+    menu = page.locator("#locale-menu > div").bounding_box()
+    assert menu["x"] >= 0 and menu["x"] + menu["width"] <= 360, f"the menu leaves the screen: {menu}"
     context.close()
 
 

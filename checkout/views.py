@@ -94,7 +94,6 @@ def cart_add(request):
         "notice": error or change.message,
         "is_error": bool(error or change.capped),
         "changed": bool(change),
-        "picker_id": carts.as_id(request.POST.get("picker")),
     }
     if change:
         context.update(_cart_context(request, cart))
@@ -132,7 +131,8 @@ def _choose_variant(request):
         "next_url": local_path(request, request.POST.get("next")) or url,
     }
     response = TemplateResponse(request, "checkout/quick_add.html#quick-add", context)
-    response["HX-Retarget"] = f"#quick-add-{product.pk}"
+    # Into the posting card's own slot: a product may have a card in two shelves of one page.
+    response["HX-Retarget"] = "next [data-quick-add]"
     response["HX-Reswap"] = "innerHTML"
     return response
 

@@ -29,6 +29,11 @@
     clearTimeout(toastTimer);
     toastTimer = setTimeout(function () { event.detail.target.replaceChildren(); }, 6000);
   });
+  // A card's size picker closes once its add to cart went through.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var slot = event.detail.successful && event.detail.elt.closest && event.detail.elt.closest("[data-quick-add]");
+    if (slot) slot.replaceChildren();
+  });
   // The listing's filter drawer stays open while its filters redraw the listing underneath;
   // "Apply filters" (a submit) or a chip closes it.
   var drawerWasOpen = false;

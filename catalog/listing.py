@@ -12,12 +12,14 @@ from decimal import Decimal
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, Count, F, When
+from django.http import QueryDict
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import SKU, on_sale_condition
 from storefront.content import translated_column
 from storefront.markets import MarketConfig
+from storefront.money import format_for_market
 
 PAGE_SIZE = 24
 MAX_VALUES = 20
@@ -165,6 +167,61 @@ class Listing:
     @property
     def products(self):
         return self.page.object_list
+
+
+@dataclass
+class Chip:
+    """An active filter shown above the results, with the link that removes it."""
+
+    label: str
+    url: str
+
+
+def without_empty_values(query: QueryDict) -> QueryDict | None:
+    """`query` without its empty values, or None when it has none (a form sent without JavaScript
+    sends every field; shared URLs stay short)."""
+    if all(value.strip() for _key, values in query.lists() for value in values):
+        return None
+    kept = QueryDict(mutable=True)
+    for key, values in query.lists():
+        kept.setlist(key, [value for value in values if value.strip()])
+    return kept
+
+
+def filter_chips(path: str, query: QueryDict, listing: Listing, market: MarketConfig) -> list[Chip]:
+    """A chip for each active filter of `listing` (read from `query`), each linking to the same
+    listing (`path`) without it, back on its first page."""
+    filters = listing.filters
+    labels = {(o.name, o.value): o.label for name in LIST_FILTERS for o in listing.facets.get(name, ())}
+
+    def without(name, value=None):
+        rest = query.copy()
+        rest.pop("page", None)
+        if value is None:
+            rest.pop(name, None)
+        else:
+            rest.setlist(name, [v for v in rest.getlist(name) if v != value])
+        encoded = rest.urlencode()
+        return f"{path}?{encoded}" if encoded else path
+
+    chips = []
+    for name in LIST_FILTERS:
+        for value in getattr(filters, name):
+            label = labels.get((name, value), value)
+            if name == "size":
+                label = _("Size %(size)s") % {"size": label}
+            chips.append(Chip(label=str(label), url=without(name, value)))
+    if filters.min is not None:
+        label = _("From %(price)s") % {"price": format_for_market(filters.min, market)}
+        chips.append(Chip(label=label, url=without("min")))
+    if filters.max is not None:
+        label = _("Up to %(price)s") % {"price": format_for_market(filters.max, market)}
+        chips.append(Chip(label=label, url=without("max")))
+    if filters.in_stock:
+        chips.append(Chip(label=str(_("In stock")), url=without("in_stock")))
+    if filters.sale:
+        chips.append(Chip(label=str(_("On sale")), url=without("sale")))
+    return chips
 
 
 def _options(rows, selected, *, name, sort_key=None):

@@ -112,8 +112,9 @@ def search_products(queryset, query, *, language=None):
 
 
 def suggest(queryset, query, *, limit=8, language=None) -> list[dict]:
-    """The best `limit` matches as {"name", "name_ru", "name_ky", "slug", "brand"} dicts: one query
-    (two on PostgreSQL when no product has the words as typed)."""
+    """The best `limit` matches as {"name", "name_ru", "name_ky", "slug", "brand", "image"} dicts
+    (and "market_price" when `queryset` is priced for a market): one query (two on PostgreSQL
+    when no product has the words as typed)."""
     query = clean_query(query)
     if limit <= 0 or not query:
         return []
@@ -185,7 +186,9 @@ def _has_rows(queryset):
 
 def _best(results, limit):
     results = results.order_by("-search_rank", "-sales_count", "-id")
-    return list(results.values("name", *translation_columns("name"), "slug", "brand")[:limit])
+    # A priced queryset (catalog.selectors) gives each suggestion its price in the market too.
+    priced = ("market_price",) if "market_price" in results.query.annotations else ()
+    return list(results.values("name", *translation_columns("name"), "slug", "brand", "image", *priced)[:limit])
 
 
 def _as_typed(queryset, query, language):

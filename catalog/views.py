@@ -1,6 +1,8 @@
 """Catalog pages: the home page, categories and listings with filters, best sellers, search, and
 product pages with variants."""
 
+import functools
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -10,8 +12,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from catalog import structured_data
 from catalog.facets import ListingScope
-from catalog.listing import ALL_PRODUCTS_SORT, BEST_SELLER_ORDER, SEARCH_ORDER
-from catalog.models import Subcategory
+from catalog.listing import ALL_PRODUCTS_SORT, BEST_SELLER_ORDER, SEARCH_ORDER, filter_chips, without_empty_values
+from catalog.models import Product, Subcategory
 from catalog.pricing import MarketPricing
 from catalog.product_page import sections_context
 from catalog.search import MIN_QUERY_LENGTH, clean_query, did_you_mean, search_products, suggest
@@ -30,9 +32,25 @@ from storefront.content import translated
 from storefront.htmx import wants_partial
 from storefront.market_urls import market_reverse
 from storefront.markets import MarketScope, get_market, is_sold_in
+from storefront.money import format_for_market
 from storefront.page_cache import shared_page
 
 HOME_SHELF = 8
+
+
+def without_empty_parameters(view):
+    """A listing asked for with empty parameters (`?min=&max=`, as a filter form sent without
+    JavaScript asks) redirects to its URL without them, so shared and indexed URLs stay clean."""
+
+    @functools.wraps(view)
+    def clean(request, *args, **kwargs):
+        kept = without_empty_values(request.GET)
+        if kept is None:
+            return view(request, *args, **kwargs)
+        query = kept.urlencode()
+        return redirect(f"{request.path}?{query}" if query else request.path)
+
+    return clean
 
 
 @shared_page
@@ -77,8 +95,10 @@ def _render_listing(
 
 
 def _listing_response(request, template, context, listing):
-    context = {**context, "listing": listing, "filters": listing.filters}
-    if wants_partial(request):
+    chips = filter_chips(request.path, request.GET, listing, request.market) if listing.filters.active_count else ()
+    context = {**context, "listing": listing, "filters": listing.filters, "chips": chips}
+    context["partial"] = wants_partial(request)
+    if context["partial"]:
         template += "#listing"
     return TemplateResponse(request, template, context)
 
@@ -92,6 +112,7 @@ def _category_for(request, slug):
 
 @shared_page
 @require_safe
+@without_empty_parameters
 @vary_on_headers("HX-Request")
 def category_detail(request, slug):
     category = _category_for(request, slug)
@@ -108,6 +129,7 @@ def category_detail(request, slug):
 
 @shared_page
 @require_safe
+@without_empty_parameters
 @vary_on_headers("HX-Request")
 def subcategory_detail(request, slug, subslug):
     category = _category_for(request, slug)
@@ -129,6 +151,7 @@ def subcategory_detail(request, slug, subslug):
 
 @shared_page
 @require_safe
+@without_empty_parameters
 @vary_on_headers("HX-Request")
 def product_list(request):
     pricing = MarketPricing.load(request.market)
@@ -142,6 +165,7 @@ def product_list(request):
 
 @shared_page
 @require_safe
+@without_empty_parameters
 @vary_on_headers("HX-Request")
 def best_sellers(request):
     pricing = MarketPricing.load(request.market)
@@ -200,6 +224,7 @@ def product_detail(request, slug):
 
 @shared_page
 @require_safe
+@without_empty_parameters
 @vary_on_headers("HX-Request")
 def search(request):
     query = clean_query(request.GET.get("q", ""))
@@ -220,11 +245,25 @@ def search(request):
 @shared_page
 @require_safe
 def search_suggestions(request):
+    """The header search's suggestions: products with their picture and price in the market."""
     query = clean_query(request.GET.get("q", ""))
-    pricing = MarketPricing.load(request.market)
-    products = []
+    suggestions = []
     if len(query) >= MIN_QUERY_LENGTH:
-        products = suggest(market_products(pricing), query, language=request.LANGUAGE_CODE)
+        pricing = MarketPricing.load(request.market)
+        rows = suggest(market_products(pricing), query, language=request.LANGUAGE_CODE)
+        suggestions = [_suggestion(request, row) for row in rows]
     return TemplateResponse(
-        request, "catalog/_search_suggestions.html#search-suggestions", {"suggestions": products, "search_query": query}
+        request,
+        "catalog/_search_suggestions.html#search-suggestions",
+        {"suggestions": suggestions, "search_query": query},
     )
+
+
+def _suggestion(request, row):
+    return {
+        "name": translated(row, "name"),
+        "brand": row["brand"],
+        "url": market_reverse("catalog:product_detail", request.market, kwargs={"slug": row["slug"]}),
+        "image_url": Product.image.field.storage.url(row["image"]) if row["image"] else "",
+        "price": format_for_market(row["market_price"], request.market),
+    }

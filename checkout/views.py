@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from catalog.listing import size_sort_key
 from catalog.models import Product, WishlistItem
 from catalog.wishlist import (
     PENDING_SESSION_KEY,
@@ -24,6 +25,7 @@ from catalog.wishlist import (
     wishlist_items,
 )
 from checkout import cart as carts
+from storefront.content import translated
 from storefront.errors import Refused
 from storefront.htmx import trigger, wants_partial
 from storefront.market_urls import market_reverse
@@ -71,7 +73,8 @@ def cart_detail(request):
 @require_POST
 @vary_on_headers("HX-Request")
 def cart_add(request):
-    """Add the posted SKU; htmx gets the header's `cart-notice`, others go back where they came from."""
+    """Add the posted SKU; htmx gets one answer (the toast, the badge and the mini-cart), others go
+    back where they came from."""
     if not request.POST.get("sku") and carts.only_sku_of(product_id=request.POST.get("product")) is None:
         return _choose_variant(request)
     cart = carts.get_or_create_cart(request)
@@ -88,25 +91,51 @@ def cart_add(request):
         else:
             (messages.warning if change.capped else messages.success)(request, change.message)
         return redirect(local_path(request, request.POST.get("next")) or _cart_page_url(request))
-    context = {"notice": error or change.message, "is_error": bool(error or change.capped)}
-    response = TemplateResponse(request, "checkout/cart_notice.html#cart-notice", context)
-    return trigger(response, "cart-updated") if change else response
+    context = {
+        "notice": error or change.message,
+        "is_error": bool(error or change.capped),
+        "changed": bool(change),
+    }
+    if change:
+        context.update(_cart_context(request, cart))
+    return _into_cart_notice(TemplateResponse(request, "checkout/cart_notice.html#cart-added", context))
+
+
+def _into_cart_notice(response):
+    """Whatever form posted, the answer fills the header's toast region; its element stays in place,
+    so a screen reader hears the new text, and the badge and mini-cart come along out of band."""
+    response["HX-Retarget"] = "#cart-notice"
+    response["HX-Reswap"] = "innerHTML"
+    return response
 
 
 def _choose_variant(request):
-    """A quick add for a product with several sizes or colors: the product page asks which one."""
-    product = Product.objects.active().filter(pk=carts.as_id(request.POST.get("product"))).first()
+    """A quick add for a product with several sizes or colors: htmx gets the sizes in stock to pick
+    from in the card; without JavaScript the product page asks."""
+    product = Product.objects.active().for_market(request.market).filter(pk=carts.as_id(request.POST.get("product")))
+    product = product.first()
     if product is None:
+        if wants_partial(request):
+            context = {"notice": _("This item is no longer available."), "is_error": True}
+            return _into_cart_notice(TemplateResponse(request, "checkout/cart_notice.html#cart-added", context))
         messages.error(request, _("This item is no longer available."))
-        url = _cart_page_url(request)
-    else:
-        messages.info(request, _("Choose a size and color first."))
-        url = market_reverse("catalog:product_detail", request.market, kwargs={"slug": product.slug})
-    if wants_partial(request):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+        return redirect(_cart_page_url(request))
+    url = market_reverse("catalog:product_detail", request.market, kwargs={"slug": product.slug})
+    if not wants_partial(request):
+        return redirect(url)
+    skus = sorted(product.skus.active().in_stock(), key=lambda sku: (size_sort_key(sku.size), sku.color))
+    context = {
+        "product": product,
+        "product_name": translated(product, "name"),
+        "skus": skus,
+        "several_colors": len({sku.color for sku in skus}) > 1,
+        "next_url": local_path(request, request.POST.get("next")) or url,
+    }
+    response = TemplateResponse(request, "checkout/quick_add.html#quick-add", context)
+    # Into the posting card's own slot: a product may have a card in two shelves of one page.
+    response["HX-Retarget"] = "next [data-quick-add]"
+    response["HX-Reswap"] = "innerHTML"
+    return response
 
 
 @require_POST

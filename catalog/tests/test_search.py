@@ -1,12 +1,16 @@
 """Product search: weighting, typo tolerance, suggestions, corrections, market isolation, hostile input."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.db.models import Value
 
 from catalog.listing import SEARCH_ORDER
 from catalog.models import Product
+from catalog.pricing import MarketPricing
 from catalog.search import FEW_RESULTS, MAX_QUERY_LENGTH, clean_query, did_you_mean, search_products, suggest
+from catalog.selectors import market_products
 from catalog.tests.factories import CategoryFactory, ProductFactory, SubcategoryFactory
 from storefront.markets import MARKETS
 
@@ -192,9 +196,19 @@ def test_suggest_returns_name_slug_and_brand_of_at_most_limit_products(django_as
         items = suggest(kg_products(), "sneakers", limit=3)
 
     assert len(items) == 3
-    assert all(set(item) == {"name", "name_ru", "name_ky", "slug", "brand"} for item in items)
+    assert all(set(item) == {"name", "name_ru", "name_ky", "slug", "brand", "image"} for item in items)
     assert {item["brand"] for item in items} == {"Stride"}
     assert all(item["slug"].startswith("court-sneakers-") for item in items)
+
+
+def test_suggestions_of_a_priced_queryset_carry_the_price_in_one_query(django_assert_num_queries):
+    product("Court Sneakers", brand="Stride", slug="court-sneakers", market="KG", price=Decimal("4990"))
+    priced = market_products(MarketPricing.load(MARKETS["KG"]))
+
+    with django_assert_num_queries(1):
+        items = suggest(priced, "sneakers")
+
+    assert [item["market_price"] for item in items] == [Decimal("4990.00")]
 
 
 def test_suggest_puts_the_best_match_first():

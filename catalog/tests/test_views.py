@@ -234,8 +234,9 @@ def test_search_finds_products_of_the_market_only(client):
 def test_search_without_a_query_shows_no_products(client):
     ProductFactory(name="Linen Shirt")
 
-    response = client.get("/kg/search/?q=")
+    response = client.get("/kg/search/?q=", follow=True)
 
+    assert response.redirect_chain == [("/kg/search/", 302)]  # an empty parameter is left out
     assert response.status_code == 200
     assert response.context["listing"].paginator.count == 0
 
@@ -258,7 +259,7 @@ def test_search_suggestions_are_a_fragment_of_products_of_the_market(client):
     assert response.status_code == 200
     assert "<html" not in response.text
     assert 'id="search-suggestions"' in response.text
-    assert 'href="/kg/p/kg-linen/"' in response.text
+    assert 'data-href="/kg/p/kg-linen/"' in response.text
     assert "us-linen" not in response.text
 
 
@@ -298,7 +299,10 @@ def test_a_listing_answers_htmx_with_only_its_listing_fragment(client, listed, u
     assert response.status_code == 200
     assert "<html" not in response.text
     assert "<header" not in response.text
-    assert response.text.lstrip().startswith('<div id="listing"')
+    # The listing, after the count it says into the page's status region (out of band).
+    status, listing = response.text.strip().split("\n", 1)
+    assert status.lstrip().startswith('<p id="listing-status" hx-swap-oob="innerHTML">')
+    assert listing.lstrip().startswith('<div id="listing"')
     assert "Oxford Shirt" in response.text
     assert "HX-Request" in response["Vary"]
 
@@ -378,10 +382,10 @@ def catalog_for_bad_input(shirts):
 @pytest.mark.parametrize("url", [*LISTINGS, "/kg/p/linen-2/", "/kg/search/suggestions/"])
 @pytest.mark.parametrize("params", BAD_QUERIES, ids=range(len(BAD_QUERIES)))
 def test_broken_query_strings_never_break_a_page(client, catalog_for_bad_input, url, params):
-    response = client.get(url, params)
+    response = client.get(url, params, follow=True)  # empty values are redirected away first
 
     assert response.status_code == 200
-    assert client.get(url, params, **HTMX).status_code == 200
+    assert client.get(url, params, follow=True, **HTMX).status_code == 200
 
 
 def test_a_page_past_the_end_shows_the_last_page(client, shirts):
@@ -462,3 +466,70 @@ def test_a_catalog_page_makes_as_many_queries_for_fifty_products_as_for_five(cli
     catalog_of(50, shirts)
 
     assert queries_for(client, url, **headers) == few
+
+
+# --- listings on phones: clean URLs, chips, the status region --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "clean"),
+    [
+        ("?sort=best&min=&max=&brand=Nord", "/kg/c/men/?sort=best&brand=Nord"),
+        ("?min=&max=", "/kg/c/men/"),
+        ("?brand=&brand=Nord&size=%20", "/kg/c/men/?brand=Nord"),
+    ],
+)
+def test_a_listing_asked_for_with_empty_parameters_redirects_to_its_clean_url(client, shirts, query, clean):
+    response = client.get("/kg/c/men/" + query)
+
+    assert response.status_code == 302 and response["Location"] == clean
+
+
+def test_a_search_without_empty_parameters_is_answered_directly(client, shirts):
+    assert client.get("/kg/search/?q=linen&sort=new").status_code == 200
+
+
+def test_active_filters_show_as_chips_that_each_link_to_the_listing_without_them(client, shirts):
+    product_in(shirts, name="Linen Shirt", brand="Nord", price="1500.00")
+    SKUFactory(product=Product.objects.get(), size="M", color="White")
+
+    response = client.get("/kg/c/men/?brand=Nord&size=M&min=1000&in_stock=1&page=1")
+
+    chips = {chip.label: chip.url for chip in response.context["chips"]}
+    assert chips == {
+        "Nord": "/kg/c/men/?size=M&min=1000&in_stock=1",
+        "Size M": "/kg/c/men/?brand=Nord&min=1000&in_stock=1",
+        "From 1 000 сом": "/kg/c/men/?brand=Nord&size=M&in_stock=1",
+        "In stock": "/kg/c/men/?brand=Nord&size=M&min=1000",
+    }
+    assert 'aria-label="Active filters"' in response.text
+    assert client.get("/kg/c/men/").context["chips"] == ()
+
+
+def test_the_listing_partial_says_its_count_into_the_status_region_out_of_band(client, shirts):
+    for n in range(3):
+        product_in(shirts, name=f"Linen Shirt {n}")
+
+    page = client.get("/kg/c/men/").text
+    partial = client.get("/kg/c/men/?sort=new", **HTMX).text
+
+    # The page holds the region empty; the partial fills only its text and leaves the region in place.
+    assert '<p id="listing-status" class="sr-only" role="status" aria-live="polite"></p>' in page
+    assert '<p id="listing-status" hx-swap-oob="innerHTML">3 products</p>' in partial
+    assert "aria-live" not in partial.split('id="listing"', 1)[1]
+
+
+def test_search_suggestions_show_picture_and_price_in_the_market(client):
+    ProductFactory(name="Linen Shirt", slug="kg-linen", price="2990.00", image="products/linen.jpg")
+
+    response = client.get("/kg/search/suggestions/?q=linen", **HTMX)
+
+    assert response.context["suggestions"][0] | {"image_url": ""} == {
+        "name": "Linen Shirt",
+        "brand": response.context["suggestions"][0]["brand"],
+        "url": "/kg/p/kg-linen/",
+        "image_url": "",
+        "price": "2 990 сом",
+    }
+    assert "products/linen.jpg" in response.context["suggestions"][0]["image_url"]
+    assert 'role="option" id="search-option-1"' in response.text and "2 990 сом" in response.text

@@ -47,12 +47,18 @@ def test_add_without_next_or_with_external_next_goes_to_the_cart(client, sku):
     assert response["Location"] == CART
 
 
-def test_htmx_add_answers_with_the_notice_fragment_and_cart_updated(client, sku):
+def test_htmx_add_answers_once_with_toast_badge_and_mini_cart(client, sku):
     response = client.post("/kg/cart/add/", {"sku": sku.pk, "quantity": "1"}, headers=HTMX)
     assert response.status_code == 200
     body = response.content.decode()
-    assert body.strip().startswith('<div id="cart-notice"') and "<html" not in body
-    assert "cart-updated" in response["HX-Trigger"]
+    # Whatever form posted, the answer fills the toast region's content; the region itself stays.
+    assert response["HX-Retarget"] == "#cart-notice" and response["HX-Reswap"] == "innerHTML"
+    assert body.strip().startswith("<p ") and "Added Linen Shirt" in body and "<html" not in body
+    assert 'id="cart-notice"' not in body
+    assert re.search(r'<span id="cart-badge" hx-swap-oob="true"[^>]*data-count="1"', body)
+    assert re.search(r'<div id="mini-cart" hx-swap-oob="true"', body) and "1 × Linen Shirt" in body
+    # No follow-up requests: nothing asks the badge or the mini-cart to fetch themselves.
+    assert "HX-Trigger" not in response
 
 
 def test_double_clicked_add_gives_one_line_capped_at_stock(client, sku):
@@ -99,13 +105,42 @@ def test_quick_add_of_a_single_sku_product_adds_it(client, sku):
     assert CartItem.objects.get().sku == sku
 
 
-def test_quick_add_of_a_product_with_several_skus_asks_for_a_size(client, sku):
+def test_quick_add_of_a_product_with_several_skus_offers_its_sizes_in_the_card(client, sku):
     SKUFactory(product=sku.product, size="L", color="Sand")
-    response = client.post("/kg/cart/add/", {"product": sku.product.pk}, headers=HTMX)
-    assert response.status_code == 204 and response["HX-Redirect"] == f"/kg/p/{sku.product.slug}/"
+    SKUFactory(product=sku.product, size="S", color="Sand")
+    SKUFactory(product=sku.product, size="XL", color="Sand", stock=0)
+    response = client.post("/kg/cart/add/", {"product": sku.product.pk, "next": "/kg/c/shirts/"}, headers=HTMX)
+    assert response.status_code == 200
+    # Into the slot after the card's own form (a product may have two cards on a page).
+    assert response["HX-Retarget"] == "next [data-quick-add]" and response["HX-Reswap"] == "innerHTML"
+    body = response.content.decode()
+    assert re.findall(r'name="sku" value="\d+"[^>]*>(\w+)', body) == ["S", "M", "L"]  # in stock, in size order
+    assert 'name="next" value="/kg/c/shirts/"' in body
+    assert not CartItem.objects.exists()
+
+
+def test_quick_add_without_javascript_opens_the_product_page_without_an_error(client, sku):
+    SKUFactory(product=sku.product, size="L", color="Sand")
     response = client.post("/kg/cart/add/", {"product": sku.product.pk})
     assert response["Location"] == f"/kg/p/{sku.product.slug}/"
+    assert messages_of(response) == []
     assert not CartItem.objects.exists()
+
+
+@pytest.mark.parametrize("product", ["abc", "999999"])
+def test_quick_add_of_an_unknown_product_gets_a_clear_message(client, product):
+    response = client.post("/kg/cart/add/", {"product": product}, headers=HTMX)
+    assert response.status_code == 200 and "no longer available" in response.content.decode()
+    response = client.post("/kg/cart/add/", {"product": product})
+    assert response["Location"] == CART and "no longer available" in messages_of(response)[0]
+
+
+def test_quick_add_of_another_markets_product_is_not_offered(client):
+    us_product = ProductFactory(market="US")
+    SKUFactory(product=us_product, size="S")
+    SKUFactory(product=us_product, size="M")
+    response = client.post("/kg/cart/add/", {"product": us_product.pk}, headers=HTMX)
+    assert "no longer available" in response.content.decode() and "quick-add" not in response["HX-Retarget"]
 
 
 # --- cart page ----------------------------------------------------------------------------------
@@ -254,6 +289,7 @@ def test_cart_badge_and_mini_cart_fragments(client, line):
         ("get", "/kg/cart/mini/", None),
         ("get", "/kg/cart/badge/", None),
         ("post", "/kg/cart/add/", "sku"),
+        ("post", "/kg/cart/add/", "picker"),
         ("post", "/kg/cart/lines/{line}/update/", {"quantity": "2"}),
         ("post", "/kg/cart/lines/{line}/remove/", {}),
         ("post", "/kg/cart/clear/", {}),
@@ -269,6 +305,10 @@ def test_query_budget_is_the_same_for_1_or_30_lines(
     url = url.format(line=items[-1].pk)
     if data == "sku":
         data = {"sku": items[0].sku_id}
+    if data == "picker":  # a quick add of a product of several sizes: its sizes to pick from
+        product = items[0].sku.product
+        SKUFactory.create_batch(lines, product=product, stock=3)
+        data = {"product": product.pk}
     with django_assert_max_num_queries(10):
         response = getattr(client, method)(url, data, headers=HTMX if htmx else {})
     assert response.status_code in (200, 302)

@@ -21,6 +21,85 @@
       }
     });
   });
+  // The header's toast (#cart-notice) empties itself a few seconds after an add to cart; the region
+  // stays, only its content goes.
+  var toastTimer = null;
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target.id !== "cart-notice") return;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { event.detail.target.replaceChildren(); }, 6000);
+  });
+  // A card's size picker closes once its add to cart went through.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var slot = event.detail.successful && event.detail.elt.closest && event.detail.elt.closest("[data-quick-add]");
+    if (slot) slot.replaceChildren();
+  });
+  // The listing's filter drawer stays open while its filters redraw the listing underneath;
+  // "Apply filters" (a submit) or a chip closes it.
+  var drawerWasOpen = false;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var drawer = document.getElementById("filters-drawer");
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    drawerWasOpen = Boolean(drawer && drawer.open && event.detail.target.id === "listing" && trigger && trigger.type === "change");
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    var drawer = document.getElementById("filters-drawer");
+    if (drawerWasOpen && drawer) drawer.open = true;
+    drawerWasOpen = false;
+  });
+  // The header search is an ARIA combobox over the suggestions htmx swaps in: arrow keys move
+  // aria-activedescendant, Enter opens the active option (or searches), Escape closes the list.
+  function comboboxParts() {
+    var input = document.getElementById("site-search");
+    var list = document.getElementById("search-suggestions-list");
+    return input && list ? { input: input, list: list, options: Array.from(list.querySelectorAll('[role="option"]')) } : null;
+  }
+  function showList(parts, shown) {
+    parts.list.hidden = !shown || parts.options.length === 0;
+    parts.input.setAttribute("aria-expanded", String(!parts.list.hidden));
+    if (parts.list.hidden) setActive(parts, -1);
+  }
+  function setActive(parts, index) {
+    parts.options.forEach(function (option, i) { option.setAttribute("aria-selected", String(i === index)); });
+    if (index >= 0) {
+      parts.input.setAttribute("aria-activedescendant", parts.options[index].id);
+      parts.options[index].scrollIntoView({ block: "nearest" });
+    } else {
+      parts.input.removeAttribute("aria-activedescendant");
+    }
+  }
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target.id !== "search-suggestions") return;
+    var parts = comboboxParts();
+    if (!parts) return;
+    setActive(parts, -1);
+    showList(parts, document.activeElement === parts.input);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (!event.target || event.target.id !== "site-search") return;
+    var parts = comboboxParts();
+    if (!parts) return;
+    var count = parts.options.length;
+    var active = parts.options.findIndex(function (o) { return o.getAttribute("aria-selected") === "true"; });
+    if ((event.key === "ArrowDown" || event.key === "ArrowUp") && count) {
+      event.preventDefault();
+      if (parts.list.hidden) showList(parts, true);
+      var step = event.key === "ArrowDown" ? 1 : -1;
+      setActive(parts, active < 0 ? (step > 0 ? 0 : count - 1) : (active + step + count) % count);
+    } else if (event.key === "Enter" && active >= 0 && !parts.list.hidden) {
+      event.preventDefault();
+      window.location.assign(parts.options[active].dataset.href);
+    } else if (event.key === "Escape" && !parts.list.hidden) {
+      event.preventDefault();
+      showList(parts, false);
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var option = event.target.closest && event.target.closest('#search-suggestions-list [role="option"]');
+    if (option) { window.location.assign(option.dataset.href); return; }
+    var parts = comboboxParts();
+    if (parts && !parts.list.hidden && !event.target.closest("[data-combobox]")) showList(parts, false);
+  });
   // A page served from the shared cache holds a placeholder where a CSRF token goes
   // (storefront/page_cache.py). Before the first POST, form or HTMX, a real token is fetched and put
   // in its place; without JavaScript the server asks the shopper to confirm instead.

@@ -18,7 +18,7 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
 .PHONY: help setup css messages translations run test bench lint format migrations-check deploy-check superuser clean
 
 help:
-	@echo "make run     set up (venv, database, demo data) and serve http://$(HOST):$(PORT)"
+	@echo "make run     set up (venv, database, demo data) and serve http://$(HOST):$(PORT) with the task worker and scheduler"
 	@echo "make test    set up and run the whole test suite (SQLite, or DATABASE_URL)"
 	@echo "make bench   load large catalogs into PostgreSQL and measure the shop under gunicorn with wrk"
 	@echo "make lint    ruff; make superuser: create an admin user"
@@ -66,7 +66,11 @@ setup: $(VENV)/.runtime .env css messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 
+# The web server with the task worker and the scheduler beside it; Ctrl-C stops all three.
 run: setup
+	@$(MANAGE) db_worker --queue-name '*' & worker=$$!; \
+	$(MANAGE) crontask --no-heartbeat & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev css messages

@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User, VerificationCode
 from storefront import sms
-from storefront.background import enqueue_after_commit
+from storefront.background import RetryLater, enqueue_after_commit
 from storefront.errors import Refused
 from storefront.markets import get_market, normalize_phone
 
@@ -213,12 +213,13 @@ def issue_code(*, phone: str, session_key: str, ip_address: str | None, allow_si
                 "accounts.tasks.send_verification_code",
                 verification.pk,
                 # A broken queue must not break the request: the shopper is told and may try again.
-                on_failure=partial(_mark_send_failed, verification.pk),
+                on_failure=partial(mark_send_failed, verification.pk),
             )
     return verification
 
 
-def _mark_send_failed(verification_id):
+def mark_send_failed(verification_id):
+    """The code of this row could not be texted: the sign-in page tells the shopper to ask again."""
     VerificationCode.objects.filter(pk=verification_id).update(send_failed=True)
 
 
@@ -239,19 +240,20 @@ def message_for(verification: VerificationCode, code: str) -> str:
 def deliver_code(*, verification_id: int) -> bool:
     """Draw the code, store its hash and text it; on a provider failure mark the row failed.
 
-    Runs once per row: a repeated delivery finds the hash already set and sends nothing.
+    Runs once per row: a repeated delivery finds the hash already set and sends nothing. When the
+    provider surely did not take the text (`SMSError.retryable`) the row is given back and
+    RetryLater raised, so the task may try again with a new code; `mark_send_failed` once it gives up.
     """
     verification = VerificationCode.objects.filter(pk=verification_id).first()
     if verification is None or verification.code != PENDING:
         return False
     if verification.is_expired:
         # A queue that ran late: a code nobody can use any more is not worth an SMS.
-        VerificationCode.objects.filter(pk=verification.pk).update(send_failed=True)
+        mark_send_failed(verification.pk)
         return False
     code = generate_code()
-    claimed = VerificationCode.objects.filter(pk=verification.pk, code=PENDING).update(
-        code=hash_code(code, phone=verification.phone)
-    )
+    claimed_hash = hash_code(code, phone=verification.phone)
+    claimed = VerificationCode.objects.filter(pk=verification.pk, code=PENDING).update(code=claimed_hash)
     if not claimed:
         return False
     try:
@@ -261,9 +263,13 @@ def deliver_code(*, verification_id: int) -> bool:
             market=get_market(verification.market),
         )
     except Exception as exc:
+        if isinstance(exc, sms.SMSError) and exc.retryable:
+            # The text surely did not go out: give the row back, so another try draws a new code.
+            VerificationCode.objects.filter(pk=verification.pk, code=claimed_hash).update(code=PENDING)
+            raise RetryLater(str(exc)) from exc
         if not isinstance(exc, sms.SMSError):
             logger.exception("Unexpected failure texting verification code %s", verification.pk)
-        VerificationCode.objects.filter(pk=verification.pk).update(send_failed=True)
+        mark_send_failed(verification.pk)
         return False
     return True
 

@@ -5,10 +5,13 @@ unknown, inactive or not sold in the cart's market is refused with a message, ne
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -16,6 +19,7 @@ from catalog.models import SKU, MarketPrice
 from catalog.pricing import MarketPricing
 from checkout.models import Cart, CartItem
 from checkout.totals import order_totals
+from storefront.background import exclusive
 from storefront.errors import Refused
 from storefront.markets import MarketConfig, is_sold_in
 from storefront.money import quantize
@@ -383,3 +387,29 @@ def summarize_cart(*, cart: Cart | None, market: MarketConfig, state: str | None
     )
     summary.tax_rate, summary.tax_pending = totals.tax_rate, totals.tax_pending
     return summary
+
+
+def delete_abandoned_visitor_carts(*, now=None, days: int | None = None, batch_size: int = 500) -> int:
+    """Delete visitors' carts (never a signed-in shopper's) that were made, changed and had every
+    line added or changed more than `days` (`ABANDONED_CART_DAYS`) ago; how many were deleted.
+
+    One run at a time; each batch skips carts a shopper holds locked right now, and the delete
+    checks the rules again, so a cart touched meanwhile stays.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.ABANDONED_CART_DAYS if days is None else days)
+    touched_lines = CartItem.objects.filter(cart=OuterRef("pk")).filter(
+        Q(added_at__gte=cutoff) | Q(updated_at__gte=cutoff)
+    )
+    abandoned = Cart.objects.filter(user__isnull=True, created_at__lt=cutoff, updated_at__lt=cutoff).exclude(
+        Exists(touched_lines)
+    )
+    deleted = 0
+    with exclusive("checkout.delete_abandoned_visitor_carts") as ours:
+        while ours:
+            with transaction.atomic():
+                batch = list(abandoned.select_for_update(skip_locked=True).values_list("pk", flat=True)[:batch_size])
+                if not batch:
+                    break
+                _total, per_model = abandoned.filter(pk__in=batch).delete()
+                deleted += per_model.get(Cart._meta.label, 0)
+    return deleted

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from accounts import stripe_client
 from checkout.models import Order, PaymentEvent
 from checkout.status import StatusChangeRefused, change_status
-from storefront.background import enqueue_after_commit
+from storefront.background import RetryLater, enqueue_after_commit, exclusive
 from storefront.errors import Refused
 from storefront.market_urls import market_reverse
 
@@ -310,8 +310,15 @@ def handle_stripe_webhook(payload: bytes, signature: str | None) -> str:
 # --- refunds and expiry -------------------------------------------------------------------------
 
 
+# Stripe could not be reached, was overloaded or failed inside: the same request, sent again with the
+# same idempotency key, refunds once (Stripe answers a repeat with the first refund).
+TRANSIENT_STRIPE_ERRORS = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError)
+
+
 def refund(*, order_id: int) -> bool:
-    """Refund a cancelled order's online payment (Stripe or test); True when it is refunded."""
+    """Refund a cancelled order's online payment (Stripe or test); True when it is refunded.
+
+    RetryLater when Stripe may take it on another try (the task tries again with backoff)."""
     order = Order.objects.filter(pk=order_id).first()
     if order is None or not order.is_paid or order.status != Order.Status.CANCELLED:
         return False
@@ -321,6 +328,8 @@ def refund(*, order_id: int) -> bool:
                 params={"payment_intent": order.payment_reference, "metadata": {"order_number": order.order_number}},
                 options={"idempotency_key": f"refund-{order.order_number}"},
             )
+        except TRANSIENT_STRIPE_ERRORS as error:
+            raise RetryLater(f"Refund of order {order.order_number}: {error.__class__.__name__}") from error
         except stripe.StripeError:
             logger.exception("Refund of order %s failed; it stays paid until refunded by hand", order.order_number)
             return False
@@ -333,7 +342,7 @@ def refund(*, order_id: int) -> bool:
 
 
 def refund_duplicate(*, order_number: str, payment_intent: str) -> bool:
-    """Refund a second Stripe payment taken for an order that was already paid."""
+    """Refund a second Stripe payment taken for an order that was already paid (RetryLater as `refund`)."""
     try:
         stripe_client.client().v1.refunds.create(
             params={
@@ -342,6 +351,8 @@ def refund_duplicate(*, order_number: str, payment_intent: str) -> bool:
             },
             options={"idempotency_key": f"refund-{payment_intent}"},
         )
+    except TRANSIENT_STRIPE_ERRORS as error:
+        raise RetryLater(f"Refund of payment {payment_intent}: {error.__class__.__name__}") from error
     except stripe.StripeError:
         logger.exception("Refund of duplicate payment %s of order %s failed", payment_intent, order_number)
         return False
@@ -365,8 +376,15 @@ def _stripe_session_still_payable(order) -> bool:
 
 
 def expire_unpaid_orders(*, now=None) -> int:
-    """Cancel card and test orders not paid by their deadline; their stock returns. How many."""
-    now = now or timezone.now()
+    """Cancel card and test orders not paid by their deadline; their stock returns. How many.
+
+    One run at a time (a second, started meanwhile, expires nothing); each order is cancelled under
+    its row lock and only while it still waits for payment, so no order is expired twice."""
+    with exclusive("checkout.expire_unpaid_orders") as ours:
+        return _expire_unpaid_orders(now or timezone.now()) if ours else 0
+
+
+def _expire_unpaid_orders(now) -> int:
     overdue = Order.objects.filter(
         payment_method__in=Order.ONLINE_PAYMENT_METHODS,
         payment_status=PaymentStatus.PENDING,

@@ -21,6 +21,7 @@ from reviews.models import Review, ReviewImage, ReviewVote
 from reviews.photos import PhotoRefused, clean_photos
 from reviews.selectors import delivered_orders
 from storefront import page_cache
+from storefront.background import exclusive
 from storefront.errors import Refused
 
 RATINGS = (1, 2, 3, 4, 5)
@@ -173,6 +174,34 @@ def refresh_product_ratings(*, product_ids: Iterable[int]) -> int:
     returns how many changed."""
     with transaction.atomic():
         return _set_ratings(_lock_products(set(product_ids)))
+
+
+@dataclass(frozen=True)
+class RatingsRecount:
+    checked: int
+    changed: int
+
+
+def recompute_all_ratings(*, batch_size: int = 500) -> RatingsRecount:
+    """Set every product's rating and review count from its approved reviews, `batch_size` products
+    locked at a time so a large catalog is never locked as a whole; how many were checked and stale.
+
+    One run at a time: a second, started meanwhile, checks nothing (the result would be the same).
+    """
+    checked = changed = 0
+    with exclusive("reviews.recompute_all_ratings") as ours:
+        if not ours:
+            return RatingsRecount(checked=0, changed=0)
+        last_pk = 0
+        while True:
+            after = Product.objects.filter(pk__gt=last_pk).order_by("pk")
+            batch = list(after.values_list("pk", flat=True)[:batch_size])
+            if not batch:
+                break
+            changed += refresh_product_ratings(product_ids=batch)
+            checked += len(batch)
+            last_pk = batch[-1]
+    return RatingsRecount(checked=checked, changed=changed)
 
 
 def _moderate(review_ids, *, approve, by):

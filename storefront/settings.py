@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks_db",
+    "crontask",
     "api",
     "demo",
     "bench",
@@ -233,9 +235,19 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
-# Background work runs through Django's tasks framework. The immediate backend runs a
-# task in-process right after it is enqueued (services enqueue on transaction commit).
-TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django.tasks.backends.immediate.ImmediateBackend")}}
+# Background work runs through Django's tasks framework (docs/architecture.md, "Background work").
+# The database backend keeps each task as a row that `manage.py db_worker` runs; the scheduler
+# (`manage.py crontask`) queues the periodic jobs. The immediate backend
+# (django.tasks.backends.immediate.ImmediateBackend) runs a task in-process as it is queued: tests.
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# With Redis, only one scheduler runs at a time however many are started (a lock in Redis).
+CRONTASK = {"REDIS_URL": REDIS_URL or None}
+# Queued tasks that have waited this many seconds count as a backlog (`storefront.background.task_backlog`).
+TASK_BACKLOG_SECONDS = env.int("TASK_BACKLOG_SECONDS", default=120)
+# Finished task rows are deleted after this many days (failed ones after twice as long).
+TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=14)
+# Visitors' carts untouched (nor any of their lines) for this many days are deleted nightly.
+ABANDONED_CART_DAYS = env.int("ABANDONED_CART_DAYS", default=30)
 
 # Email through Django's mailers; EMAIL_URL such as smtp+tls://user:pass@host:587.
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -8,6 +8,7 @@ shop runs offline and tests can read what was sent.
 """
 
 import logging
+import socket
 import urllib.error
 import urllib.request
 import uuid
@@ -33,7 +34,28 @@ MAX_RESPONSE_BYTES = 64 * 1024
 
 
 class SMSError(Exception):
-    """The provider refused the message or could not be reached in time."""
+    """The provider refused the message or could not be reached in time.
+
+    `retryable` is True only when the message surely did not go out and another try may get it
+    through (the provider could not be connected to, was overloaded or asked us to slow down); after
+    a timeout it might have gone out, so it is False then, and a code is never texted twice.
+    """
+
+    def __init__(self, message: str, *, retryable: bool = False):
+        super().__init__(message)
+        self.retryable = retryable
+
+
+def _surely_not_sent(error: BaseException) -> bool:
+    """Whether `error`, raised while handing a message over, proves the provider did not take it."""
+    status = getattr(error, "status", None) or getattr(error, "code", None)
+    if isinstance(status, int):
+        return status == 429 or status >= 500
+    if isinstance(error, requests.ConnectionError):
+        # A connect timeout is a ConnectionError too; a read timeout is not (it may have gone out).
+        return not isinstance(error, requests.ReadTimeout)
+    reason = getattr(error, "reason", error)
+    return isinstance(reason, (ConnectionRefusedError, socket.gaierror))
 
 
 @dataclass(frozen=True)
@@ -87,7 +109,9 @@ class TwilioProvider:
         try:
             message = client.messages.create(to=phone, body=text, **sender)
         except (TwilioException, requests.RequestException, OSError) as exc:
-            raise SMSError(f"Twilio did not accept the message: {exc.__class__.__name__}") from exc
+            raise SMSError(
+                f"Twilio did not accept the message: {exc.__class__.__name__}", retryable=_surely_not_sent(exc)
+            ) from exc
         return message.sid
 
 
@@ -148,7 +172,9 @@ class KGGatewayProvider:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 payload = response.read(MAX_RESPONSE_BYTES)
         except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
-            raise SMSError(f"The KG SMS gateway could not be reached: {exc.__class__.__name__}") from exc
+            raise SMSError(
+                f"The KG SMS gateway could not be reached: {exc.__class__.__name__}", retryable=_surely_not_sent(exc)
+            ) from exc
         try:
             # The gateway's own answer, size-capped; expat refuses entity expansion bombs.
             root = ET.fromstring(payload)  # noqa: S314

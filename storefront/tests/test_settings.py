@@ -37,7 +37,7 @@ def start_django(code="import django; django.setup()", **variables):
     env = {
         name: value
         for name, value in os.environ.items()
-        if name not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "CACHE_URL"}
+        if name not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "CACHE_URL", "TASKS_BACKEND"}
     }
     env.update(ENV_FILE="/dev/null", DJANGO_SETTINGS_MODULE="storefront.settings", **variables)
     return subprocess.run(  # noqa: S603 - our own interpreter, a fixed program
@@ -105,7 +105,8 @@ def test_sessions_are_never_stored_in_cookies(redis_url):
 def test_started_settings_carry_csp_middleware_tasks_and_mailers():
     started = started_settings(SECRET_KEY=PRODUCTION_KEY, ALLOWED_HOSTS="shop.example.com")
     assert "django.middleware.csp.ContentSecurityPolicyMiddleware" in started["MIDDLEWARE"]
-    assert started["TASKS"]["default"]["BACKEND"].startswith("django.tasks.backends.")
+    # Production queues tasks in the database for the worker; only tests run them in-process.
+    assert started["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     assert started["MAILERS"]["default"]["BACKEND"].startswith("django.core.mail.backends.")
 
 

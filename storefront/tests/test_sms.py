@@ -215,3 +215,33 @@ def test_kg_gateway_timeouts_and_network_errors_are_sms_errors(kg_gateway, failu
         sms.send_sms(phone=KG_PHONE, text="MARQUE code: 654321", market=MARKETS["KG"])
     assert "failed" in caplog.text
     assert "654321" not in caplog.text  # a failure is logged without the text
+
+
+# --- which failures may be tried again ----------------------------------------------------------------
+
+
+def test_a_gateway_that_refuses_the_connection_may_be_tried_again():
+    import socket
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    provider = sms.KGGatewayProvider(
+        url=f"http://127.0.0.1:{port}/api/message", login="l", password="p", sender="MARQUE", timeout=2
+    )
+    with pytest.raises(sms.SMSError) as refused:
+        provider.send(phone="+996555123456", text="hi")
+    assert refused.value.retryable
+
+
+@pytest.mark.parametrize(
+    ("error", "retryable"),
+    [
+        (requests.ConnectionError("refused"), True),
+        (requests.ConnectTimeout("no answer to connect"), True),
+        (requests.ReadTimeout("sent, no answer"), False),
+        (TimeoutError("timed out"), False),
+    ],
+)
+def test_only_a_send_that_surely_did_not_go_out_may_be_tried_again(error, retryable):
+    assert sms._surely_not_sent(error) is retryable

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.models import Product
-from reviews.services import refresh_product_ratings
+from reviews.services import recompute_all_ratings
 
 
 class Command(BaseCommand):
@@ -13,15 +12,5 @@ class Command(BaseCommand):
     def handle(self, *args, batch_size, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
-        checked = changed = 0
-        last_pk = 0
-        while True:
-            # A batch at a time, so a large catalog is never locked as a whole.
-            after = Product.objects.filter(pk__gt=last_pk).order_by("pk")
-            batch = list(after.values_list("pk", flat=True)[:batch_size])
-            if not batch:
-                break
-            changed += refresh_product_ratings(product_ids=batch)
-            checked += len(batch)
-            last_pk = batch[-1]
-        self.stdout.write(f"Checked {checked} products; {changed} had a stale rating or review count.")
+        recount = recompute_all_ratings(batch_size=batch_size)
+        self.stdout.write(f"Checked {recount.checked} products; {recount.changed} had a stale rating or review count.")

@@ -1,0 +1,19 @@
+"""Background work of the shop as a whole (Django's tasks framework)."""
+
+from crontask import cron
+from django.conf import settings
+from django.core.management import call_command
+from django.tasks import task, task_backends
+from django_tasks_db.backend import DatabaseBackend
+
+
+@cron("50 3 * * *")
+@task
+def prune_task_results() -> bool:
+    """Nightly: delete finished task rows older than `TASK_RESULTS_KEEP_DAYS` days (failed ones,
+    which staff may still be reading, after twice as long)."""
+    if not isinstance(task_backends["default"], DatabaseBackend):
+        return False
+    days = settings.TASK_RESULTS_KEEP_DAYS
+    call_command("prune_db_task_results", queue_name="*", min_age_days=days, failed_min_age_days=2 * days, verbosity=0)
+    return True

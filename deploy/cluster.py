@@ -6,8 +6,8 @@
 Processes, each with its own log in the run's folder (printed at start):
 
 - N gunicorn app servers (2 sync workers each, `DEBUG` off) on loopback ports after the balancer's;
-- the task worker and its scheduler (`manage.py run_worker`), when the task backend is not the
-  immediate one;
+- the task worker (`manage.py db_worker`) and the scheduler (`manage.py crontask`), unless
+  `TASKS_BACKEND` is the immediate one;
 - HAProxy (Debian's `haproxy`) on `--port`, round robin over the app servers with a health check on
   `/healthz`, and its statistics page on the port after the last app server.
 
@@ -178,9 +178,15 @@ class Cluster:
             for number, app_port in enumerate(self.app_ports, start=1)
         ]
         if worker is None:
-            worker = "ImmediateBackend" not in env.get("TASKS_BACKEND", "ImmediateBackend")
-        self.worker = (
-            Process("worker", [str(python), "manage.py", "run_worker"], env, self.folder) if worker else None
+            worker = "ImmediateBackend" not in env.get("TASKS_BACKEND", "")
+        manage = [str(python), "manage.py"]
+        self.workers = (
+            [
+                Process("worker", [*manage, "db_worker", "--queue-name", "*"], env, self.folder),
+                Process("scheduler", [*manage, "crontask"], env, self.folder),
+            ]
+            if worker
+            else []
         )
         self.balancer = Process(
             "haproxy", ["haproxy", "-db", "-f", str(self.folder / "haproxy.cfg")], env, self.folder
@@ -192,7 +198,7 @@ class Cluster:
 
     @property
     def processes(self):
-        return [*self.app_servers, *([self.worker] if self.worker else []), self.balancer]
+        return [*self.app_servers, *self.workers, self.balancer]
 
     def haproxy_config(self):
         servers = "\n".join(
@@ -214,8 +220,8 @@ class Cluster:
             if not wait_for(f"http://127.0.0.1:{app_port}{self.health_path}", timeout, server.popen):
                 self.stop()
                 raise ClusterError(f"{server.name} did not answer {self.health_path}; its log: {server.log_path}")
-        if self.worker:
-            self.worker.start()
+        for process in self.workers:
+            process.start()
         self.balancer.start()
         if not wait_for(f"{self.url}{self.health_path}", timeout, self.balancer.popen):
             self.stop()

@@ -64,6 +64,7 @@ def cluster(tmp_path):
         PAGE_CACHE_SECONDS=STALENESS_SECONDS,
         STATIC_MANIFEST="false",
         LOG_LEVEL="INFO",
+        TASKS_BACKEND="django_tasks_db.DatabaseBackend",  # texts go out through the worker
     )
     with Cluster(env, port=free_ports(4), folder=tmp_path / "cluster", health_path="/robots.txt") as running:
         yield running

@@ -30,6 +30,10 @@ ROLE_PERMISSIONS = {
             "banner": ALL_ACTIONS,
             "bannerstat": ("view",),
         },
+        "promotions": {
+            "sale": ALL_ACTIONS,
+            "discountcode": ALL_ACTIONS,
+        },
     },
     MARKET_MANAGER: {
         "reviews": {
@@ -44,6 +48,11 @@ ROLE_PERMISSIONS = {
             "paymentevent": ("view",),
             # US sales tax: the admin lets only managers of the US market change it.
             "salestaxrate": ("view", "change"),
+        },
+        # Sales and codes of their own markets (the admin scopes them).
+        "promotions": {
+            "sale": ALL_ACTIONS,
+            "discountcode": ALL_ACTIONS,
         },
     },
 }

@@ -18,16 +18,19 @@ from api.market import request_market
 from checkout.cart import (
     CartError,
     add_to_cart,
+    apply_discount_code,
     cart_for_user,
     clear_cart,
     find_cart,
     find_own_line,
     parse_quantity,
     remove_cart_line,
+    remove_discount_code,
     summarize_cart,
     update_cart_line,
 )
 from storefront.content import translated
+from storefront.errors import Refused
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -89,6 +92,11 @@ class CartSerializer(serializers.Serializer):
     tax_rate = serializers.DecimalField(max_digits=6, decimal_places=5)
     tax_included = serializers.BooleanField()
     tax_pending = serializers.BooleanField(help_text="US before a delivery state: sales tax is added at checkout.")
+    discount = MoneySerializer(help_text="Taken off by the discount code (delivery included); zero without one.")
+    discount_code = serializers.CharField(help_text="The code on the cart, else empty.")
+    discount_code_problem = serializers.CharField(
+        help_text="Why the code on the cart does not apply now (minimum not reached…), else empty."
+    )
     total = MoneySerializer()
     free_shipping_over = MoneySerializer()
     can_checkout = serializers.BooleanField()
@@ -129,6 +137,9 @@ def cart_body(request, cart, change=None):
         "tax_rate": summary.tax_rate,
         "tax_included": summary.tax_included,
         "tax_pending": summary.tax_pending,
+        "discount": money(summary.discount, currency),
+        "discount_code": summary.code,
+        "discount_code_problem": summary.code_refusal.message if summary.code_refusal else "",
         "total": money(summary.total, currency),
         "free_shipping_over": money(summary.free_shipping_over, currency),
         "can_checkout": summary.can_checkout,
@@ -248,3 +259,45 @@ def cart_clear(request):
     cart = find_cart(request)
     change = clear_cart(cart=cart) if cart else None
     return Response(cart_body(request, cart, change))
+
+
+class CartCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=40, help_text="The discount code, in any case.")
+
+
+@extend_schema(
+    tags=["cart"],
+    operation_id="cart_code_apply",
+    summary="Apply a discount code",
+    description=(
+        "Puts the code on the cart when it can be used now; it is checked again when the order is placed. "
+        "Errors (400, with `code`): `discount_code_unknown`, `discount_code_not_started`, "
+        "`discount_code_expired`, `discount_code_minimum`, `discount_code_first_order`, "
+        "`discount_code_already_used`, `discount_code_limit_reached`, `empty_cart`."
+    ),
+    request=CartCodeSerializer,
+    responses={200: CartSerializer, **error_responses(400, 401)},
+)
+@api_view(["POST"])
+def cart_code_apply(request):
+    data = valid(CartCodeSerializer, request)
+    cart = find_cart(request)
+    try:
+        apply_discount_code(cart=cart, text=data["code"], market=request_market(request))
+    except Refused as refusal:
+        raise ApiError(refusal.code, refusal.message) from None
+    return Response(cart_body(request, cart))
+
+
+@extend_schema(
+    tags=["cart"],
+    operation_id="cart_code_remove",
+    summary="Remove the discount code",
+    request=None,
+    responses={200: CartSerializer, **error_responses(401)},
+)
+@api_view(["POST"])
+def cart_code_remove(request):
+    cart = find_cart(request)
+    remove_discount_code(cart=cart)
+    return Response(cart_body(request, cart))

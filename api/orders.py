@@ -85,6 +85,8 @@ class OrderDetailSerializer(OrderListItemSerializer):
     items = OrderItemSerializer(many=True, help_text="Snapshots: later catalog changes never alter them.")
     subtotal = MoneySerializer()
     shipping = MoneySerializer()
+    discount = MoneySerializer(help_text="Taken off by the discount code; zero without one.")
+    discount_code = serializers.CharField(help_text="The discount code used, else empty.")
     tax = MoneySerializer()
     tax_rate = serializers.DecimalField(max_digits=6, decimal_places=5)
     tax_included = serializers.BooleanField()
@@ -173,6 +175,8 @@ def order_detail_data(request, order):
         ],
         "subtotal": money(order.subtotal, currency),
         "shipping": money(order.shipping_cost, currency),
+        "discount": money(order.discount, currency),
+        "discount_code": order.discount_code_text,
         "tax": money(order.tax, currency),
         "tax_rate": order.tax_rate,
         "tax_included": order.tax_included,

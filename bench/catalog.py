@@ -177,7 +177,6 @@ def _products(count, offerings, *, now):
             "subcategory_id": "o.subcategory_id",
             "price": f"CASE WHEN p.market = '{kg}' THEN {som} ELSE {dollars} END",
             "original_price": f"CASE WHEN p.on_sale THEN {original} END",
-            "discount": "CASE WHEN p.on_sale THEN 20 ELSE 0 END",
             "image": f"CASE WHEN (p.n * 7) %% 10 < 7 THEN 'bench/look-' || (p.n %% {PICTURES}) || '.jpg' ELSE '' END",
             "sales_count": "(p.n * 7919) %% 997",
             "is_featured": "p.n %% 25 = 1",

@@ -184,7 +184,7 @@ class ProductAdmin(admin.ModelAdmin):
             {"fields": (translation_columns("name"), *translation_columns("description")), "classes": ("collapse",)},
         ),
         (_("Where it is sold"), {"fields": ("market", "category", "subcategory")}),
-        (_("Price"), {"fields": ("price", "original_price", "discount")}),
+        (_("Price"), {"fields": ("price", "original_price")}),
         (_("Picture"), {"fields": ("image", "preview")}),
         (_("Shop window"), {"fields": ("is_active", "in_stock", "is_featured", "is_best_seller")}),
         (

@@ -159,7 +159,6 @@ class Product(models.Model):
         help_text=_("In the product's base currency: som for KG, dollars for US and ALL."),
     )
     original_price = models.DecimalField(_("original price"), **MONEY, null=True, blank=True)
-    discount = models.PositiveSmallIntegerField(_("discount %"), default=0, validators=[MaxValueValidator(100)])
     image = models.ImageField(_("main image"), upload_to="products/", blank=True)
     rating = models.DecimalField(
         _("rating"),
@@ -201,7 +200,6 @@ class Product(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price__gt=0), name="product_price_positive"),
-            models.CheckConstraint(condition=Q(discount__gte=0, discount__lte=100), name="product_discount_percent"),
             models.CheckConstraint(condition=Q(rating__gte=0, rating__lte=5), name="product_rating_range"),
             models.CheckConstraint(
                 condition=Q(original_price__isnull=True) | Q(original_price__gte=F("price")),

@@ -1,6 +1,14 @@
-"""Prices in a market: a merchandiser's fixed price, or the base price converted and rounded."""
+"""Prices in a market: a merchandiser's fixed price, or the base price converted and rounded, then
+marked down by a running sale.
 
+Sales live in an app above the catalog (promotions), which registers a loader with
+`register_markdowns` in its `AppConfig.ready()`; `MarketPricing.load` asks each loader once for the
+market's running sales, and every price the catalog, the cart and the API show goes through them.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,10 +21,31 @@ from storefront.money import format_money, price_in_market
 
 
 @dataclass(frozen=True)
+class Markdown:
+    """A sale's price for one item: `amount` after it, the sale's public `name` and when it ends."""
+
+    amount: Decimal
+    name: str
+    ends_at: datetime | None = None
+
+
+# Loaders `load(market)` of what marks a market's prices down: objects with
+# `markdown(product=, sku=, amount=, market=) -> Markdown | None`.
+_markdown_loaders: list[Callable] = []
+
+
+def register_markdowns(load: Callable) -> None:
+    """Let `load(market)` mark down every price of a market (once per loader)."""
+    if load not in _markdown_loaders:
+        _markdown_loaders.append(load)
+
+
+@dataclass(frozen=True)
 class Price:
     amount: Decimal
     original: Decimal | None
     currency: str
+    sale: Markdown | None = None
 
     @property
     def is_discounted(self):
@@ -46,6 +75,7 @@ class MarketPricing:
 
     market: MarketConfig
     rate: Decimal
+    markdowns: tuple = ()
 
     @classmethod
     def load(cls, market: MarketConfig):
@@ -54,29 +84,45 @@ class MarketPricing:
             lambda: ExchangeRate.rate_for(market, settings.CATALOG_BASE_CURRENCY),
             timeout=3600,
         )
-        return cls(market=market, rate=rate)
+        return cls(market=market, rate=rate, markdowns=tuple(load(market) for load in _markdown_loaders))
 
     def rate_for(self, product):
         """Products of one market are priced in its currency; ALL products in the base currency."""
         return self.rate if product.market == MarketScope.ALL else Decimal("1")
 
-    def _price(self, product, amount, original, fixed_amount, fixed_original):
+    def _price(self, product, sku, amount, original, fixed_amount, fixed_original):
         if not is_sold_in(product.market, self.market):
             # A one-market product's price is in that market's currency; nothing converts it.
             raise ValueError(f"{product} is not sold in {self.market.code}.")
         if fixed_amount is not None:
-            return Price(fixed_amount, fixed_original, self.market.currency)
-        rate = self.rate_for(product)
-        return Price(
-            price_in_market(amount, self.market, rate=rate),
-            price_in_market(original, self.market, rate=rate) if original else None,
-            self.market.currency,
-        )
+            price = Price(fixed_amount, fixed_original, self.market.currency)
+        else:
+            rate = self.rate_for(product)
+            price = Price(
+                price_in_market(amount, self.market, rate=rate),
+                price_in_market(original, self.market, rate=rate) if original else None,
+                self.market.currency,
+            )
+        return self._marked_down(price, product, sku)
+
+    def _marked_down(self, price, product, sku):
+        """`price` at the lowest running sale of `product` (or `sku`), struck from what it was."""
+        found = [
+            markdown
+            for source in self.markdowns
+            if (markdown := source.markdown(product=product, sku=sku, amount=price.amount, market=self.market))
+        ]
+        best = min(found, key=lambda markdown: markdown.amount, default=None)
+        if best is None or best.amount >= price.amount:
+            return price
+        was = price.original if price.is_discounted else price.amount
+        return Price(best.amount, was, price.currency, sale=best)
 
     def product_price(self, product):
         """A product's price; uses `fixed_price` annotations from `ProductQuerySet.with_prices`."""
         return self._price(
             product,
+            None,
             product.price,
             product.original_price,
             getattr(product, "fixed_price", None),
@@ -107,4 +153,4 @@ class MarketPricing:
             # A SKU that costs what its product costs sells at the product's fixed price, as listed.
             fixed_amount = getattr(product, "fixed_price", None)
             fixed_original = getattr(product, "fixed_original_price", None)
-        return self._price(product, sku.price, sku.original_price, fixed_amount, fixed_original)
+        return self._price(product, sku, sku.price, sku.original_price, fixed_amount, fixed_original)

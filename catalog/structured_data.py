@@ -76,6 +76,9 @@ def product(request, product, *, choice, review_total, images, rating=None):
             "itemCondition": "https://schema.org/NewCondition",
         },
     }
+    if choice.price.sale and choice.price.sale.ends_at:
+        # A sale price is good until the sale ends.
+        data["offers"]["priceValidUntil"] = choice.price.sale.ends_at.date().isoformat()
     if review_total:
         data["aggregateRating"] = {
             "@type": "AggregateRating",

@@ -17,8 +17,9 @@ from django.utils.translation import ngettext
 
 from catalog.models import SKU, MarketPrice
 from catalog.pricing import MarketPricing
-from checkout.models import Cart, CartItem
+from checkout.models import Cart, CartItem, Order
 from checkout.totals import order_totals
+from promotions.codes import CodeOffer, CodeRefused, check_code, find_code
 from storefront.background import exclusive
 from storefront.errors import Refused
 from storefront.markets import MarketConfig, is_sold_in
@@ -247,6 +248,9 @@ def merge_carts(*, source: Cart, target: Cart) -> list[str]:
                 current.save(update_fields=["quantity", "updated_at"])
             else:
                 CartItem.objects.create(cart=target, sku=sku, quantity=quantity)
+        if source.discount_code_id and not target.discount_code_id:
+            # A code the visitor applied comes along; it is checked against the shopper at checkout.
+            Cart.objects.filter(pk=target.pk).update(discount_code_id=source.discount_code_id)
         source.delete()
     return notices
 
@@ -311,6 +315,11 @@ class CartSummary:
     total: Decimal = Decimal("0")
     tax_rate: Decimal = Decimal("0")
     tax_pending: bool = False
+    discount: Decimal = Decimal("0")
+    # The code applied to the cart, what it offers, or why it cannot be used (CodeRefused).
+    code: str = ""
+    offer: CodeOffer | None = None
+    code_refusal: CodeRefused | None = None
 
     @property
     def count(self):
@@ -378,14 +387,21 @@ def summarize_cart(*, cart: Cart | None, market: MarketConfig, state: str | None
         sellable = is_sold_in(product.market, market) and sku.is_active and product.is_active and sku.stock > 0
         price = pricing.sku_price(sku, product) if sellable else None
         summary.lines.append(CartLine(item=item, price=price, problem=problem))
-    totals = order_totals((line.line_total for line in summary.lines if line.counts), market, state=state)
+    line_totals = [line.line_total for line in summary.lines if line.counts]
+    if cart.discount_code_id:
+        summary.code = cart.discount_code.code
+        try:
+            summary.offer = _check_cart_code(cart, market, quantize(sum(line_totals, Decimal("0"))))
+        except CodeRefused as refusal:
+            summary.code_refusal = refusal
+    totals = order_totals(line_totals, market, state=state, offer=summary.offer)
     summary.subtotal, summary.shipping, summary.tax, summary.total = (
         totals.subtotal,
         totals.shipping,
         totals.tax,
         totals.total,
     )
-    summary.tax_rate, summary.tax_pending = totals.tax_rate, totals.tax_pending
+    summary.tax_rate, summary.tax_pending, summary.discount = totals.tax_rate, totals.tax_pending, totals.discount
     return summary
 
 
@@ -413,3 +429,40 @@ def delete_abandoned_visitor_carts(*, now=None, days: int | None = None, batch_s
                 _total, per_model = abandoned.filter(pk__in=batch).delete()
                 deleted += per_model.get(Cart._meta.label, 0)
     return deleted
+
+
+# --- discount codes -------------------------------------------------------------------------------
+
+
+def _check_cart_code(cart, market, subtotal) -> CodeOffer:
+    """The offer of the cart's code for its shopper (a visitor's cart skips the shopper's own rules)."""
+    code = cart.discount_code
+    orders_before = uses = None
+    if cart.user_id:
+        orders = Order.objects.filter(user_id=cart.user_id).not_cancelled()
+        if code.first_order_only:
+            orders_before = orders.count()
+        if code.per_shopper_limit is not None:
+            uses = orders.filter(discount_code=code).count()
+    return check_code(code, market=market, subtotal=subtotal, orders_before=orders_before, uses_by_shopper=uses)
+
+
+def apply_discount_code(*, cart: Cart | None, text: str, market: MarketConfig) -> str:
+    """Put the code `text` on the cart when it can be used there; CodeRefused (or CartError) says why not."""
+    if cart is None or not cart.items.exists():
+        raise CartError(_("Add something to your cart first."), code="empty_cart")
+    code = find_code(text, market)
+    cart.discount_code = code
+    summary = summarize_cart(cart=cart, market=market)
+    if summary.code_refusal:
+        raise summary.code_refusal
+    cart.save(update_fields=["discount_code", "updated_at"])
+    return _("Discount code %(code)s applied.") % {"code": code.code}
+
+
+def remove_discount_code(*, cart: Cart | None) -> str:
+    """Take the code off the cart (nothing happens to a cart without one)."""
+    if cart is not None and cart.discount_code_id:
+        cart.discount_code = None
+        cart.save(update_fields=["discount_code", "updated_at"])
+    return _("Discount code removed.")

@@ -15,6 +15,7 @@ from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import SKU, Product
+from promotions.models import DiscountCode
 from storefront.markets import US_STATES, Currency, Market, MarketQuerySet, PaymentType, get_market
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -28,6 +29,15 @@ class Cart(models.Model):
     )
     session_key = models.CharField(_("session"), max_length=64, null=True, blank=True, unique=True)
     market = models.CharField(_("market"), max_length=2, choices=Market.choices, default=Market.KG)
+    discount_code = models.ForeignKey(
+        DiscountCode,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("discount code"),
+        help_text=_("Checked again when the order is placed."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -95,6 +105,9 @@ class OrderQuerySet(MarketQuerySet):
     def active(self):
         return self.filter(status__in=Order.ACTIVE_STATUSES)
 
+    def not_cancelled(self):
+        return self.exclude(status=Order.Status.CANCELLED)
+
     def matching(self, term):
         """Orders found by a search `term`, each kind through an index of its own.
 
@@ -160,6 +173,18 @@ class Order(models.Model):
     )
     subtotal = models.DecimalField(_("subtotal"), **MONEY)
     shipping_cost = models.DecimalField(_("shipping"), **MONEY, default=0)
+    discount = models.DecimalField(
+        _("discount"), **MONEY, default=0, help_text=_("Taken off by the discount code, delivery included.")
+    )
+    discount_code = models.ForeignKey(
+        DiscountCode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("discount code"),
+    )
+    discount_code_text = models.CharField(_("code used"), max_length=40, blank=True)
     tax = models.DecimalField(_("tax"), **MONEY, default=0)
     tax_included = models.BooleanField(
         _("tax included in prices"), default=False, help_text=_("KG prices include VAT; US adds sales tax.")
@@ -207,14 +232,20 @@ class Order(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(subtotal__gte=0, shipping_cost__gte=0, tax__gte=0, total_amount__gte=0),
+                condition=Q(subtotal__gte=0, shipping_cost__gte=0, tax__gte=0, total_amount__gte=0, discount__gte=0),
                 name="order_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(discount__lte=F("subtotal") + F("shipping_cost")), name="order_discount_at_most_its_cost"
             ),
             # Sales tax is added on top; VAT is already inside the subtotal.
             models.CheckConstraint(
                 # Rounded to the cent: SQLite keeps decimals as binary floats.
-                condition=Q(tax_included=False, total_amount=Round(F("subtotal") + F("shipping_cost") + F("tax"), 2))
-                | Q(tax_included=True, total_amount=Round(F("subtotal") + F("shipping_cost"), 2)),
+                condition=Q(
+                    tax_included=False,
+                    total_amount=Round(F("subtotal") + F("shipping_cost") - F("discount") + F("tax"), 2),
+                )
+                | Q(tax_included=True, total_amount=Round(F("subtotal") + F("shipping_cost") - F("discount"), 2)),
                 name="order_total_adds_up",
             ),
             models.UniqueConstraint(

@@ -3,9 +3,10 @@
 One transaction: the shopper's cart row is locked first (a repeated or parallel submit of the same
 checkout waits here and then finds the order the first one placed), then the cart's SKU rows in
 primary-key order (two checkouts buying the same SKUs in opposite orders cannot deadlock); stock is
-checked and decremented, every line is snapshotted, totals come from `checkout.totals`, the first
-status is recorded and the cart is emptied. Any failure rolls all of it back: no order, stock as it
-was, the cart untouched.
+checked and decremented, every line is snapshotted, the cart's discount code is checked again and
+one of its uses taken (`promotions.codes.claim_use`, a conditional UPDATE), totals come from
+`checkout.totals`, the first status is recorded and the cart is emptied. Any failure rolls all of
+it back: no order, stock as it was, the cart untouched.
 """
 
 import re
@@ -26,6 +27,7 @@ from checkout.cart import summarize_cart
 from checkout.models import Cart, Order, OrderItem, OrderStatusHistory
 from checkout.notify import notify_customer
 from checkout.totals import order_totals
+from promotions.codes import CodeRefused, claim_use
 from storefront.errors import Refused
 from storefront.markets import MarketConfig, PaymentType
 
@@ -143,7 +145,15 @@ def _place(*, user, cart, address, payment_method, notes, checkout_key):
                 code="unavailable",
             )
 
-    totals = order_totals([line.line_total for line in summary.lines], market, state=address.state or None)
+    offer = summary.offer
+    try:
+        if summary.code_refusal:
+            raise summary.code_refusal
+        if offer:
+            claim_use(offer.code_id)
+    except CodeRefused as refusal:
+        raise CheckoutError(refusal.message, code=refusal.code) from refusal
+    totals = order_totals([line.line_total for line in summary.lines], market, state=address.state or None, offer=offer)
     now = timezone.now()
     order = Order.objects.create(
         user=user,
@@ -159,6 +169,8 @@ def _place(*, user, cart, address, payment_method, notes, checkout_key):
         delivery_notes=notes.strip(),
         payment_method=payment_method,
         **totals.order_fields(),
+        discount_code_id=offer.code_id if offer else None,
+        discount_code_text=offer.code if offer else "",
         checkout_key=checkout_key,
         payment_due_by=(
             now + timedelta(minutes=settings.CHECKOUT_PAYMENT_MINUTES)
@@ -191,6 +203,9 @@ def _place(*, user, cart, address, payment_method, notes, checkout_key):
             raise SoldOut(_sold_out_message(skus[line.item.sku_id], line.item.quantity))
     OrderStatusHistory.objects.create(order=order, status=Order.Status.PENDING, notes="Order placed", changed_by=user)
     cart.items.all().delete()
+    if cart.discount_code_id:
+        cart.discount_code = None
+        cart.save(update_fields=["discount_code", "updated_at"])
     if not order.pays_online:
         # Card orders are announced once paid; cash and transfer orders now.
         notify_customer(order, Order.Status.PENDING)

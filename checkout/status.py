@@ -1,7 +1,8 @@
 """The one way an order's status changes: customers cancelling, managers in the admin, payments.
 
 `change_status` locks the order row, refuses moves the workflow does not allow, sets the matching
-date, records who and why in the history, returns the stock of a cancelled order exactly once,
+date, records who and why in the history, returns the stock and the discount code's use of a
+cancelled order exactly once,
 queues a refund of anything paid online, and notifies the customer.
 
     pending → confirmed → shipped → delivered
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from catalog.models import SKU
 from checkout.models import Order, OrderStatusHistory
 from checkout.notify import notify_customer
+from promotions.codes import release_use
 from storefront.background import enqueue_after_commit
 from storefront.errors import Refused
 
@@ -68,7 +70,7 @@ def _refusal(order, to):
 
 
 def restore_stock(order) -> bool:
-    """Put a cancelled order's units back on the shelf, once; True when it did."""
+    """Put a cancelled order's units back on the shelf and its discount code's use back, once; True when it did."""
     if order.stock_restored:
         return False
     with transaction.atomic():
@@ -86,6 +88,8 @@ def restore_stock(order) -> bool:
         skus = SKU.objects.select_for_update().filter(pk__in=quantities).order_by("pk").values_list("pk", flat=True)
         for sku_id in skus:
             SKU.objects.filter(pk=sku_id).update(stock=F("stock") + quantities[sku_id])
+        if order.discount_code_id:
+            release_use(order.discount_code_id)
     return True
 
 

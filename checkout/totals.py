@@ -1,4 +1,4 @@
-"""What an order costs: subtotal, shipping, tax and total, by the market's rules, exact in Decimal.
+"""What an order costs: subtotal, shipping, discount, tax and total, by the market's rules, exact in Decimal.
 
 The cart page, the checkout review and order placement all total through `order_totals`, so the
 amount a shopper reviews is the amount the order stores.
@@ -7,6 +7,10 @@ amount a shopper reviews is the amount the order stores.
 - KG: prices include VAT; `tax` is the VAT inside the total, shown on the receipt, never added.
 - US: sales tax by the delivery state (`SalesTaxRate`, edited in the admin), added on top; some
   states tax shipping too. Without a state (a cart before checkout) there is no tax yet.
+- A discount code (`promotions.codes.CodeOffer`) takes a share or an amount off the goods, or the
+  delivery; tax is worked out on what is left: the VAT inside the discounted total, the sales tax
+  on the discounted goods (and the delivery still charged, where the state taxes it). The
+  free-delivery threshold reads the goods before the code, so a code never makes delivery cost more.
 """
 
 from collections.abc import Iterable
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from checkout.models import SalesTaxRate
+from promotions.codes import CodeOffer
 from storefront.markets import MarketConfig
 from storefront.money import quantize
 
@@ -30,12 +35,14 @@ class Totals:
     total: Decimal
     # A US total before a delivery state is known: sales tax is added at checkout.
     tax_pending: bool = False
+    discount: Decimal = ZERO
 
     def order_fields(self) -> dict:
         """The amounts as an Order stores them."""
         return {
             "subtotal": self.subtotal,
             "shipping_cost": self.shipping,
+            "discount": self.discount,
             "tax": self.tax,
             "tax_rate": self.tax_rate,
             "tax_included": self.tax_included,
@@ -64,19 +71,28 @@ def shipping_cost(subtotal: Decimal, market: MarketConfig) -> Decimal:
 
 
 def order_totals(
-    line_totals: Iterable[Decimal], market: MarketConfig, *, state: str | None = None, tax: StateTax | None = None
+    line_totals: Iterable[Decimal],
+    market: MarketConfig,
+    *,
+    state: str | None = None,
+    tax: StateTax | None = None,
+    offer: CodeOffer | None = None,
 ):
-    """Totals of lines (each already quantized) in `market`; `state` or `tax` gives the US sales tax."""
+    """Totals of lines (each already quantized) in `market`, less `offer`'s discount; `state` or
+    `tax` gives the US sales tax."""
     subtotal = quantize(sum(line_totals, ZERO))
     shipping = shipping_cost(subtotal, market)
+    goods_off = offer.goods_off(subtotal) if offer else ZERO
+    shipping_off = shipping if offer and offer.free_shipping else ZERO
+    discount = goods_off + shipping_off
+    charged = subtotal + shipping - discount
     if market.tax.mode == "included":
         rate = market.tax.rate
-        total = subtotal + shipping
-        vat = quantize(total * rate / (1 + rate))
-        return Totals(subtotal, shipping, vat, rate, True, total)
+        vat = quantize(charged * rate / (1 + rate))
+        return Totals(subtotal, shipping, vat, rate, True, charged, discount=discount)
     if tax is None and not state:
-        return Totals(subtotal, shipping, ZERO, ZERO, False, subtotal + shipping, tax_pending=True)
+        return Totals(subtotal, shipping, ZERO, ZERO, False, charged, tax_pending=True, discount=discount)
     tax = tax or state_tax(state)
-    taxable = subtotal + (shipping if tax.taxes_shipping else ZERO)
+    taxable = subtotal - goods_off + (shipping - shipping_off if tax.taxes_shipping else ZERO)
     sales_tax = quantize(taxable * tax.rate)
-    return Totals(subtotal, shipping, sales_tax, tax.rate, False, subtotal + shipping + sales_tax)
+    return Totals(subtotal, shipping, sales_tax, tax.rate, False, charged + sales_tax, discount=discount)

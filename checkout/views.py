@@ -24,6 +24,7 @@ from catalog.wishlist import (
     wishlist_items,
 )
 from checkout import cart as carts
+from storefront.errors import Refused
 from storefront.htmx import trigger, wants_partial
 from storefront.market_urls import market_reverse
 from storefront.redirects import local_path
@@ -133,6 +134,37 @@ def cart_clear(request):
     cart = carts.find_cart(request)
     change = carts.clear_cart(cart=cart) if cart else None
     return _after_cart_change(request, cart, change)
+
+
+def _after_code_change(request, cart, *, message="", error=""):
+    """Back to the checkout page when the form came from there, else as any cart change."""
+    back = local_path(request, request.POST.get("next"))
+    if back and not wants_partial(request):
+        (messages.error if error else messages.success)(request, error or message)
+        return redirect(back)
+    if error:
+        return _after_cart_change(request, cart, error=error)
+    messages.success(request, message)
+    return _after_cart_change(request, cart)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def cart_code_apply(request):
+    """Put a discount code on the cart, or say plainly why it cannot be used."""
+    cart = carts.find_cart(request)
+    try:
+        message = carts.apply_discount_code(cart=cart, text=request.POST.get("code", ""), market=request.market)
+    except Refused as refusal:
+        return _after_code_change(request, cart, error=refusal.message)
+    return _after_code_change(request, cart, message=message)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def cart_code_remove(request):
+    cart = carts.find_cart(request)
+    return _after_code_change(request, cart, message=carts.remove_discount_code(cart=cart))
 
 
 @require_GET

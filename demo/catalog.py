@@ -195,7 +195,6 @@ PRODUCT_COLUMNS = (
     "subcategory_id",
     "price",
     "original_price",
-    "discount",
     "image",
     "sales_count",
     "in_stock",
@@ -252,11 +251,10 @@ def plan_product(index, offerings, *, pictures, existing_slugs=frozenset()):
     dollars = sub.usd[0] + (sub.usd[1] - sub.usd[0]) * rng.random() ** 1.6
     currency_market = MarketScope.KG if market == MarketScope.KG else MarketScope.US
     price = som_price(dollars) if currency_market == MarketScope.KG else dollar_price(dollars)
-    original_price, discount = None, 0
+    original_price = None
     if rng.random() < 0.22:
         original_price = price
         price = sale_price(original_price, rng.choice(DISCOUNTS), currency_market)
-        discount = round((original_price - price) * 100 / original_price)
 
     colors = rng.sample(category.colors, k=rng.choices((1, 2, 3), weights=(35, 40, 25))[0])
     sizes = _sizes(rng, sub, market)
@@ -285,7 +283,6 @@ def plan_product(index, offerings, *, pictures, existing_slugs=frozenset()):
         offering.subcategory_id,
         price,
         original_price,
-        discount,
         pictures.product_name(sub.shape, colors[0]),
         rng.randint(400, 4000) if best_seller else int(rng.paretovariate(1.4) * 12) - 12,
         in_stock,

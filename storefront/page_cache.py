@@ -19,7 +19,11 @@ What a shared page may not hold, it gets separately:
 Staleness: a merchandiser's change (a product, SKU, price, picture, category, banner, exchange rate
 or review) calls `invalidate()` after its transaction commits, which moves every key to a new
 version, so the next request renders afresh. Writes that send no signal (stock taken by orders,
-bulk updates) show within `PAGE_CACHE_SECONDS` (60 by default; 0 turns the cache off).
+bulk updates) show within `PAGE_CACHE_SECONDS` (60 by default; 0 turns the cache off). Changes
+that come by themselves at a set time (a sale starting or ending) are known beforehand: apps
+register a `next_change()` with `register_schedule`, the version remembers the soonest such moment,
+and the first request at or after it moves to a new version, so the pages change at that moment,
+not up to `PAGE_CACHE_SECONDS` later; kept pages and `s-maxage` never outlast it either.
 
 Headers: shared responses carry `Cache-Control: public, max-age=0, s-maxage=<seconds>` and vary on
 `Accept-Language` and `HX-Request`, never on `Cookie`, so a CDN in front may keep them too. A CDN
@@ -33,6 +37,7 @@ A cache that cannot be reached is logged and skipped: the page is rendered as if
 import functools
 import hashlib
 import logging
+import math
 import uuid
 
 from django.conf import settings
@@ -41,6 +46,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, get_urlconf, resolve
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from storefront import languages
@@ -68,6 +74,20 @@ def shared_page(view):
     return shared
 
 
+# Functions `next_change()` giving the next moment shared pages change by themselves, or None.
+_schedules = []
+
+
+def register_schedule(next_change):
+    """Renew the shared pages at every moment `next_change()` gives (a sale's start or end)."""
+    if next_change not in _schedules:
+        _schedules.append(next_change)
+
+
+def _next_change():
+    return min((moment for moment in (when() for when in _schedules) if moment), default=None)
+
+
 def invalidate():
     """Every shared page is rendered afresh from the next request on (after the current transaction)."""
     transaction.on_commit(_new_version)
@@ -81,7 +101,7 @@ def invalidate_on_change(sender, **kwargs):
 
 def _new_version():
     try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex[:12], None)
+        cache.set(VERSION_KEY, (uuid.uuid4().hex[:12], _next_change()), None)
     except Exception:
         logger.exception("The shared page cache could not be invalidated; pages expire within %ss.", _seconds())
 
@@ -91,13 +111,30 @@ def _seconds():
 
 
 def _version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex[:12]
+    """(the pages' version, the moment it ends by itself or None)."""
+    stored = cache.get(VERSION_KEY)
+    if stored is None:
+        stored = (uuid.uuid4().hex[:12], _next_change())
         # Several servers may start a version at once; the first one written wins.
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
-    return version
+        cache.add(VERSION_KEY, stored, None)
+        stored = cache.get(VERSION_KEY, stored)
+    if isinstance(stored, str):  # kept before versions had an end
+        stored = (stored, None)
+    version, until = stored
+    if until is not None and timezone.now() >= until:
+        # Every server that gets here at once derives the same next version from the same one.
+        version = hashlib.blake2b(f"{version}:{until.isoformat()}".encode(), digest_size=6).hexdigest()
+        until = _next_change()
+        cache.set(VERSION_KEY, (version, until), None)
+    return version, until
+
+
+def _seconds_until(until):
+    """How long a page may be kept: `PAGE_CACHE_SECONDS`, but never past the version's end."""
+    if until is None:
+        return _seconds()
+    left = math.ceil((until - timezone.now()).total_seconds())
+    return max(1, min(_seconds(), left))
 
 
 def has_own_state(request):
@@ -131,9 +168,12 @@ def is_partial(request):
 
 
 def page_key(request, market_code, language):
+    """The page's key; `request.shared_page_seconds` is how long it may be kept."""
     url = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
     partial = "p" if is_partial(request) else "f"
-    return f"shared-page:{_version()}:{market_code}:{language}:{partial}:{url}"
+    version, until = _version()
+    request.shared_page_seconds = _seconds_until(until)
+    return f"shared-page:{version}:{market_code}:{language}:{partial}:{url}"
 
 
 class SharedPageCacheMiddleware:
@@ -167,10 +207,10 @@ class SharedPageCacheMiddleware:
             request.rendering_shared_page = True
             response = self.get_response(request)
             if key and self._keepable(request, response):
-                self._write(key, response)
+                self._write(key, response, request.shared_page_seconds)
             response["X-Page-Cache"] = "miss"
         if response.status_code == 200:
-            self._shared_headers(response)
+            self._shared_headers(response, getattr(request, "shared_page_seconds", _seconds()))
         return response
 
     @staticmethod
@@ -201,11 +241,11 @@ class SharedPageCacheMiddleware:
             return None
 
     @staticmethod
-    def _write(key, response):
+    def _write(key, response, seconds):
         headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
         vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip() and v.strip().lower() != "cookie"]
         try:
-            cache.set(key, (response.content, headers, vary), _seconds())
+            cache.set(key, (response.content, headers, vary), seconds)
         except Exception:
             logger.warning("The shared page cache is unreachable; the page was not kept.", exc_info=True)
 
@@ -220,7 +260,7 @@ class SharedPageCacheMiddleware:
         return response
 
     @staticmethod
-    def _shared_headers(response):
+    def _shared_headers(response, seconds):
         vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
         kept = [v for v in vary if v.lower() != "cookie"]
         for header in ("Accept-Language", "HX-Request"):
@@ -230,7 +270,7 @@ class SharedPageCacheMiddleware:
         if response.cookies:
             patch_cache_control(response, private=True, max_age=0)
         else:
-            patch_cache_control(response, public=True, max_age=0, s_maxage=_seconds())
+            patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
 
 
 def remember_visitor_choices(request, response, market_code, language):

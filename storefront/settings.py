@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "storefront",
     "accounts",
     "catalog",
+    "promotions",
     "checkout",
     "marketing",
     "reviews",

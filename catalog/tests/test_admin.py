@@ -97,7 +97,6 @@ def product_form(category, **fields):
         "subcategory": "",
         "price": "12990.00",
         "original_price": "",
-        "discount": "0",
         "is_active": "on",
         "in_stock": "on",
         **management_form("skus"),
@@ -317,4 +316,4 @@ def test_merchandiser_admin_index_offers_catalog_and_banners_but_no_orders(merch
     response = merchandiser_client.get(reverse("admin:index"))
 
     apps = {app["app_label"] for app in response.context["app_list"]}
-    assert apps == {"catalog", "marketing", "reviews"}
+    assert apps == {"catalog", "marketing", "promotions", "reviews"}

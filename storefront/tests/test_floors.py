@@ -19,12 +19,13 @@ FLOORS = {
     "accounts": 1,
     "marketing": 1,
     "catalog": 2,
-    "checkout": 3,
-    "reviews": 4,
-    "api": 5,
-    "demo": 5,
-    "bench": 5,
-    "theme": 5,
+    "promotions": 3,
+    "checkout": 4,
+    "reviews": 5,
+    "api": 6,
+    "demo": 6,
+    "bench": 6,
+    "theme": 6,
 }
 COMPOSERS = {"storefront.urls", "storefront.settings"}
 

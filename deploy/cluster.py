@@ -117,7 +117,7 @@ class Process:
 
     def start(self):
         log = self.log_path.open("ab")
-        self.popen = subprocess.Popen(  # noqa: S603 (our own argv)
+        self.popen = subprocess.Popen(
             self.argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         log.close()
@@ -188,9 +188,7 @@ class Cluster:
             if worker
             else []
         )
-        self.balancer = Process(
-            "haproxy", ["haproxy", "-db", "-f", str(self.folder / "haproxy.cfg")], env, self.folder
-        )
+        self.balancer = Process("haproxy", ["haproxy", "-db", "-f", str(self.folder / "haproxy.cfg")], env, self.folder)
 
     @property
     def url(self):
@@ -235,7 +233,7 @@ class Cluster:
     def servers_up(self):
         """How many app servers HAProxy counts as up (its statistics, as CSV)."""
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.stats_port}/;csv", timeout=2) as response:  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.stats_port}/;csv", timeout=2) as response:
                 rows = response.read().decode().splitlines()
         except OSError:
             return 0

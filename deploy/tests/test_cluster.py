@@ -20,6 +20,7 @@ import pytest
 import redis
 import requests
 from django.conf import settings
+from django.db import connection
 
 from accounts.tests.factories import AddressFactory, KGUserFactory
 from catalog.tests.factories import ProductFactory, SKUFactory
@@ -29,7 +30,8 @@ from deploy.cluster import ROOT, Cluster, port_is_free, production_environment
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 CLUSTER_REDIS_URL = "redis://127.0.0.1:6379/14"
-STALENESS_SECONDS = 2  # the cluster's PAGE_CACHE_SECONDS
+STALENESS_SECONDS = 2
+REPLICA_NAME = "marque-cluster-replica"  # the cluster's PAGE_CACHE_SECONDS
 
 
 def database_url():
@@ -59,6 +61,8 @@ def cluster(tmp_path):
         SECRET_KEY=secrets.token_urlsafe(40),
         ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=database_url(),
+        # The replica is the same database under another name, so the test sees which reads used it.
+        DATABASE_REPLICA_URL=f"{database_url()}?application_name={REPLICA_NAME}",
         CONN_MAX_AGE=60,
         REDIS_URL=CLUSTER_REDIS_URL,
         PAGE_CACHE_SECONDS=STALENESS_SECONDS,
@@ -164,6 +168,11 @@ def a_shopper_goes_back_and_forth_between_two_app_servers(cluster, shirt, shoppe
     shirt.refresh_from_db()
     assert shirt.stock == 48
 
+    # The app servers read the catalog through their replica connections (DATABASE_REPLICA_URL).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [REPLICA_NAME])
+        assert cursor.fetchone()[0] >= 1
+
 
 def a_price_change_shows_on_both_servers_within_the_stated_staleness(cluster, shirt):
     product_path = f"/kg/p/{shirt.product.slug}/"
@@ -179,7 +188,7 @@ def a_price_change_shows_on_both_servers_within_the_stated_staleness(cluster, sh
             "manage.py",
             "shell",
             "-c",
-            "from catalog.models import SKU; sku = SKU.objects.get(pk=%d); sku.price = 3490; sku.save()" % shirt.pk,
+            f"from catalog.models import SKU; sku = SKU.objects.get(pk={shirt.pk}); sku.price = 3490; sku.save()",
         ],
         cwd=ROOT,
         env=cluster.env,

@@ -1,6 +1,8 @@
 """Fixtures shared by every app's tests."""
 
 import re
+import socket
+import threading
 from decimal import Decimal
 from importlib import import_module
 
@@ -211,3 +213,37 @@ def _runs_last(item):
         return True
     marker = item.get_closest_marker("django_db")
     return bool(marker and marker.kwargs.get("transaction"))
+
+
+@pytest.fixture
+def silent_server():
+    """`http://127.0.0.1:<port>`: a server that accepts connections and never answers (an outside
+    service that hangs), for the tests that check every outside call gives up in time."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held, stop = [], threading.Event()
+
+    def accept():
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    thread.join(2)
+    listener.close()
+    for connection_ in held:
+        connection_.close()
+
+
+@pytest.fixture
+def closed_port():
+    """A loopback port nothing listens on (it was free a moment ago)."""
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        return probe.getsockname()[1]

@@ -28,6 +28,7 @@ from storefront.languages import LANGUAGE_PARAM, remember_language
 from storefront.market_urls import market_reverse, split_market_prefix
 from storefront.markets import Language, PaymentType, get_market
 from storefront.redirects import local_path
+from storefront.sessions import needs_session_writes
 
 # The sign-in in progress: which code row, for which number, and where to go afterwards.
 SIGN_IN_SESSION_KEY = "accounts_sign_in"
@@ -68,6 +69,7 @@ def _session_key(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@needs_session_writes
 def sign_in(request):
     """Phone number in, SMS code out: the same answer whether or not the number has an account."""
     next_url = _next_after_sign_in(request, request.POST.get("next") or request.GET.get("next"))
@@ -93,6 +95,7 @@ def sign_in(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@needs_session_writes
 def enter_code(request):
     """The code from the SMS signs the shopper in, or up when the number is new."""
     pending = request.session.get(SIGN_IN_SESSION_KEY)

@@ -148,7 +148,7 @@ def send_verification(request):
     if VerificationCode.objects.filter(pk=verification.pk, send_failed=True).exists():
         raise ApiError(
             "sms_not_sent",
-            _("We couldn't send the code, try again."),
+            _("We could not send the code right now, try again in a minute."),
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
             retry_after=60,
         )

@@ -47,6 +47,7 @@ from catalog.models import (
 from storefront.background import enqueue_after_commit
 from storefront.content import CONTENT_LANGUAGES, translated
 from storefront.markets import MARKETS, MarketConfig
+from storefront.resilient_cache import CacheUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +150,8 @@ def _renew_counts_version():
 def _cache_call(method, *args):
     try:
         return method(*args)
+    except CacheUnavailable:
+        return None  # Redis is away; storefront.resilient_cache has said so once.
     except Exception:
         logger.warning("The cache is unreachable; listing counts are read from the database.", exc_info=True)
         return None

@@ -28,6 +28,7 @@ from checkout.models import Cart, Order, OrderItem, OrderStatusHistory
 from checkout.notify import notify_customer
 from checkout.totals import order_totals
 from promotions.codes import CodeRefused, claim_use
+from storefront import metrics
 from storefront.errors import Refused
 from storefront.markets import MarketConfig, PaymentType
 
@@ -126,6 +127,7 @@ def place_order(
         if existing := _existing(user, checkout_key):
             return Placement(existing, created=False)
         raise
+    metrics.count_order_placed(order.market)
     return Placement(order, created=True)
 
 

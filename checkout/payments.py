@@ -91,7 +91,9 @@ def start_stripe_checkout(order: Order, *, success_url: str, cancel_url: str) ->
         )
     except stripe.StripeError:
         logger.exception("Stripe Checkout for order %s could not start", order.order_number)
-        raise PaymentError(_("We couldn't reach the payment service. Please try again in a moment.")) from None
+        raise PaymentError(
+            _("Payment is not available right now, your order is saved — try again from the order page.")
+        ) from None
     Order.objects.filter(pk=order.pk).update(
         stripe_checkout_session=session.id, payment_due_by=expires_at, updated_at=timezone.now()
     )

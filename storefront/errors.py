@@ -15,3 +15,12 @@ class Refused(Exception):
         self.message = message
         if code:
             self.code = code
+
+
+class ServiceUnavailable(Exception):
+    """A service the shop depends on (the cache, the database) cannot be reached right now.
+
+    `storefront.outages` answers it with a 503 page that needs neither; `service` names which.
+    """
+
+    service = "service"

@@ -51,6 +51,7 @@ from django.utils.cache import patch_cache_control
 
 from storefront import languages
 from storefront.markets import Market, get_market
+from storefront.resilient_cache import CacheUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -217,6 +218,8 @@ class SharedPageCacheMiddleware:
     def _key(request, market_code, language):
         try:
             return page_key(request, market_code, language)
+        except CacheUnavailable:
+            return None  # Redis is away; storefront.resilient_cache has said so once.
         except Exception:
             logger.warning("The shared page cache is unreachable; rendering afresh.", exc_info=True)
             return None

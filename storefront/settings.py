@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_htmx",
+    # Admin sign-in throttling (storefront/admin_lockout.py).
+    "axes",
     "allauth",
     "allauth.account",
     "tailwind",
@@ -76,7 +78,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Operations (storefront/health.py): /healthz, /readyz and /metrics answered before anything else;
+    # then one log line and the request metrics for every other request.
+    "storefront.health.OperationsMiddleware",
+    "storefront.logging_requests.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Redis or PostgreSQL down: a clear 503 page instead of a server error (storefront/outages.py).
+    "storefront.outages.OutageMiddleware",
     # HTML compressed last; Django's gzip pads each response with random bytes against BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -96,6 +104,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "storefront.middleware.MarketMiddleware",
     "storefront.middleware.LanguageMiddleware",
+    # Last, as django-axes asks: turns an admin sign-in lock-out into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "storefront.urls"
@@ -151,21 +161,42 @@ DATABASE_ROUTERS = ["storefront.replicas.ReplicaRouter"]
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache and sessions: Redis when REDIS_URL is set, otherwise an in-process cache and
-# database-backed sessions. Sessions are never stored in cookies.
+# Cache and sessions (outages: docs/architecture.md, "When a service is down") ---------------------
+# Redis when REDIS_URL is set, otherwise an in-process cache. Sessions live in the database either
+# way; with Redis they keep a copy there (storefront/sessions.py), so carts and sign-ins survive a
+# Redis restart. Sessions are never stored in cookies.
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "marque",
-        }
+# Seconds to open a connection to Redis and to wait for an answer: a dead Redis costs this, once.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.25)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
+# After a failure each process skips Redis for this many seconds before it tries again.
+REDIS_BREAKER_SECONDS = env.float("REDIS_BREAKER_SECONDS", default=5.0)
+
+
+def redis_cache(url, *, strict=False):
+    """A cache alias on Redis that pages survive losing (storefront/resilient_cache.py)."""
+    return {
+        "BACKEND": "storefront.resilient_cache.ResilientRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "marque",
+        "OPTIONS": {
+            "CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+            "BREAKER_SECONDS": REDIS_BREAKER_SECONDS,
+            # Strict: every call raises while Redis is away, so a session write fails closed.
+            "STRICT": strict,
+        },
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL), "sessions": redis_cache(REDIS_URL, strict=True)}
+    SESSION_ENGINE = "storefront.sessions"
+    SESSION_CACHE_ALIAS = "sessions"
 else:
     CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://marque")}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# ----------------------------------------------------------------------------------------------
 
 # The shared page cache (storefront/page_cache.py): how long a page a visitor or crawler gets is
 # kept, at most (a merchandiser's change shows at once); 0 turns it off.
@@ -177,6 +208,8 @@ CSRF_FAILURE_VIEW = "storefront.views.csrf_failure"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any admin sign-in while it is locked (ADMIN_LOGIN_* below), before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
     # Staff sign in to the admin with phone and password; shoppers by SMS code through allauth.
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -301,14 +334,36 @@ CATALOG_BASE_CURRENCY = "USD"
 TAILWIND_APP_NAME = "theme"
 NPM_BIN_PATH = env.str("NPM_BIN_PATH", default=shutil.which("npm") or "npm")
 
+# Logging and metrics (storefront/logging_requests.py, storefront/metrics.py) -------------------
+# One handler on the root logger, so each record is written once: JSON lines by default with DEBUG
+# off (LOG_FORMAT=json), `time level logger: message` otherwise (LOG_FORMAT=plain). Each request
+# adds one line from the logger "storefront.requests".
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "storefront.logging_json.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # django-axes reports every admin sign-in at INFO; its failures and lock-outs are warnings.
+        "axes": {"level": "WARNING"},
+        # The request line says what runserver's own line and django.request's 4xx warnings say
+        # (and masks what they would print as typed); server errors are still logged with their traceback.
+        "django.server": {"level": "ERROR"},
+        "django.request": {"level": "ERROR"},
+    },
 }
+# /metrics answers a request bearing "Authorization: Bearer <METRICS_TOKEN>", or coming from an
+# address in METRICS_ALLOWED_IPS (addresses or networks, read through TRUSTED_PROXY_COUNT);
+# with neither set it answers nobody. Several workers: PROMETHEUS_MULTIPROC_DIR (README, Operations).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+# ----------------------------------------------------------------------------------------------
 
 # Sign-in by phone (allauth) and SMS ----------------------------------------------------------
 # Shoppers sign in with their phone number and a 6-digit SMS code; a new number signs up in the
@@ -351,7 +406,10 @@ SMS_CODE_LIMITS = {
 }
 # SMS providers by market (storefront/sms.py): Twilio for US, the KG gateway (Nikita smspro XML
 # API) for KG; a market whose provider has no credentials uses the console provider (server log).
-SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=10.0)
+# Seconds to connect to an SMS provider and between bytes of its answer (no retries inside a
+# request: the shopper asks for a new code). TWILIO_API_BASE points the Twilio client elsewhere.
+SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=5.0)
+TWILIO_API_BASE = env.str("TWILIO_API_BASE", default="https://api.twilio.com")
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
@@ -362,12 +420,41 @@ KG_SMS_GATEWAY_PASSWORD = env.str("KG_SMS_GATEWAY_PASSWORD", default="")
 KG_SMS_GATEWAY_SENDER = env.str("KG_SMS_GATEWAY_SENDER", default="MARQUE")
 # ----------------------------------------------------------------------------------------------
 
+# Admin sign-in throttling (django-axes, storefront/admin_lockout.py) ----------------------------
+# After ADMIN_LOGIN_FAILURE_LIMIT wrong passwords for one account, or from one client address, the
+# admin login refuses every attempt (the right password too) for ADMIN_LOGIN_LOCKOUT_MINUTES and
+# answers 429. Attempts are rows in the database, shared by every app server; staff lift a lock
+# early by deleting its access attempt in the admin. The client address is read like allauth's
+# (TRUSTED_PROXY_COUNT above). The storefront's phone sign-in keeps its own limits.
+ADMIN_LOGIN_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
+ADMIN_LOGIN_LOCKOUT_MINUTES = env.int("ADMIN_LOGIN_LOCKOUT_MINUTES", default=15)
+AXES_FAILURE_LIMIT = ADMIN_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=ADMIN_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "storefront.admin_lockout.AdminSignInHandler"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "storefront.admin_lockout.attempted_phone"
+AXES_CLIENT_IP_CALLABLE = "storefront.client_address.client_ip"
+AXES_LOCKOUT_CALLABLE = "storefront.admin_lockout.locked_out_response"
+# A lock lasts its minutes from the failure that set it; attempts refused meanwhile do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful sign-in forgets that account's and that address's earlier typos.
+AXES_RESET_ON_SUCCESS = True
+# ----------------------------------------------------------------------------------------------
+
 # Checkout and payments -------------------------------------------------------------------------
 # US card payments go through Stripe's hosted Checkout, confirmed by the signed webhook at
 # /payments/stripe/webhook/. Without STRIPE_SECRET_KEY the checkout offers a clearly labelled
 # test payment instead, so the whole journey runs offline.
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Outside calls have deadlines (accounts/stripe_client.py): seconds to connect and between bytes of
+# Stripe's answer, and the SDK's retries (none: the shopper pays again from the order page, a refund
+# is retried by its task). STRIPE_API_BASE points the client at another API host (stripe-mock).
+STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=5.0)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=0)
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 # Seconds a webhook signature stays valid (Stripe's default tolerance).
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
 # Minutes an unpaid card order holds its stock before it is cancelled (Stripe allows 30 to 1440).

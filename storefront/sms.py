@@ -92,15 +92,28 @@ class TwilioProvider:
 
     name = "twilio"
 
-    def __init__(self, *, account_sid, auth_token, from_number="", messaging_service_sid="", timeout=10.0):
+    def __init__(
+        self,
+        *,
+        account_sid,
+        auth_token,
+        from_number="",
+        messaging_service_sid="",
+        timeout=5.0,
+        base_url="https://api.twilio.com",
+    ):
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.from_number = from_number
         self.messaging_service_sid = messaging_service_sid
         self.timeout = timeout
+        self.base_url = base_url
 
     def send(self, *, phone: str, text: str) -> str:
-        client = TwilioClient(self.account_sid, self.auth_token, http_client=TwilioHttpClient(timeout=self.timeout))
+        # A deadline on every request and no retries: the shopper asks for a new code instead.
+        http = TwilioHttpClient(timeout=self.timeout, max_retries=0)
+        client = TwilioClient(self.account_sid, self.auth_token, http_client=http)
+        client.api.base_url = self.base_url
         sender = (
             {"messaging_service_sid": self.messaging_service_sid}
             if self.messaging_service_sid
@@ -139,7 +152,7 @@ class KGGatewayProvider:
         11: "test request, not sent",
     }
 
-    def __init__(self, *, url, login, password, sender, timeout=10.0):
+    def __init__(self, *, url, login, password, sender, timeout=5.0):
         self.url = url
         self.login = login
         self.password = password
@@ -196,6 +209,7 @@ def provider_for(market: MarketConfig) -> SMSProvider:
             from_number=settings.TWILIO_FROM_NUMBER,
             messaging_service_sid=settings.TWILIO_MESSAGING_SERVICE_SID,
             timeout=settings.SMS_TIMEOUT,
+            base_url=settings.TWILIO_API_BASE,
         )
     if market.sms_provider == "kg_gateway" and settings.KG_SMS_GATEWAY_LOGIN and settings.KG_SMS_GATEWAY_PASSWORD:
         return KGGatewayProvider(

@@ -66,3 +66,6 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
+
+# Redis or PostgreSQL down while a middleware runs: the 503 page, not a server error (storefront/outages.py).
+handler500 = "storefront.outages.server_error"

@@ -209,7 +209,7 @@ def test_when_the_kg_gateway_times_out_the_shopper_is_told_and_may_try_again_lat
     assert response.status_code == 302
     page = client.get(ENTER_CODE)
     assert page.status_code == 200
-    assert "We couldn't send the code, try again." in page_text(page)
+    assert "We could not send the code right now, try again in a minute." in page_text(page)
     assert VerificationCode.objects.get(phone=phone).send_failed
     assert ask_for_code(phone).status_code == 429  # the failed attempt counted
 
@@ -221,7 +221,7 @@ def test_when_twilio_fails_the_shopper_is_told(client, ask_for_code, settings):
         "twilio.http.http_client.TwilioHttpClient.request", side_effect=requests.exceptions.ConnectTimeout()
     ):
         ask_for_code(USUserFactory().phone)
-    assert "We couldn't send the code, try again." in page_text(client.get(ENTER_CODE))
+    assert "We could not send the code right now, try again in a minute." in page_text(client.get(ENTER_CODE))
 
 
 def test_the_code_page_without_a_pending_sign_in_sends_back_to_the_phone_page(client):

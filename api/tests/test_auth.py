@@ -365,7 +365,7 @@ def test_when_the_sms_provider_fails_the_app_is_told_and_the_attempt_counts(api_
     assert response["Retry-After"] == "60"
     assert error(response) == {
         "code": "sms_not_sent",
-        "message": "We couldn't send the code, try again.",
+        "message": "We could not send the code right now, try again in a minute.",
         "details": {},
     }
     assert VerificationCode.objects.get(phone=phone).send_failed

@@ -151,7 +151,7 @@ def test_a_stripe_outage_still_answers_with_the_placed_order(us, settings, monke
     payment = response.json()["payment"]
     assert payment == {
         "provider": "stripe",
-        "message": "We couldn't reach the payment service. Please try again in a moment.",
+        "message": "Payment is not available right now, your order is saved — try again from the order page.",
     }
     assert Order.objects.get().awaiting_online_payment
 

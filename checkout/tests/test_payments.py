@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 SUCCESS_URL = "https://shop.example.com/us/orders/MQ-X/paid/"
 CANCEL_URL = "https://shop.example.com/us/orders/MQ-X/"
-FRIENDLY = "We couldn't reach the payment service. Please try again in a moment."
+FRIENDLY = "Payment is not available right now, your order is saved — try again from the order page."
 SESSIONS = "/v1/checkout/sessions"
 
 

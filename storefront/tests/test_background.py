@@ -213,3 +213,24 @@ def test_staff_see_failed_tasks_in_the_admin(admin_client, database_tasks):
     assert listing.status_code == 200 and str(failed.id) in listing.text
     assert detail.status_code == 200 and "Stripe was down" in detail.text
     assert task_backends["default"].alias == "default"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readiness_and_metrics_report_the_backlog_without_failing_on_it(database_tasks, client, settings):
+    """A worker that falls behind shows in /readyz and in the gauges an alert watches; the app
+    server stays in the balancer, since pages do not wait on tasks."""
+    settings.METRICS_TOKEN = "a-scrape-token-0123456789"
+    settings.METRICS_ALLOWED_IPS = []
+    overdue = background_tasks.record.enqueue("overdue")
+    DBTaskResult.objects.filter(pk=overdue.id).update(enqueued_at=timezone.now() - timedelta(hours=1))
+    background_tasks.record.enqueue("new")
+
+    ready = client.get("/readyz", HTTP_HOST="10.0.0.7:8001")
+    scraped = client.get(
+        "/metrics", HTTP_HOST="10.0.0.7:8001", HTTP_AUTHORIZATION="Bearer a-scrape-token-0123456789"
+    ).content.decode()
+
+    assert ready.status_code == 200
+    assert ready.json()["checks"]["task_backlog"]["detail"] == {"queued": 2, "waiting_too_long": 1, "failed": 0}
+    assert "marque_task_queue_depth 2.0" in scraped
+    assert "marque_task_waiting_too_long 1.0" in scraped

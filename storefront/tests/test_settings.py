@@ -83,11 +83,12 @@ def test_development_starts_without_key_or_hosts():
     assert "localhost" in started["ALLOWED_HOSTS"]
 
 
-def test_redis_url_puts_cache_and_sessions_in_redis():
+def test_redis_url_puts_the_cache_and_a_copy_of_each_session_in_redis():
     started = started_settings(DEBUG="true", REDIS_URL="redis://127.0.0.1:6379/1")
-    assert started["CACHE_BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert started["CACHE_BACKEND"] == "storefront.resilient_cache.ResilientRedisCache"
     assert started["CACHE_LOCATION"] == "redis://127.0.0.1:6379/1"
-    assert started["SESSION_ENGINE"] == "django.contrib.sessions.backends.cache"
+    # Sessions live in the database with a copy in Redis (storefront/sessions.py).
+    assert started["SESSION_ENGINE"] == "storefront.sessions"
 
 
 def test_without_redis_the_cache_is_in_process_and_sessions_in_the_database():

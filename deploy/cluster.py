@@ -9,7 +9,7 @@ Processes, each with its own log in the run's folder (printed at start):
 - the task worker (`manage.py db_worker`) and the scheduler (`manage.py crontask`), unless
   `TASKS_BACKEND` is the immediate one;
 - HAProxy (Debian's `haproxy`) on `--port`, round robin over the app servers with a health check on
-  `/healthz`, and its statistics page on the port after the last app server.
+  `/readyz` (database and cache), and its statistics page on the port after the last app server.
 
 They share one PostgreSQL database (`DATABASE_URL`) and one Redis (`REDIS_URL`): no stickiness, so
 any app server answers any shopper. The settings come from the environment and `.env` as for any
@@ -20,6 +20,8 @@ docs/deploy.md says how production differs.
 
 import argparse
 import os
+import re
+import secrets
 import shutil
 import signal
 import socket
@@ -35,7 +37,7 @@ from string import Template
 
 ROOT = Path(__file__).resolve().parent.parent
 HAPROXY_TEMPLATE = Path(__file__).resolve().parent / "haproxy.cfg.template"
-HEALTH_PATH = "/healthz"
+HEALTH_PATH = "/readyz"
 DEFAULT_PORT = 8100
 GUNICORN_WORKERS = 2
 
@@ -171,8 +173,10 @@ class Cluster:
                     f"--bind=127.0.0.1:{app_port}",
                     "--graceful-timeout=10",
                     "--timeout=30",
+                    # Metrics of both workers added up (README, Operations).
+                    "--config=python:storefront.gunicorn_conf",
                 ],
-                env,
+                {**env, "PROMETHEUS_MULTIPROC_DIR": str(self.folder / f"metrics-app{number}")},
                 self.folder,
             )
             for number, app_port in enumerate(self.app_ports, start=1)
@@ -213,6 +217,7 @@ class Cluster:
             raise ClusterError(f"Ports already in use on 127.0.0.1: {', '.join(map(str, busy))}")
         (self.folder / "haproxy.cfg").write_text(self.haproxy_config())
         for server in self.app_servers:
+            Path(server.env["PROMETHEUS_MULTIPROC_DIR"]).mkdir(exist_ok=True)
             server.start()
         for server, app_port in zip(self.app_servers, self.app_ports, strict=True):
             if not wait_for(f"http://127.0.0.1:{app_port}{self.health_path}", timeout, server.popen):
@@ -250,6 +255,13 @@ class Cluster:
         self.stop()
 
 
+def _in_dotenv(name):
+    """Whether the settings' env file (`ENV_FILE`, default `.env`) gives `name` a value."""
+    path = Path(os.environ.get("ENV_FILE", ROOT / ".env"))
+    text = path.read_text() if path.is_file() else ""
+    return re.search(rf"^[ \t]*{name}[ \t]*=[ \t]*[^\s#]", text, re.MULTILINE) is not None
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="HAProxy's port on 127.0.0.1")
@@ -257,8 +269,13 @@ def main(argv=None):
     parser.add_argument("--logs", help="folder for each process's log (default: a new temporary folder)")
     args = parser.parse_args(argv)
     env = production_environment()
-    if not env.get("REDIS_URL"):
-        parser.error("REDIS_URL is needed: app servers share sessions and caches through Redis")
+    # A secret of this run's own when neither the environment nor .env has one: every process of the
+    # cluster shares it (sessions and signed cookies last as long as the cluster).
+    if not env.get("SECRET_KEY") and not _in_dotenv("SECRET_KEY"):
+        env["SECRET_KEY"] = secrets.token_urlsafe(50)
+    env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    if not env.get("REDIS_URL") and not _in_dotenv("REDIS_URL"):
+        print("REDIS_URL is not set: each app server keeps its own cache (set it to share one).", file=sys.stderr)
     cluster = Cluster(env, port=args.port, app_servers=args.app_servers, folder=args.logs)
     try:
         cluster.start()

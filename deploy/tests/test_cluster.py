@@ -70,7 +70,7 @@ def cluster(tmp_path):
         LOG_LEVEL="INFO",
         TASKS_BACKEND="django_tasks_db.DatabaseBackend",  # texts go out through the worker
     )
-    with Cluster(env, port=free_ports(4), folder=tmp_path / "cluster", health_path="/robots.txt") as running:
+    with Cluster(env, port=free_ports(4), folder=tmp_path / "cluster") as running:
         yield running
 
 

@@ -277,6 +277,8 @@ def main(argv=None):
     if not env.get("REDIS_URL") and not _in_dotenv("REDIS_URL"):
         print("REDIS_URL is not set: each app server keeps its own cache (set it to share one).", file=sys.stderr)
     cluster = Cluster(env, port=args.port, app_servers=args.app_servers, folder=args.logs)
+    # SIGTERM (a supervisor, `kill`) stops the processes as Ctrl-C does: they run in sessions of their own.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         cluster.start()
     except ClusterError as error:

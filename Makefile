@@ -15,11 +15,12 @@ BENCH_ORDERS ?= 1000000
 BENCH_DATABASE_URL ?= postgres://marque:marque@127.0.0.1:5432/marque_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help setup css messages translations run test bench lint format migrations-check deploy-check superuser clean
+.PHONY: help setup css messages translations run cluster test bench lint format migrations-check deploy-check superuser clean
 
 help:
 	@echo "make run     set up (venv, database, demo data) and serve http://$(HOST):$(PORT) with the task worker and scheduler"
 	@echo "make test    set up and run the whole test suite (SQLite, or DATABASE_URL)"
+	@echo "make cluster two app servers, the worker and the scheduler behind HAProxy (PostgreSQL and Redis)"
 	@echo "make bench   load large catalogs into PostgreSQL and measure the shop under gunicorn with wrk"
 	@echo "make lint    ruff; make superuser: create an admin user"
 	@echo "make translations   refresh locale/*/django.po from the code (then translate what is new)"
@@ -72,6 +73,14 @@ run: setup
 	$(MANAGE) crontask --no-heartbeat & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null; wait' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Two gunicorn app servers, the worker and the scheduler behind HAProxy (docs/deploy.md); needs
+# PostgreSQL and Redis in DATABASE_URL and REDIS_URL, and Debian's haproxy.
+CLUSTER_PORT ?= 8100
+cluster: $(VENV)/.runtime .env css messages
+	$(MANAGE) migrate --noinput
+	STATIC_MANIFEST=true $(MANAGE) collectstatic --noinput --verbosity 0
+	$(BIN)/python -m deploy.cluster --port $(CLUSTER_PORT)
 
 test: $(VENV)/.dev css messages
 	$(BIN)/pytest -n $(PYTEST_WORKERS)

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the session: a visitor's shared page is served without reading a session.
     "storefront.page_cache.SharedPageCacheMiddleware",
+    # A request that writes, or follows a write, reads the catalog from the primary (see replicas.py).
+    "storefront.replicas.ReplicaPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -143,6 +145,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
     # that run in tens. Pages never gain from it; DATABASE_JIT=true leaves the server's setting.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+
+# A read replica for catalog reads (storefront/replicas.py, docs/deploy.md): the same schema, kept by
+# streaming replication; tests mirror it onto the primary.
+if DATABASE_REPLICA_URL := env.str("DATABASE_REPLICA_URL", default=""):
+    _replica = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"] = {
+        **_replica,
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})},
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["storefront.replicas.ReplicaRouter"]
+# Seconds a shopper's or merchandiser's reads stay on the primary after they write (replication lag).
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and sessions (outages: docs/architecture.md, "When a service is down") ---------------------

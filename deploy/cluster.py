@@ -288,9 +288,11 @@ def main(argv=None):
         print(f"  {process.name:8} pid {process.popen.pid:>7}  log {process.log_path}")
     print("Ctrl-C stops them all.")
     try:
-        while all(process.running() for process in cluster.processes):
+        # The scheduler may step aside for one that holds its lock; the others must keep running.
+        essential = [process for process in cluster.processes if process.name != "scheduler"]
+        while all(process.running() for process in essential):
             time.sleep(1)
-        stopped = [process.name for process in cluster.processes if not process.running()]
+        stopped = [process.name for process in essential if not process.running()]
         print(f"Stopped by itself: {', '.join(stopped)}; stopping the rest.", file=sys.stderr)
     except KeyboardInterrupt:
         pass

@@ -15,7 +15,7 @@ from accounts.tests.conftest import code_in
 from storefront import sms
 from storefront.tests.test_background import DATABASE_BACKEND, run_worker
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PHONE = "+996555010203"
 

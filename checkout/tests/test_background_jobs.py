@@ -97,7 +97,7 @@ def cancelled_paid_order():
     return us_card_order(status="cancelled", payment_status="paid", payment_reference="pi_test_refund")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_refund_stripe_could_not_take_is_tried_again_with_the_same_idempotency_key(settings, stripe_api):
     settings.TASKS = DATABASE_BACKEND
     order = cancelled_paid_order()
@@ -122,7 +122,7 @@ def test_a_refund_stripe_could_not_take_is_tried_again_with_the_same_idempotency
     assert {request.idempotency_key for request in sent} == {f"refund-{order.order_number}"}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_refund_task_run_twice_refunds_once(settings, stripe_api):
     settings.TASKS = DATABASE_BACKEND
     order = cancelled_paid_order()

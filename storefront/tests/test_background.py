@@ -34,7 +34,7 @@ def run_worker():
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*", verbosity=0)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_runs_a_task_queued_after_commit(database_tasks):
     with transaction.atomic():
         background.enqueue_after_commit("storefront.tests.background_tasks.record", "hello")
@@ -51,7 +51,7 @@ def test_the_worker_runs_a_task_queued_after_commit(database_tasks):
     assert background_tasks.calls == ["hello"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_rolled_back_change_queues_nothing(database_tasks):
     with pytest.raises(RuntimeError), transaction.atomic():
         background.enqueue_after_commit("storefront.tests.background_tasks.record", "never")
@@ -60,7 +60,7 @@ def test_a_rolled_back_change_queues_nothing(database_tasks):
     assert DBTaskResult.objects.count() == 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_failing_outside_call_is_tried_again_later_then_fails_for_staff_to_see(database_tasks):
     background_tasks.flaky.enqueue("refund", failures=5)
 
@@ -84,7 +84,7 @@ def test_a_failing_outside_call_is_tried_again_later_then_fails_for_staff_to_see
     assert task_backlog().failed == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_retry_that_succeeds_ends_the_retries(database_tasks):
     background_tasks.flaky.enqueue("text", failures=1)
     run_worker()
@@ -113,7 +113,7 @@ def test_the_immediate_backend_runs_a_task_once_and_does_not_defer(db):
     assert background_tasks.calls == ["sms"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_backlog_counts_tasks_waiting_too_long_and_failures(database_tasks):
     now = timezone.now()
     old = background_tasks.record.enqueue("old")
@@ -139,7 +139,7 @@ def test_the_backlog_is_empty_when_tasks_run_in_process():
     assert queue_depth() == {}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="advisory locks are PostgreSQL's")
 def test_exclusive_lets_one_of_two_simultaneous_runs_in():
     import threading
@@ -184,7 +184,7 @@ def test_the_scheduler_queues_each_periodic_job_on_its_schedule():
         assert job.func == job_task.enqueue
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_old_task_results_are_pruned_failed_ones_kept_longer(database_tasks, settings):
     import storefront.tasks
 
@@ -215,7 +215,7 @@ def test_staff_see_failed_tasks_in_the_admin(admin_client, database_tasks):
     assert task_backends["default"].alias == "default"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_readiness_and_metrics_report_the_backlog_without_failing_on_it(database_tasks, client, settings):
     """A worker that falls behind shows in /readyz and in the gauges an alert watches; the app
     server stays in the balancer, since pages do not wait on tasks."""

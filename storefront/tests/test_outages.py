@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 from allauth.core import ratelimit
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSession
 from django.core.cache import cache, caches
 from django.test import Client, RequestFactory
@@ -90,7 +90,9 @@ def visitor(language="en"):
 def signed_in(user):
     """A shopper signed in before Redis went away: their session is in the database only."""
     session = DatabaseSession()
-    session.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0]})
+    # The first backend that loads users, as Django's test client picks (the admin lock-out's comes first).
+    backend = next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user"))
+    session.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: backend})
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     session.save()

@@ -288,12 +288,20 @@ def main(argv=None):
         print(f"  {process.name:8} pid {process.popen.pid:>7}  log {process.log_path}")
     print("Ctrl-C stops them all.")
     try:
-        # The scheduler may step aside for one that holds its lock; the others must keep running.
-        essential = [process for process in cluster.processes if process.name != "scheduler"]
-        while all(process.running() for process in essential):
+        # Like production, the rest goes on when one process stops (the balancer routes around an
+        # app server that died; the scheduler may step aside for one holding its lock); it ends
+        # when the balancer or every app server is gone.
+        reported = set()
+        while cluster.balancer.running() and any(server.running() for server in cluster.app_servers):
+            for process in cluster.processes:
+                if not process.running() and process.name not in reported:
+                    reported.add(process.name)
+                    print(
+                        f"{process.name} stopped (exit {process.popen.returncode}); see {process.log_path}",
+                        file=sys.stderr,
+                    )
             time.sleep(1)
-        stopped = [process.name for process in essential if not process.running()]
-        print(f"Stopped by itself: {', '.join(stopped)}; stopping the rest.", file=sys.stderr)
+        print("The balancer or every app server stopped; stopping the rest.", file=sys.stderr)
     except KeyboardInterrupt:
         pass
     finally:

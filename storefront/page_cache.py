@@ -100,6 +100,12 @@ def _version():
     return version
 
 
+def version():
+    """The current version of what shared pages show: it changes with every `invalidate()`, so a
+    piece kept beside the pages under a key holding it (catalog.fragments) is renewed with them."""
+    return _version()
+
+
 def has_own_state(request):
     """Whether the request carries anything of its own: a session or a message waiting in a cookie."""
     cookies = request.COOKIES

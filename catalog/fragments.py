@@ -23,7 +23,18 @@ search results render theirs each time (their combinations are endless, and thei
 counted afresh anyway).
 
 Both are rendered from only the values their key is made of, never from the whole page context,
-so nothing else can slip into kept HTML. A cache that cannot be reached is logged and skipped.
+so nothing else can slip into kept HTML.
+
+Rows read for a page the same for everyone (a product page's product, pictures and features, and
+its related products) are kept by `kept_until_changed` under the shared pages' version
+(`storefront.page_cache.version`): every change a merchandiser makes to what those pages show
+(a product, SKU, price, picture, feature, category, exchange rate, or a review's moderation)
+moves it, so the next request reads them afresh; a write that sends no signal (a bulk update)
+shows within `KEPT_ROWS_SECONDS`, as on the shared pages. What changes without a signal in the
+ordinary course (stock taken by orders, a review's helpful votes) is never kept this way: a product
+page reads its SKUs and its reviews on every request.
+
+A cache that cannot be reached is logged and skipped.
 """
 
 import functools
@@ -36,6 +47,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from storefront import page_cache
 from storefront.content import translated
 from storefront.market_urls import market_reverse
 from storefront.markets import MarketConfig
@@ -48,6 +60,9 @@ FILTERS_TEMPLATE = "catalog/_filters.html"
 KEYED_TEMPLATES = (CARD_TEMPLATE, "catalog/_wishlist_button.html", FILTERS_TEMPLATE)
 # How long a piece stays kept; a changed one gets a new key long before.
 KEPT_SECONDS = 24 * 60 * 60
+# How long rows kept until a change (`kept_until_changed`) last at most: the bound, as for the shared
+# pages (PAGE_CACHE_SECONDS), for a write that sends no signal and renews nothing.
+KEPT_ROWS_SECONDS = 60
 # Stand-ins for a page's own parts in kept HTML: characters no escaping changes and no card text holds.
 CSRF_STAND_IN = "\ue000csrf\ue000"
 NEXT_STAND_IN = "\ue000next\ue000"
@@ -145,6 +160,24 @@ def render_filter_sidebar(context):
     return mark_safe(html)  # noqa: S308 - rendered with autoescaping
 
 
+def kept_until_changed(kind, shown, read):
+    """What `read()` returns for `shown` (a repr-able description of it) in the page's language,
+    kept until a merchandiser's next change to what shared pages show; an empty result is not kept."""
+    try:
+        version = page_cache.version()
+    except Exception:
+        logger.warning("The fragment cache is unreachable; reading afresh.", exc_info=True)
+        return read()
+    digest = hashlib.blake2b(repr((get_language(), shown)).encode(), digest_size=16).hexdigest()
+    key = f"{kind}:{version}:{digest}"
+    value = _read([key]).get(key)
+    if value is None:
+        value = read()
+        if value:
+            _write({key: value}, KEPT_ROWS_SECONDS)
+    return value
+
+
 @functools.cache
 def _templates_digest():
     sources = "\0".join(get_template(name).template.source for name in KEYED_TEMPLATES)
@@ -167,10 +200,10 @@ def _read(keys):
         return {}
 
 
-def _write(pieces):
+def _write(pieces, seconds=KEPT_SECONDS):
     if not pieces:
         return
     try:
-        cache.set_many(pieces, KEPT_SECONDS)
+        cache.set_many(pieces, seconds)
     except Exception:
         logger.warning("The fragment cache is unreachable; nothing was kept.", exc_info=True)

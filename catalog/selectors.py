@@ -4,7 +4,7 @@ a category by slug, a product's variants and its related products."""
 import functools
 
 from catalog.facets import ListingScope, precomputed_counts
-from catalog.fragments import attach_cards
+from catalog.fragments import attach_cards, kept_until_changed
 from catalog.listing import PAGE_SIZE, build_listing, parse_filters
 from catalog.models import Category, Product
 from catalog.pricing import MarketPricing
@@ -95,12 +95,34 @@ def variant_choice(product, pricing: MarketPricing, *, size="", color=""):
     return VariantChoice(product, list(skus), pricing, size=size, color=color)
 
 
+def product_page_rows(slug, pricing: MarketPricing):
+    """(product, pictures, features) of the active product `slug` of any market, priced for
+    `pricing`'s market where sold there, with its category and subcategory; None when there is none.
+
+    Kept until a merchandiser's next change (`catalog.fragments.kept_until_changed`): none of it
+    changes otherwise. Its SKUs (stock) are read by `variant_choice` on every request.
+    """
+
+    def read():
+        products = priced_products(pricing).select_related("category", "subcategory").filter(slug=slug)
+        product = products.first()
+        if product is None:
+            return None
+        return product, list(product.images.all()), list(product.features.all())
+
+    return kept_until_changed("product-rows", (pricing.market.code, str(pricing.rate), slug), read)
+
+
 def related_products(product, pricing: MarketPricing):
-    """Best sellers of the product's category in the market, the product itself left out, priced."""
-    related = (
-        market_products(pricing)
-        .filter(category_id=product.category_id)
-        .exclude(pk=product.pk)
-        .order_by("-sales_count", "-id")[:RELATED_COUNT]
-    )
-    return priced(list(related), pricing)
+    """Best sellers of the product's category in the market, the product itself left out, priced.
+
+    One list per category (one more than shown, so leaving any product out leaves enough), kept
+    until a merchandiser's next change, as its cards are.
+    """
+
+    def read():
+        best = market_products(pricing).filter(category_id=product.category_id).order_by("-sales_count", "-id")
+        return priced(list(best[: RELATED_COUNT + 1]), pricing)
+
+    best = kept_until_changed("related", (pricing.market.code, str(pricing.rate), product.category_id), read)
+    return [related for related in best if related.pk != product.pk][:RELATED_COUNT]

@@ -22,8 +22,8 @@ from catalog.selectors import (
     listed_products,
     market_products,
     priced,
-    priced_products,
     product_listing,
+    product_page_rows,
     related_products,
     variant_choice,
 )
@@ -178,10 +178,12 @@ def best_sellers(request):
 
 
 def _product_or_redirect(request, slug, pricing):
-    products = priced_products(pricing).select_related("category", "subcategory")
-    product = get_object_or_404(products, slug=slug)
+    rows = product_page_rows(slug, pricing)
+    if rows is None:
+        raise Http404
+    product = rows[0]
     if is_sold_in(product.market, request.market):
-        return product, None
+        return rows, None
     if request.user.is_authenticated or product.market == MarketScope.ALL:
         raise Http404(_("This product is not sold in your market."))
     # A visitor on the wrong market's page goes to the market that sells it.
@@ -195,12 +197,12 @@ def _product_or_redirect(request, slug, pricing):
 @vary_on_headers("HX-Request")
 def product_detail(request, slug):
     pricing = MarketPricing.load(request.market)
-    product, response = _product_or_redirect(request, slug, pricing)
+    rows, response = _product_or_redirect(request, slug, pricing)
     if response:
         return response
-    choice = variant_choice(product, pricing, size=request.GET.get("size", ""), color=request.GET.get("color", ""))
     # The buy box shows the thumbnails too, so its HTMX partial needs them as much as the page.
-    images = list(product.images.all())
+    product, images, features = rows
+    choice = variant_choice(product, pricing, size=request.GET.get("size", ""), color=request.GET.get("color", ""))
     context = {"product": product, "choice": choice, "price": choice.price, "images": images}
     if wants_partial(request):
         return TemplateResponse(request, "catalog/product_detail.html#product-buy-box", context)
@@ -209,7 +211,7 @@ def product_detail(request, slug):
     context.update(sections_context(request, product))
     review_total, rating = context.get("review_total", 0), context.get("rating")
     context.update(
-        features=list(product.features.all()),
+        features=features,
         related=related_products(product, pricing),
         structured_data=[
             structured_data.product(

@@ -138,6 +138,12 @@ def _seconds_until(until):
     return max(1, min(_seconds(), left))
 
 
+def version():
+    """The current version of what shared pages show: it changes with every `invalidate()`, so a
+    piece kept beside the pages under a key holding it (catalog.fragments) is renewed with them."""
+    return _version()
+
+
 def has_own_state(request):
     """Whether the request carries anything of its own: a session or a message waiting in a cookie."""
     cookies = request.COOKIES

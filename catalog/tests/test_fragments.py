@@ -8,7 +8,10 @@ import pytest
 from django.core.cache import cache
 
 from catalog.fragments import CSRF_STAND_IN, NEXT_STAND_IN
-from catalog.models import MarketPrice, Product, Wishlist, WishlistItem
+from catalog.models import SKU, MarketPrice, Product, Wishlist, WishlistItem
+from reviews.services import approve_reviews
+from reviews.tests.factories import ReviewFactory
+from storefront import page_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +109,91 @@ def test_the_sidebar_shows_the_counts_of_the_listing_it_is_on(client, wardrobe):
     assert 'value="Atelier" checked' in filtered and 'value="Atelier" checked' not in unfiltered
     assert re.search(r"<span>S</span> <span[^>]*>\(1\)</span>", filtered)  # sizes among Atelier's products
     assert re.search(r"<span>S</span> <span[^>]*>\(2\)</span>", unfiltered)
+
+
+# --- a product page's rows, kept until a change (catalog.fragments.kept_until_changed) -----------------
+
+
+@pytest.fixture
+def fresh_pages(settings):
+    """Pages rendered for every request (no shared page cache), so only the kept rows are kept."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def product_page(client, name):
+    return client.get(f"/kg/p/{Product.objects.get(name=name).slug}/")
+
+
+def buy_box_part(response, part):
+    """The text of the buy box's price or stock line, spaces made plain."""
+    html = response.content.decode().replace("\xa0", " ").replace("\u202f", " ")
+    return re.sub(r"<[^>]+>|\s+", " ", re.search(rf'id="product-{part}".*?</p>', html, re.S).group(0))
+
+
+def test_a_product_page_reads_its_product_pictures_features_and_related_once(
+    client, wardrobe, fresh_pages, django_assert_num_queries
+):
+    url = f"/kg/p/{Product.objects.get(name='Oxford').slug}/"
+    first = client.get(url).content.decode()
+    # Then only what changes without a signal: the SKUs (stock) and the reviews.
+    with django_assert_num_queries(2):
+        again = client.get(url).content.decode()
+
+    assert without_tokens(again) == without_tokens(first)
+    # Poplin's page shares Oxford's list of the category's best sellers, and leaves itself out.
+    poplin = product_page(client, "Poplin")
+    assert ">Oxford</h3>" in poplin.content.decode() and ">Poplin</h3>" not in poplin.content.decode()
+
+
+def test_a_merchandisers_price_product_and_picture_changes_show_on_the_next_product_page(
+    client, wardrobe, fresh_pages, django_capture_on_commit_callbacks
+):
+    product_page(client, "Oxford")
+    poplin, oxford = Product.objects.get(name="Poplin"), Product.objects.get(name="Oxford")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        MarketPrice.objects.create(product=oxford, market="KG", price="900.00")
+        MarketPrice.objects.create(product=poplin, market="KG", price="1500.00")
+        oxford.name_ru, oxford.description = "Оксфорд", "Heavy cotton, button-down collar."
+        oxford.save()
+        oxford.features.create(feature_text="Mother-of-pearl buttons")
+
+    response = product_page(client, "Oxford")
+    page = response.content.decode()
+    assert "900 сом" in buy_box_part(response, "price")
+    assert "Heavy cotton, button-down collar." in page and "Mother-of-pearl buttons" in page
+    assert "1 500 сом" in card_of(product_page(client, "Oxford"), "Poplin").replace("\xa0", " ")
+    assert "Оксфорд" in client.get(f"/kg/p/{oxford.slug}/?lang=ru").content.decode()
+
+
+def test_stock_taken_without_a_signal_shows_at_once_on_a_kept_product_page(client, wardrobe, fresh_pages):
+    assert "Only 3 left" in buy_box_part(product_page(client, "Poplin"), "stock")
+
+    SKU.objects.filter(product__name="Poplin").update(stock=0)  # as an order takes it: no signal
+
+    assert "Out of stock" in buy_box_part(product_page(client, "Poplin"), "stock")
+
+
+def test_a_moderated_review_shows_in_the_related_cards_of_a_kept_product_page(
+    client, wardrobe, fresh_pages, admin_user, django_capture_on_commit_callbacks
+):
+    poplin = Product.objects.get(name="Poplin")
+    review = ReviewFactory(product=poplin, rating=5, is_approved=False)
+    before = card_of(product_page(client, "Oxford"), "Poplin")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_reviews(review_ids=[review.pk], by=admin_user)
+
+    after = card_of(product_page(client, "Oxford"), "Poplin")
+    assert "review" not in before
+    assert "5.0 out of 5, 1 review" in after
+
+
+def test_a_product_page_is_read_afresh_when_the_kept_rows_cannot_be_reached(client, wardrobe, fresh_pages, monkeypatch):
+    def unreachable():
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(page_cache, "version", unreachable)
+
+    assert product_page(client, "Oxford").status_code == 200
+    assert "Oxford</h3>" in product_page(client, "Poplin").content.decode()

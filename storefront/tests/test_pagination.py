@@ -69,3 +69,13 @@ def test_a_bounded_count_admin_passes_its_checks_when_it_reads_only_what_it_show
 )
 def test_a_bounded_count_admin_refuses_what_reads_every_row(attributes, error):
     assert error in admin_errors(**attributes)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["plain", 'with "quotes" & <tags>'])
+def test_a_bounded_count_admin_renders_the_row_checkbox_django_renders(name):
+    group = Group.objects.create(name=name)
+    model_admin = type("GroupAdmin", (BoundedCountAdmin, admin.ModelAdmin), {"sortable_by": ("name",)})(
+        Group, admin.site
+    )
+    assert model_admin.action_checkbox(group) == admin.ModelAdmin.action_checkbox(model_admin, group)

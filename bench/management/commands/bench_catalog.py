@@ -44,23 +44,19 @@ class Command(BaseCommand):
                 "Load the benchmark into a database of its own (DATABASE_URL)."
             )
         now = timezone.now()
-        loaded = False
-        if catalog.catalog_loaded(products):
-            self._say(f"Catalog of {products} products: already loaded.")
-        else:
-            started = time.monotonic()
-            catalog.clear_catalog()
-            counts = catalog.load_catalog(products, now=now)
-            loaded = True
-            self._say(f"Catalog loaded in {time.monotonic() - started:.1f} s: {self._counts(counts)}.")
-        if orders.orders_loaded(order_count):
-            self._say(f"{order_count} orders: already loaded.")
-        else:
-            started = time.monotonic()
-            orders.clear_orders()
-            counts = orders.load_orders(order_count, now=now)
-            loaded = True
-            self._say(f"Orders loaded in {time.monotonic() - started:.1f} s: {self._counts(counts)}.")
+        loaded_catalog = self._load_once(
+            f"Catalog of {products} products",
+            loaded=catalog.catalog_loaded(products),
+            clear=catalog.clear_catalog,
+            load=lambda: catalog.load_catalog(products, now=now),
+        )
+        loaded_orders = self._load_once(
+            f"{order_count} orders",
+            loaded=orders.orders_loaded(order_count),
+            clear=orders.clear_orders,
+            load=lambda: orders.load_orders(order_count, now=now),
+        )
+        loaded = loaded_catalog or loaded_orders
         orders.ensure_manager()
         draw_pictures()
         # VACUUM cannot run inside a transaction (a test's); autovacuum gets there later.
@@ -81,6 +77,17 @@ class Command(BaseCommand):
     def _say(self, message):
         if self.verbosity:
             self.stderr.write(message)
+
+    def _load_once(self, what, *, loaded, clear, load):
+        """Clear and load `what` unless it is loaded already; whether it was loaded now."""
+        if loaded:
+            self._say(f"{what}: already loaded.")
+            return False
+        started = time.monotonic()
+        clear()
+        counts = load()
+        self._say(f"{what} loaded in {time.monotonic() - started:.1f} s: {self._counts(counts)}.")
+        return True
 
     @staticmethod
     def _counts(counts):

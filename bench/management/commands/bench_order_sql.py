@@ -1,6 +1,7 @@
 """`manage.py bench_order_sql --market KG`: the SQL time of a manager's order list, two ways.
 
-The admin's order list counts a manager's orders and reads its first page of 50, newest first.
+The admin's order list counts a manager's orders and reads its first page (`OrderAdmin.list_per_page`
+rows), newest first.
 Both are timed (the median of `--runs`) with the orders found by their own market column, as the
 admin does, and through a join on the shopper's market (bench/order_scoping.py), to show what
 the column saves on a large table. Prints JSON.

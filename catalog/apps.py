@@ -11,7 +11,7 @@ class CatalogConfig(AppConfig):
     def ready(self):
         # Importing navigation connects the receivers that drop the cached category menus when a
         # category changes; importing freshness, those that renew the shared pages.
-        from catalog import facets, freshness, navigation, search, search_index  # noqa: F401
+        from catalog import facets, freshness, navigation, search, search_index, stock  # noqa: F401
         from catalog.models import SKU, Category, Product, Subcategory
 
         # Recount the listings' facets when what they count changes.
@@ -22,6 +22,9 @@ class CatalogConfig(AppConfig):
         post_save.connect(search_index.product_saved, sender=Product, dispatch_uid="search_index.product_saved")
         post_save.connect(search_index.sku_saved, sender=SKU, dispatch_uid="search_index.sku_saved")
         post_delete.connect(search_index.sku_deleted, sender=SKU, dispatch_uid="search_index.sku_deleted")
+        # A product is in stock while any active SKU has stock (catalog.stock).
+        post_save.connect(stock.sku_changed, sender=SKU, dispatch_uid="stock.sku_saved")
+        post_delete.connect(stock.sku_changed, sender=SKU, dispatch_uid="stock.sku_deleted")
         for model in (Category, Subcategory):
             uid = f"search_index.{model._meta.model_name}"
             pre_save.connect(search_index.remember_names, sender=model, dispatch_uid=f"{uid}.remember_names")

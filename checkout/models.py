@@ -53,11 +53,8 @@ class Cart(models.Model):
         """Units in the cart (a line of 3 counts 3)."""
         return self.items.aggregate(total=Sum("quantity"))["total"] or 0
 
-    @property
-    def total_price(self):
-        """Sum of the lines at the SKUs' base prices; checkout prices them in the market."""
-        total = self.items.aggregate(total=Sum(F("quantity") * F("sku__price")))["total"]
-        return total or Decimal("0")
+    # No money total here: a cart's lines are priced in its market (fixed prices, conversion of
+    # ALL-market products) by checkout.cart.summarize_cart, the one total the cart page shows.
 
 
 class CartItem(models.Model):

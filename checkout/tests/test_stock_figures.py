@@ -102,7 +102,7 @@ def test_admin_stock_edits_and_deactivations_move_the_flag(admin_client):
 
 
 def test_the_admin_product_form_no_longer_sets_in_stock_by_hand(admin_client):
-    product, [sku] = product_with(0)
+    product, _skus = product_with(0)
     assert not fresh(product).in_stock
 
     page = admin_client.get(reverse("admin:catalog_product_change", args=[product.pk]))

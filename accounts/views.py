@@ -285,6 +285,8 @@ def payment_method_create(request):
         "form": form,
         "cards_through_gateway": cards_through_gateway,
         "test_cards": PaymentType.CARD in payment_types and request.user.market_config.code == "US",
+        "cards_offered": PaymentType.CARD in payment_types,
+        "no_cards_here": PaymentType.CARD not in market.payment_types,
         "section": "payment_methods",
     }
     return TemplateResponse(request, "accounts/payment_method_form.html", context)

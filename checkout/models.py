@@ -225,6 +225,11 @@ class Order(models.Model):
         return self.order_number
 
     @property
+    def recipient_name(self):
+        """The name the delivery goes to; "" when the order had none but the phone (shown once anyway)."""
+        return "" if self.customer_name == self.customer_phone else self.customer_name
+
+    @property
     def market_config(self):
         """The configuration of the market this order belongs to."""
         return get_market(self.market)

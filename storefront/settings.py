@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "storefront.middleware.MarketMiddleware",
     "storefront.middleware.LanguageMiddleware",
+    # Last, in the shopper's language: a NUL byte or a lone surrogate in any field is a 400 naming it.
+    "storefront.input.UnsafeTextMiddleware",
 ]
 
 ROOT_URLCONF = "storefront.urls"

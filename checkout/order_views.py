@@ -246,6 +246,9 @@ def order_payment_status(request, number):
 @require_POST
 def stripe_webhook(request):
     """Stripe's signed event: 400 for a bad or stale signature, 200 once handled (or seen before)."""
+    if request.content_type != "application/json":
+        # Stripe sends JSON; a form's fields were read (and its stream used) by storefront.input.
+        return HttpResponseBadRequest(_("Invalid signature."), content_type="text/plain")
     try:
         outcome = payments.handle_stripe_webhook(request.body, request.headers.get("Stripe-Signature"))
     except payments.InvalidWebhook:

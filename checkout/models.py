@@ -9,6 +9,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Round
@@ -355,6 +356,13 @@ class SalesTaxRate(models.Model):
 
     def __str__(self):
         return f"{self.state} {self.rate * 100:.3f}%"
+
+    def clean(self):
+        super().clean()
+        if self.rate is not None and not (0 <= self.rate < Decimal("0.2")):
+            raise ValidationError(
+                {"rate": _("Enter the rate as a fraction from 0 to under 0.2 (20%), such as 0.0725.")}
+            )
 
 
 class PaymentEvent(models.Model):

@@ -160,10 +160,11 @@ def _product_or_redirect(request, slug, pricing):
         return product, None
     if request.user.is_authenticated or product.market == MarketScope.ALL:
         raise Http404(_("This product is not sold in your market."))
-    # A visitor on the wrong market's page goes to the market that sells it.
+    # A visitor on the wrong market's page goes to the market that sells it, for good: the product's
+    # market is fixed (an ALL product is sold everywhere), so crawlers keep the one address.
     seller = get_market(product.market)
     url = market_reverse("catalog:product_detail", seller, kwargs={"slug": slug}, query=request.GET or None)
-    return None, redirect(url)
+    return None, redirect(url, permanent=True)
 
 
 @shared_page

@@ -2,9 +2,9 @@
 
 `"²".isdigit()` is true but `int("²")` fails, and a lone surrogate (`"\\ud800"` in JSON) or a NUL
 byte cannot be written to PostgreSQL: each used to become a server error wherever it reached a
-query. `whole_number` reads numbers the one safe way; `UnsafeTextMiddleware` refuses a query
-parameter, form field or JSON value holding such text with a 400 that names the field, before any
-view (or the shared page cache) sees it.
+query. `whole_number` reads numbers the one safe way; `UnsafeTextMiddleware` refuses a form field, a JSON
+value or an API query parameter holding such text with a 400 that names the field, before any view
+sees it (a storefront page's query string is the page's to clean: listings drop such characters).
 """
 
 import json
@@ -61,8 +61,13 @@ def _unsafe_in_json(value, path="", depth=0):
 
 
 def unsafe_field(request):
-    """The name of the first query parameter, form field or JSON value holding unsafe text, else None."""
-    sources = [request.GET]
+    """The name of the first form field, JSON value or API query parameter holding unsafe text, else None.
+
+    A storefront page's query string is left to the page, which drops what it cannot use (a listing
+    filters out control characters and shows the rest: a crawler's or an old link's junk never
+    costs the visitor the page).
+    """
+    sources = [request.GET] if request.path_info.startswith("/api/") else []
     if request.method == "POST" and request.content_type in FORM_TYPES:
         sources.append(request.POST)
     for source in sources:

@@ -42,7 +42,7 @@ def test_a_visitor_on_the_kg_page_of_a_us_only_product_is_sent_to_its_us_page(cl
 
     response = client.get("/kg/p/denim-jacket/")
 
-    assert response.status_code == 302
+    assert response.status_code == 301  # the product's market is fixed: moved for good
     assert response["Location"] == "/us/p/denim-jacket/"
     landing = client.get(response["Location"])
     assert landing.status_code == 200
@@ -461,3 +461,14 @@ def test_a_catalog_page_makes_as_many_queries_for_fifty_products_as_for_five(cli
     catalog_of(50, shirts)
 
     assert queries_for(client, url, **headers) == few
+
+
+def test_a_visitor_on_the_other_markets_page_of_a_fixed_market_product_is_moved_for_good(client):
+    ProductFactory(market="US", slug="denim-jacket")
+
+    response = client.get("/kg/p/denim-jacket/?size=M")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/us/p/denim-jacket/?size=M"
+    again = client.get("/kg/p/denim-jacket/?size=M")  # the shared page cache keeps no redirect
+    assert (again.status_code, again["Location"]) == (301, "/us/p/denim-jacket/?size=M")

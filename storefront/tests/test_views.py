@@ -329,3 +329,25 @@ def test_favicon_ico_leads_to_the_site_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("/static/favicon.svg")
+
+
+def test_switching_market_on_a_product_the_other_market_does_not_sell_says_so_and_lands_on_its_category(client):
+    everywhere = CategoryFactory(market="ALL", slug="women")
+    felt = SubcategoryFactory(category=everywhere, slug="felt")
+    ProductFactory(market="KG", slug="felt-slippers", category=everywhere, subcategory=felt)
+
+    response = client.post("/market/", {"market": "US", "next": "/kg/p/felt-slippers/"}, follow=True)
+
+    assert response.redirect_chain[0] == ("/us/c/women/felt/", 302)
+    assert response.status_code == 200
+    assert client.cookies[MARKET_COOKIE].value == "US"
+    assert "This item is sold in Kyrgyzstan only." in response.text
+
+
+def test_switching_market_on_a_product_whose_category_the_other_market_lacks_lands_on_its_home(client):
+    ProductFactory(market="KG", slug="felt-slippers", category=CategoryFactory(market="KG", slug="kg-crafts"))
+
+    response = client.post("/market/", {"market": "US", "next": "/kg/p/felt-slippers/"}, follow=True)
+
+    assert response.redirect_chain == [("/us/", 302)]
+    assert "This item is sold in Kyrgyzstan only." in response.text

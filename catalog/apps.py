@@ -12,8 +12,8 @@ class CatalogConfig(AppConfig):
         # Importing navigation connects the receivers that drop the cached category menus when a
         # category changes; importing freshness, those that renew the shared pages.
         from catalog import facets, freshness, navigation, search, search_index, selectors, stock  # noqa: F401
-        from storefront.market_urls import register_market_landing
         from catalog.models import SKU, Category, Product, Subcategory
+        from storefront.market_urls import register_market_landing
 
         # A shopper switching markets on a product the other market does not sell lands on its category.
         register_market_landing("catalog:product_detail", selectors.product_landing)

@@ -68,7 +68,7 @@ class BannerAdminForm(forms.ModelForm):
 
     class Meta:
         model = Banner
-        fields = "__all__"
+        fields = ("link_url",)  # the admin adds the rest of its fieldsets
 
     def clean_link_url(self):
         url = self.cleaned_data.get("link_url", "").strip()

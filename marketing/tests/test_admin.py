@@ -185,9 +185,7 @@ def test_a_banner_link_to_an_allowed_host_or_a_path_is_kept(admin_client, settin
 
 
 def test_a_banner_that_ends_before_it_starts_gets_a_field_error(admin_client):
-    form = banner_form(
-        start_date_0="2026-12-10", start_date_1="10:00", end_date_0="2026-12-01", end_date_1="10:00"
-    )
+    form = banner_form(start_date_0="2026-12-10", start_date_1="10:00", end_date_0="2026-12-01", end_date_1="10:00")
 
     response = admin_client.post(reverse("admin:marketing_banner_add"), form)
 

@@ -51,8 +51,10 @@ def switch_market(request):
     return response
 
 
-ROBOTS_DISALLOW = ["/admin/", "/api/", "/accounts/", "/market/", "/language/"]
-PRIVATE_SECTIONS = ["cart/", "checkout/", "account/", "wishlist/", "orders/", "search/", "b/"]
+# Real routes only (storefront/tests/test_views.py resolves each): the account pages live under
+# /accounts/, a market's own private pages under its prefix.
+ROBOTS_DISALLOW = ["/admin/", "/api/", "/accounts/", "/market/", "/language/", "/csrf/", "/payments/"]
+PRIVATE_SECTIONS = ["cart/", "checkout/", "wishlist/", "orders/", "reviews/", "search/", "b/"]
 
 
 @shared_page

@@ -285,10 +285,39 @@ def test_robots_txt_keeps_crawlers_out_of_private_pages_and_names_the_sitemap(cl
     assert response["Content-Type"].startswith("text/plain")
     lines = response.text.splitlines()
     assert lines[0] == "User-agent: *"
-    for path in ["/admin/", "/api/", "/market/", "/kg/cart/", "/us/cart/", "/kg/checkout/", "/us/account/"]:
+    for path in [
+        "/admin/",
+        "/api/",
+        "/market/",
+        "/accounts/",
+        "/kg/cart/",
+        "/us/cart/",
+        "/kg/checkout/",
+        "/us/orders/",
+    ]:
         assert f"Disallow: {path}" in lines
     assert "Disallow: /" not in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_robots_txt_disallows_only_paths_the_site_has(client):
+    """Each Disallow is the start of a real route (no /kg/account/, which is not one)."""
+    from django.urls import get_resolver
+
+    def routes(patterns, prefix="/"):
+        for pattern in patterns:
+            text = prefix + str(pattern.pattern).replace("<market:market>", "MARKET")
+            if hasattr(pattern, "url_patterns"):
+                yield from routes(pattern.url_patterns, text)
+            else:
+                yield text
+
+    known = list(routes(get_resolver().url_patterns))
+    disallowed = [line.split(": ", 1)[1] for line in client.get("/robots.txt").text.splitlines() if "Disallow" in line]
+
+    for path in disallowed:
+        generic = re.sub(r"^/(kg|us)/", "/MARKET/", path)
+        assert any(route.startswith(generic) for route in known), path
 
 
 # --- query budgets ---------------------------------------------------------------------------------

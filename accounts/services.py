@@ -17,7 +17,7 @@ from accounts.selectors import unread_notifications
 from storefront.markets import CardType, Market, MarketConfig, PaymentType, get_market, normalize_phone
 
 TEST_CARD_PREFIX = "test_card"
-LAST4 = re.compile(r"^\d{4}$")
+LAST4 = re.compile(r"^[0-9]{4}$")
 
 
 def _lock(user):

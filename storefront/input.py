@@ -2,9 +2,9 @@
 
 `"²".isdigit()` is true but `int("²")` fails, and a lone surrogate (`"\\ud800"` in JSON) or a NUL
 byte cannot be written to PostgreSQL: each used to become a server error wherever it reached a
-query. `whole_number` reads numbers the one safe way; `UnsafeTextMiddleware` refuses a form field, a JSON
-value or an API query parameter holding such text with a 400 that names the field, before any view
-sees it (a storefront page's query string is the page's to clean: listings drop such characters).
+query. `whole_number` reads numbers the one safe way; `UnsafeTextMiddleware` refuses a web form field or a
+JSON value holding such text with a 400 that names the field, before any view sees it (query strings
+are the pages' to clean: listings and search drop such characters).
 """
 
 import json
@@ -61,17 +61,15 @@ def _unsafe_in_json(value, path="", depth=0):
 
 
 def unsafe_field(request):
-    """The name of the first form field, JSON value or API query parameter holding unsafe text, else None.
+    """The name of the first web form field or JSON value holding unsafe text, else None.
 
-    A storefront page's query string is left to the page, which drops what it cannot use (a listing
-    filters out control characters and shows the rest: a crawler's or an old link's junk never
-    costs the visitor the page).
+    Query strings are left to the pages and API lists that read them, which drop what they cannot
+    use (a listing or a search filters out control characters and goes on: a crawler's or an old
+    link's junk never costs anyone the page). The API takes JSON bodies only (DRF answers any other
+    with a 415), so its forms are never read here.
     """
-    sources = [request.GET] if request.path_info.startswith("/api/") else []
-    if request.method == "POST" and request.content_type in FORM_TYPES:
-        sources.append(request.POST)
-    for source in sources:
-        for key, values in source.lists():
+    if request.method == "POST" and request.content_type in FORM_TYPES and not request.path_info.startswith("/api/"):
+        for key, values in request.POST.lists():
             if is_unsafe_text(key) or any(is_unsafe_text(value) for value in values):
                 return shown(key)
     if request.content_type == "application/json" and request.method in ("POST", "PUT", "PATCH", "DELETE"):

@@ -119,6 +119,7 @@ def test_with_stripe_keys_us_cards_are_saved_through_stripe_not_typed(us_client,
     [
         ({"last4": "4242424242424242"}, "last4", "Ensure this value has at most 4 characters"),
         ({"last4": "42a2"}, "last4", "Enter the last 4 digits of the card, never the whole number."),
+        ({"last4": "٤٢٤٢"}, "last4", "Enter the last 4 digits of the card, never the whole number."),
         ({"last4": ""}, "last4", "Enter the last 4 digits of the card, never the whole number."),
         ({"expiry_month": "", "expiry_year": str(NEXT_YEAR)}, "expiry_month", "Choose the month the card expires."),
         ({"card_holder_name": ""}, "card_holder_name", "Enter the name on the card."),

@@ -96,12 +96,6 @@ def test_a_web_form_with_a_nul_byte_is_a_400_naming_the_field(client, signed_in)
     assert "full_name" in response.text
 
 
-def test_an_api_query_parameter_with_a_nul_byte_is_a_400_naming_it(client):
-    response = client.get("/api/v1/products/search", {"q": "shirt\x00", "market": "KG"})
-
-    assert response.status_code == 400
-    assert "q" in response.json()["error"]["details"]
-
-
 def test_a_listing_link_with_a_nul_byte_still_shows_the_listing(client):
     assert client.get("/kg/search/", {"q": "shirt\x00"}).status_code == 200
+    assert client.get("/api/v1/products/search", {"q": "shirt\x00", "market": "KG"}).status_code == 200

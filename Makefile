@@ -47,8 +47,11 @@ $(NODE_MODULES): theme/static_src/package.json theme/static_src/package-lock.jso
 	cd theme/static_src && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# Tailwind reads DEBUG too (and then prints its timings in raw colour codes): the build runs with the
+# test settings and DEBUG unset, and without colour when its output is not a terminal (CI, logs).
 css: $(VENV)/.runtime $(NODE_MODULES)
-	DEBUG=true $(MANAGE) tailwind build
+	@if [ ! -t 1 ]; then export NO_COLOR=1 FORCE_COLOR=0; fi; \
+	  echo "manage.py tailwind build"; DEBUG= ENV_FILE=.env.test $(MANAGE) tailwind build
 
 # Translations: locale/<language>/LC_MESSAGES/django.po is the source, compiled to .mo by GNU gettext.
 MESSAGE_CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))

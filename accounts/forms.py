@@ -58,7 +58,7 @@ class CodeForm(forms.Form):
 
     def clean_code(self):
         code = re.sub(r"\s", "", self.cleaned_data["code"])
-        if not re.fullmatch(r"\d{6}", code):
+        if not re.fullmatch(r"[0-9]{6}", code):
             raise forms.ValidationError(_("The code has 6 digits."))
         return code
 

@@ -17,7 +17,7 @@ from accounts.selectors import unread_notifications
 from storefront.markets import CardType, Market, MarketConfig, PaymentType, get_market, normalize_phone
 
 TEST_CARD_PREFIX = "test_card"
-LAST4 = re.compile(r"^\d{4}$")
+LAST4 = re.compile(r"^[0-9]{4}$")
 
 
 def _lock(user):
@@ -149,11 +149,11 @@ def card_gateway_required(market: MarketConfig) -> bool:
 
 
 def allowed_payment_types(market: MarketConfig) -> tuple[str, ...]:
-    """What a shopper of `market` may save: the market's ways to pay, and cards where it takes any."""
-    types = list(market.payment_types)
-    if market.card_types and PaymentType.CARD not in types:
-        types.append(PaymentType.CARD)
-    return tuple(types)
+    """What a shopper of `market` may save: the ways to pay its checkout takes, nothing it cannot use.
+
+    KG checkout takes no cards (no gateway there serves KG cards), so KG shoppers save none.
+    """
+    return tuple(market.payment_types)
 
 
 def _card_errors(*, market: MarketConfig, card_type, last4, expiry_month, expiry_year, card_holder_name):

@@ -24,6 +24,7 @@ from accounts.forms import AddressForm, CodeForm, PaymentMethodForm, PhoneForm, 
 from accounts.models import VerificationCode
 from accounts.selectors import unread_notifications
 from storefront.htmx import trigger, wants_partial
+from storefront.input import whole_number
 from storefront.languages import LANGUAGE_PARAM, remember_language
 from storefront.market_urls import market_reverse, split_market_prefix
 from storefront.markets import Language, PaymentType, get_market
@@ -288,6 +289,8 @@ def payment_method_create(request):
         "form": form,
         "cards_through_gateway": cards_through_gateway,
         "test_cards": PaymentType.CARD in payment_types and request.user.market_config.code == "US",
+        "cards_offered": PaymentType.CARD in payment_types,
+        "no_cards_here": PaymentType.CARD not in market.payment_types,
         "section": "payment_methods",
     }
     return TemplateResponse(request, "accounts/payment_method_form.html", context)
@@ -368,7 +371,8 @@ def _after_marking(request):
         return trigger(_notification_page(request, request.POST.get("page")), "notifications-updated")
     page = request.POST.get("page")
     url = reverse("accounts:notification_list")
-    return redirect(f"{url}?page={int(page)}" if page and page.isdigit() else url)
+    page = whole_number(page)
+    return redirect(f"{url}?page={page}" if page else url)
 
 
 @login_required

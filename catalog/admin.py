@@ -20,6 +20,7 @@ from catalog.models import (
     Wishlist,
     WishlistItem,
 )
+from catalog.stock import sync_in_stock
 from storefront.admin_site import SelectRelatedInline, ViewOnlyInline
 from storefront.content import translation_columns
 from storefront.media import ADMIN_THUMBNAIL_WIDTH
@@ -176,7 +177,8 @@ class ProductAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     autocomplete_fields = ("category", "subcategory")
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("preview", "rating", "reviews_count", "sales_count", "created_at", "updated_at")
+    # "In stock" follows the SKUs (catalog.stock), the figures follow orders and reviews.
+    readonly_fields = ("preview", "in_stock", "rating", "reviews_count", "sales_count", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("name", "slug", "brand", "description")}),
         (
@@ -206,6 +208,11 @@ class ProductAdmin(admin.ModelAdmin):
             .annotate(stock_total=Coalesce(Subquery(units.values("units")), 0))
             .prefetch_related("images")
         )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A product saved without SKUs, or whose SKUs did not change, is in stock only if they say so.
+        sync_in_stock([form.instance.pk])
 
     def picture_url(self, product):
         """The product's main image, else the first picture of its gallery."""

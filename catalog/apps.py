@@ -11,9 +11,12 @@ class CatalogConfig(AppConfig):
     def ready(self):
         # Importing navigation connects the receivers that drop the cached category menus when a
         # category changes; importing freshness, those that renew the shared pages.
-        from catalog import facets, freshness, navigation, search, search_index  # noqa: F401
+        from catalog import facets, freshness, navigation, search, search_index, selectors, stock  # noqa: F401
         from catalog.models import SKU, Category, Product, Subcategory
+        from storefront.market_urls import register_market_landing
 
+        # A shopper switching markets on a product the other market does not sell lands on its category.
+        register_market_landing("catalog:product_detail", selectors.product_landing)
         # Recount the listings' facets when what they count changes.
         facets.connect_receivers()
         connection_created.connect(search.set_typo_similarity, dispatch_uid="search.set_typo_similarity")
@@ -22,6 +25,9 @@ class CatalogConfig(AppConfig):
         post_save.connect(search_index.product_saved, sender=Product, dispatch_uid="search_index.product_saved")
         post_save.connect(search_index.sku_saved, sender=SKU, dispatch_uid="search_index.sku_saved")
         post_delete.connect(search_index.sku_deleted, sender=SKU, dispatch_uid="search_index.sku_deleted")
+        # A product is in stock while any active SKU has stock (catalog.stock).
+        post_save.connect(stock.sku_changed, sender=SKU, dispatch_uid="stock.sku_saved")
+        post_delete.connect(stock.sku_changed, sender=SKU, dispatch_uid="stock.sku_deleted")
         for model in (Category, Subcategory):
             uid = f"search_index.{model._meta.model_name}"
             pre_save.connect(search_index.remember_names, sender=model, dispatch_uid=f"{uid}.remember_names")

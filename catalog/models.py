@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, ExpressionWrapper, F, OuterRef, Q, Subquery, Value, When
@@ -86,6 +87,14 @@ class Subcategory(models.Model):
 
     def __str__(self):
         return f"{self.category} › {self.name}"
+
+
+def refuse_original_below_price(row):
+    """A field error, not a database error, for an "original price" below the price it was cut to."""
+    if row.price is not None and row.original_price is not None and row.original_price < row.price:
+        raise ValidationError(
+            {"original_price": _("The original price is the price before a reduction: at least the price.")}
+        )
 
 
 def best_seller_condition(prefix=""):
@@ -210,6 +219,10 @@ class Product(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        refuse_original_below_price(self)
+
     @property
     def base_currency(self):
         """Currency `price` is written in: the market's own, or the catalog base for ALL."""
@@ -261,7 +274,12 @@ class SKU(models.Model):
     size = models.CharField(_("size"), max_length=20, blank=True)
     color = models.CharField(_("color"), max_length=40, blank=True)
     color_hex = models.CharField(_("color swatch"), max_length=7, blank=True, help_text=_("Such as #1A1A1A."))
-    price = models.DecimalField(_("price"), **MONEY, help_text=_("In the product's base currency."))
+    price = models.DecimalField(
+        _("price"),
+        **MONEY,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("In the product's base currency."),
+    )
     original_price = models.DecimalField(_("original price"), **MONEY, null=True, blank=True)
     stock = models.PositiveIntegerField(_("stock"), default=0)
     variant_image = models.ImageField(_("variant image"), upload_to="variants/", blank=True)
@@ -298,6 +316,10 @@ class SKU(models.Model):
     def __str__(self):
         variant = " / ".join(v for v in [self.size, self.color] if v)
         return f"{self.product} ({variant})" if variant else str(self.product)
+
+    def clean(self):
+        super().clean()
+        refuse_original_below_price(self)
 
 
 def rate_cache_key(market_code):
@@ -344,7 +366,7 @@ class MarketPrice(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="market_prices")
     sku = models.ForeignKey(SKU, on_delete=models.CASCADE, related_name="market_prices", null=True, blank=True)
     market = models.CharField(_("market"), max_length=2, choices=Market.choices)
-    price = models.DecimalField(_("price"), **MONEY)
+    price = models.DecimalField(_("price"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
     original_price = models.DecimalField(_("original price"), **MONEY, null=True, blank=True)
 
     objects = MarketQuerySet.as_manager()
@@ -360,10 +382,18 @@ class MarketPrice(models.Model):
                 fields=["sku", "market"], condition=Q(sku__isnull=False), name="market_price_sku_unique"
             ),
             models.CheckConstraint(condition=Q(price__gt=0), name="market_price_positive"),
+            models.CheckConstraint(
+                condition=Q(original_price__isnull=True) | Q(original_price__gte=F("price")),
+                name="market_price_original_not_below_price",
+            ),
         ]
 
     def __str__(self):
         return f"{self.sku or self.product} @ {self.market}: {self.price}"
+
+    def clean(self):
+        super().clean()
+        refuse_original_below_price(self)
 
 
 class Wishlist(models.Model):

@@ -3,13 +3,16 @@ a category by slug, a product's variants and its related products."""
 
 import functools
 
+from django.utils.translation import gettext as _
+
 from catalog.facets import ListingScope, precomputed_counts
 from catalog.fragments import attach_cards, kept_until_changed
 from catalog.listing import PAGE_SIZE, build_listing, parse_filters
 from catalog.models import Category, Product
 from catalog.pricing import MarketPricing
 from catalog.variants import VariantChoice
-from storefront.markets import MarketConfig
+from storefront.market_urls import market_reverse
+from storefront.markets import MarketConfig, get_market, is_sold_in
 
 RELATED_COUNT = 8
 
@@ -126,3 +129,23 @@ def related_products(product, pricing: MarketPricing):
 
     best = kept_until_changed("related", (pricing.market.code, str(pricing.rate), product.category_id), read)
     return [related for related in best if related.pk != product.pk][:RELATED_COUNT]
+
+
+def product_landing(kwargs, market: MarketConfig):
+    """Where a shopper switching to `market` on a product page it does not sell lands: the product's
+    subcategory or category when `market` has it, else its home page; and why (None when it sells it)."""
+    product = Product.objects.select_related("category", "subcategory").filter(slug=kwargs.get("slug")).first()
+    if product is None or is_sold_in(product.market, market):
+        return None
+    message = _("This item is sold in %(market)s only.") % {"market": get_market(product.market).label}
+    category = product.category
+    if category.is_active and is_sold_in(category.market, market):
+        subcategory = product.subcategory
+        if subcategory is not None and subcategory.is_active:
+            url = market_reverse(
+                "catalog:subcategory_detail", market, kwargs={"slug": category.slug, "subslug": subcategory.slug}
+            )
+        else:
+            url = market_reverse("catalog:category_detail", market, kwargs={"slug": category.slug})
+        return url, message
+    return market_reverse("home", market), message

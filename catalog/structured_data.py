@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from storefront.content import translated
 from storefront.languages import language_query
 from storefront.market_urls import market_reverse
-from storefront.markets import MARKETS, MarketScope
+from storefront.markets import MARKETS, MarketScope, is_sold_in
 
 IN_STOCK = "https://schema.org/InStock"
 OUT_OF_STOCK = "https://schema.org/OutOfStock"
@@ -90,24 +90,32 @@ def product(request, product, *, choice, review_total, images, rating=None):
     return data
 
 
-def alternates(request, viewname, kwargs=None):
-    """`hreflang` links to a page in every market and each language it speaks (`ru-KG`, `ky-KG`,
-    `en-KG`, `en-US`), with x-default at the first market's page in its default language."""
-    links = [
-        {
-            "hreflang": f"{language}-{config.country}",
-            "url": absolute(
-                request, market_reverse(viewname, config, kwargs=kwargs, query=language_query(language, config))
+def language_versions(viewname, kwargs=None, *, scope=MarketScope.ALL, query=None):
+    """(hreflang, path) of a page in each market of `scope` and each language it speaks (`ru-KG`,
+    `ky-KG`, `en-KG`, `en-US`), then x-default at the first one: the same list on every version of
+    the page, so each names all the others (reciprocal). `query` (such as a page number) is kept."""
+    versions = [
+        (
+            f"{language}-{config.country}",
+            market_reverse(
+                viewname, config, kwargs=kwargs, query={**(query or {}), **language_query(language, config)}
             ),
-        }
+        )
         for config in MARKETS.values()
+        if is_sold_in(scope, config)
         for language in config.languages
     ]
-    return [*links, {"hreflang": "x-default", "url": links[0]["url"]}]
+    return [*versions, ("x-default", versions[0][1])] if versions else []
+
+
+def alternates(request, viewname, kwargs=None, *, scope=MarketScope.ALL, query=None):
+    """`hreflang` links (absolute) to a page's versions, as `language_versions` lists them."""
+    return [
+        {"hreflang": hreflang, "url": absolute(request, path)}
+        for hreflang, path in language_versions(viewname, kwargs, scope=scope, query=query)
+    ]
 
 
 def product_alternates(request, product):
-    """`hreflang` links for a product sold in every market; none for a one-market product."""
-    if product.market != MarketScope.ALL:
-        return []
-    return alternates(request, "catalog:product_detail", {"slug": product.slug})
+    """`hreflang` links of a product page: its languages in every market that sells it."""
+    return alternates(request, "catalog:product_detail", {"slug": product.slug}, scope=product.market)

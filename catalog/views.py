@@ -81,7 +81,9 @@ def _render_listing(
     default_sort="best",
     with_subcategories=True,
     order_by=None,
+    page_of=None,
 ):
+    """`page_of` names the listing page for its hreflang links: (view name, URL kwargs, market scope)."""
     listing = product_listing(
         request.GET,
         base,
@@ -91,6 +93,15 @@ def _render_listing(
         with_subcategories=with_subcategories,
         order_by=order_by,
     )
+    if page_of is not None:
+        # The versions of this page as its canonical link names it: the page number, never the filters.
+        viewname, kwargs, market_scope = page_of
+        number = listing.page.number
+        query = {"page": number} if number > 1 else None
+        context = {
+            **context,
+            "alternates": structured_data.alternates(request, viewname, kwargs, scope=market_scope, query=query),
+        }
     return _listing_response(request, template, context, listing)
 
 
@@ -124,7 +135,8 @@ def category_detail(request, slug):
         "breadcrumbs_jsonld": structured_data.breadcrumbs(request, structured_data.category_trail(request, category)),
     }
     base = listed_products(pricing, scope)
-    return _render_listing(request, "catalog/product_list.html", context, base, pricing, scope=scope)
+    page_of = ("catalog:category_detail", {"slug": category.slug}, category.market)
+    return _render_listing(request, "catalog/product_list.html", context, base, pricing, scope=scope, page_of=page_of)
 
 
 @shared_page
@@ -144,8 +156,16 @@ def subcategory_detail(request, slug, subslug):
         "breadcrumbs_jsonld": structured_data.breadcrumbs(request, trail),
     }
     base = listed_products(pricing, scope)
+    page_of = ("catalog:subcategory_detail", {"slug": category.slug, "subslug": subcategory.slug}, category.market)
     return _render_listing(
-        request, "catalog/product_list.html", context, base, pricing, scope=scope, with_subcategories=False
+        request,
+        "catalog/product_list.html",
+        context,
+        base,
+        pricing,
+        scope=scope,
+        with_subcategories=False,
+        page_of=page_of,
     )
 
 
@@ -159,7 +179,14 @@ def product_list(request):
     base = listed_products(pricing, scope)
     context = {"heading": _("All products")}
     return _render_listing(
-        request, "catalog/product_list.html", context, base, pricing, scope=scope, default_sort=ALL_PRODUCTS_SORT
+        request,
+        "catalog/product_list.html",
+        context,
+        base,
+        pricing,
+        scope=scope,
+        default_sort=ALL_PRODUCTS_SORT,
+        page_of=("catalog:product_list", None, MarketScope.ALL),
     )
 
 
@@ -174,7 +201,10 @@ def best_sellers(request):
     context = {"heading": _("Best sellers"), "is_best_sellers": True}
     # Unless the shopper picks a sort, the page lists best sellers as the home page shelf does.
     ordering = None if "sort" in request.GET else BEST_SELLER_ORDER
-    return _render_listing(request, "catalog/product_list.html", context, base, pricing, scope=scope, order_by=ordering)
+    page_of = ("catalog:best_sellers", None, MarketScope.ALL)
+    return _render_listing(
+        request, "catalog/product_list.html", context, base, pricing, scope=scope, order_by=ordering, page_of=page_of
+    )
 
 
 def _product_or_redirect(request, slug, pricing):
@@ -186,10 +216,11 @@ def _product_or_redirect(request, slug, pricing):
         return rows, None
     if request.user.is_authenticated or product.market == MarketScope.ALL:
         raise Http404(_("This product is not sold in your market."))
-    # A visitor on the wrong market's page goes to the market that sells it.
+    # A visitor on the wrong market's page goes to the market that sells it, for good: the product's
+    # market is fixed (an ALL product is sold everywhere), so crawlers keep the one address.
     seller = get_market(product.market)
     url = market_reverse("catalog:product_detail", seller, kwargs={"slug": slug}, query=request.GET or None)
-    return None, redirect(url)
+    return None, redirect(url, permanent=True)
 
 
 @shared_page

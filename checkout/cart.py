@@ -22,6 +22,7 @@ from checkout.totals import order_totals
 from promotions.codes import CodeOffer, CodeRefused, check_code, find_code
 from storefront.background import exclusive
 from storefront.errors import Refused
+from storefront.input import DIGITS, whole_number
 from storefront.markets import MarketConfig, is_sold_in
 from storefront.money import quantize
 
@@ -48,7 +49,8 @@ class CartChange:
 def parse_quantity(raw, *, default=1, allow_zero=False):
     """A whole number of units from a form; CartError for anything else (negative, not a number)."""
     text = str(raw if raw not in (None, "") else default).strip()
-    if not text.lstrip("-").isdigit():
+    # ASCII digits only: "²".isdigit() is true, but int("²") fails.
+    if not DIGITS.fullmatch(text.removeprefix("-")):
         raise CartError(_("Enter a whole number for the quantity."), code="invalid_quantity")
     if text.startswith("-"):
         raise CartError(_("The quantity cannot be negative."), code="invalid_quantity")
@@ -134,8 +136,7 @@ def cart_count(request):
 
 def as_id(raw):
     """A positive integer id from a form value, else None."""
-    text = str(raw or "").strip()
-    return int(text) if text.isdigit() and len(text) < 19 else None
+    return whole_number(raw)
 
 
 def only_sku_of(*, product_id):

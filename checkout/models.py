@@ -9,6 +9,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Round
@@ -63,11 +64,8 @@ class Cart(models.Model):
         """Units in the cart (a line of 3 counts 3)."""
         return self.items.aggregate(total=Sum("quantity"))["total"] or 0
 
-    @property
-    def total_price(self):
-        """Sum of the lines at the SKUs' base prices; checkout prices them in the market."""
-        total = self.items.aggregate(total=Sum(F("quantity") * F("sku__price")))["total"]
-        return total or Decimal("0")
+    # No money total here: a cart's lines are priced in its market (fixed prices, conversion of
+    # ALL-market products) by checkout.cart.summarize_cart, the one total the cart page shows.
 
 
 class CartItem(models.Model):
@@ -259,6 +257,11 @@ class Order(models.Model):
         return self.order_number
 
     @property
+    def recipient_name(self):
+        """The name the delivery goes to; "" when the order had none but the phone (shown once anyway)."""
+        return "" if self.customer_name == self.customer_phone else self.customer_name
+
+    @property
     def market_config(self):
         """The configuration of the market this order belongs to."""
         return get_market(self.market)
@@ -384,6 +387,13 @@ class SalesTaxRate(models.Model):
 
     def __str__(self):
         return f"{self.state} {self.rate * 100:.3f}%"
+
+    def clean(self):
+        super().clean()
+        if self.rate is not None and not (0 <= self.rate < Decimal("0.2")):
+            raise ValidationError(
+                {"rate": _("Enter the rate as a fraction from 0 to under 0.2 (20%), such as 0.0725.")}
+            )
 
 
 class PaymentEvent(models.Model):

@@ -19,7 +19,7 @@ from accounts import services as account_services
 from accounts.forms import AddressForm
 from checkout import payments
 from checkout.cart import find_cart, summarize_cart
-from checkout.forms import CheckoutForm, new_checkout_key
+from checkout.forms import NOTES_MAX_LENGTH, CheckoutForm, new_checkout_key
 from checkout.models import Order
 from checkout.orders import CHECKOUT_KEY_PATTERN, CheckoutError, SoldOut, place_order
 from checkout.status import StatusChangeRefused, change_status
@@ -56,11 +56,29 @@ def _summary_for(request, form):
     return summarize_cart(cart=find_cart(request), market=request.market, state=address.state if address else None)
 
 
+# What the shopper typed into the checkout form, kept while they add an address (the address form's
+# fields belong to the checkout form, so saving the address posts the notes and the payment too).
+DRAFT_SESSION_KEY = "checkout_draft"
+DRAFT_FIELDS = ("payment_method", "delivery_notes")
+
+
+def _address_form(request, data=None):
+    """The checkout page's new-address form; its fields post with the checkout form (`form=` attribute)."""
+    address_form = AddressForm(data, market=request.user.market_config)
+    for field in address_form.fields.values():
+        field.widget.attrs["form"] = "checkout-form"
+    return address_form
+
+
+def _draft_of(data):
+    return {name: str(data.get(name, ""))[:NOTES_MAX_LENGTH] for name in DRAFT_FIELDS if data.get(name)}
+
+
 def _checkout_page(request, form, *, summary=None, address_form=None, status=200):
     context = {
         "form": form,
         "summary": summary or _summary_for(request, form),
-        "address_form": address_form or AddressForm(market=request.user.market_config),
+        "address_form": address_form or _address_form(request),
         "has_addresses": bool(form.fields["address"].queryset),
         "pays_by_card": bool(set(Order.ONLINE_PAYMENT_METHODS) & set(dict(form.fields["payment_method"].choices))),
     }
@@ -76,6 +94,8 @@ def checkout(request):
         return _after_placing(request, placed, created=False)
     if request.method == "GET":
         initial = {"address": request.GET.get("address")} if request.GET.get("address") else {}
+        # Back from saving an address: what the shopper had typed and chosen, once.
+        initial.update(request.session.pop(DRAFT_SESSION_KEY, None) or {})
         form = CheckoutForm(user=request.user, initial=initial)
     else:
         form = CheckoutForm(request.POST, user=request.user)
@@ -149,13 +169,18 @@ def checkout_summary(request):
 @login_required
 @require_POST
 def checkout_address(request):
-    """Add a delivery address from the checkout page and come back with it chosen."""
-    address_form = AddressForm(request.POST, market=request.user.market_config)
+    """Add a delivery address from the checkout page and come back with it chosen, and with the notes
+    and the way to pay the shopper had already typed and chosen (posted with it) kept."""
+    draft = _draft_of(request.POST)
+    address_form = _address_form(request, request.POST)
     if not address_form.is_valid():
-        return _checkout_page(request, CheckoutForm(user=request.user), address_form=address_form, status=400)
+        initial = {**draft, "address": request.POST.get("address") or None}
+        form = CheckoutForm(user=request.user, initial={k: v for k, v in initial.items() if v})
+        return _checkout_page(request, form, address_form=address_form, status=400)
     data = dict(address_form.cleaned_data)
     make_default = data.pop("make_default", False) or not request.user.addresses.exists()
     address = account_services.save_address(user=request.user, data=data, make_default=make_default)
+    request.session[DRAFT_SESSION_KEY] = draft
     messages.success(request, _("Address saved."))
     return redirect(market_reverse("checkout:checkout", request.market, query={"address": address.pk}))
 
@@ -246,6 +271,9 @@ def order_payment_status(request, number):
 @require_POST
 def stripe_webhook(request):
     """Stripe's signed event: 400 for a bad or stale signature, 200 once handled (or seen before)."""
+    if request.content_type != "application/json":
+        # Stripe sends JSON; a form's fields were read (and its stream used) by storefront.input.
+        return HttpResponseBadRequest(_("Invalid signature."), content_type="text/plain")
     try:
         outcome = payments.handle_stripe_webhook(request.body, request.headers.get("Stripe-Signature"))
     except payments.InvalidWebhook:

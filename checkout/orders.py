@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts import stripe_client
 from accounts.models import Address, User
 from catalog.models import SKU
+from catalog.stock import add_sales, sync_in_stock
 from checkout.cart import summarize_cart
 from checkout.models import Cart, Order, OrderItem, OrderStatusHistory
 from checkout.notify import notify_customer
@@ -203,6 +204,12 @@ def _place(*, user, cart, address, payment_method, notes, checkout_key):
         )
         if updated != 1:  # pragma: no cover - the row is locked; this guards the invariant anyway
             raise SoldOut(_sold_out_message(skus[line.item.sku_id], line.item.quantity))
+    # The last unit sold takes the product out of stock, and the units sold count, in this transaction.
+    sold = {}
+    for line in summary.lines:
+        sold[line.product.pk] = sold.get(line.product.pk, 0) + line.item.quantity
+    sync_in_stock(sold)
+    add_sales(sold)
     OrderStatusHistory.objects.create(order=order, status=Order.Status.PENDING, notes="Order placed", changed_by=user)
     cart.items.all().delete()
     if cart.discount_code_id:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import SKU
+from catalog.stock import add_sales, sync_in_stock
 from checkout.models import Order, OrderStatusHistory
 from checkout.notify import notify_customer
 from promotions.codes import release_use
@@ -81,15 +82,21 @@ def restore_stock(order) -> bool:
         order.stock_restored = True
         if not claimed:
             return False
-        quantities = {}
-        for sku_id, quantity in order.items.filter(sku__isnull=False).values_list("sku_id", "quantity"):
-            quantities[sku_id] = quantities.get(sku_id, 0) + quantity
+        quantities, sold = {}, {}
+        for sku_id, product_id, quantity in order.items.values_list("sku_id", "product_id", "quantity"):
+            if sku_id is not None:
+                quantities[sku_id] = quantities.get(sku_id, 0) + quantity
+            if product_id is not None:
+                sold[product_id] = sold.get(product_id, 0) - quantity
         # The same primary-key order as placement, so a cancellation and a checkout cannot deadlock.
         skus = SKU.objects.select_for_update().filter(pk__in=quantities).order_by("pk").values_list("pk", flat=True)
         for sku_id in skus:
             SKU.objects.filter(pk=sku_id).update(stock=F("stock") + quantities[sku_id])
         if order.discount_code_id:
             release_use(order.discount_code_id)
+        # The units come back on the shelf and out of the sales figures.
+        sync_in_stock(SKU.objects.filter(pk__in=quantities).values_list("product_id", flat=True).distinct())
+        add_sales(sold)
     return True
 
 

@@ -3,12 +3,14 @@ click-through rates, overall and per day."""
 
 import datetime
 
+from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from marketing.models import Banner, BannerStat
+from marketing.tracking import is_allowed_target
 from storefront.admin_site import ReadOnlyAdminMixin
 from storefront.content import translation_columns
 from storefront.media import image_preview as sized_preview
@@ -59,8 +61,31 @@ class BannerStatInline(ReadOnlyAdminMixin, admin.TabularInline):
         return percent(stat.ctr)
 
 
+class BannerAdminForm(forms.ModelForm):
+    """Refuses a link the click redirect would refuse (the same rule: this site or an allowed host)."""
+
+    request = None  # set by BannerAdmin.get_form
+
+    class Meta:
+        model = Banner
+        fields = ("link_url",)  # the admin adds the rest of its fieldsets
+
+    def clean_link_url(self):
+        url = self.cleaned_data.get("link_url", "").strip()
+        if url and self.request is not None and not is_allowed_target(url, self.request):
+            raise forms.ValidationError(
+                _(
+                    "Link to a page of this shop, such as /kg/c/shoes/, or to a host listed in "
+                    "BANNER_ALLOWED_HOSTS; shoppers would not be sent anywhere else."
+                ),
+                code="host_not_allowed",
+            )
+        return url
+
+
 @admin.register(Banner)
 class BannerAdmin(admin.ModelAdmin):
+    form = BannerAdminForm
     list_display = (
         "thumbnail",
         "title",
@@ -100,6 +125,10 @@ class BannerAdmin(admin.ModelAdmin):
         ),
     )
     inlines = (BannerStatInline,)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
 
     @admin.display(description=_("picture"))
     def thumbnail(self, banner):

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -87,6 +88,11 @@ class Banner(UploadedOrLinkedImage):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date <= self.start_date:
+            raise ValidationError({"end_date": _("The banner must end after it starts.")})
 
     @property
     def ctr(self):

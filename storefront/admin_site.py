@@ -126,7 +126,7 @@ class BoundedCountAdmin:
         return errors + [checks.Error(text, obj=type(self), id=code) for code, text in problems.items() if text]
 
 
-MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})")
+MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})")
 
 
 def month_range(year, month):

@@ -84,3 +84,25 @@ def resolves_in_market(path, market: MarketConfig):
     except Resolver404:
         return False
     return "market" in match.kwargs
+
+
+# Pages that exist in one market only say where a shopper switching to another market lands instead.
+_LANDINGS = {}
+
+
+def register_market_landing(view_name, landing):
+    """`landing(kwargs, market)` answers (path, message) when the page of `view_name` with these URL
+    arguments is not in `market`, else None (an app above registers it in its `AppConfig.ready()`)."""
+    _LANDINGS[view_name] = landing
+
+
+def landing_in_market(path, market: MarketConfig):
+    """Where a shopper on `path` who switches to `market` lands, and what to tell them (or None)."""
+    target = path_in_market(path, market)
+    try:
+        match = resolve(target.split("?", 1)[0])
+    except Resolver404:
+        return target, None
+    landing = _LANDINGS.get(match.view_name)
+    found = landing({k: v for k, v in match.kwargs.items() if k != "market"}, market) if landing else None
+    return found or (target, None)

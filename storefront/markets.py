@@ -226,7 +226,17 @@ def normalize_phone(raw: str) -> tuple[str, str]:
             code="invalid",
         ) from None
     if not phonenumbers.is_valid_number(number):
-        raise PhoneNumberRefused(_("This phone number is not valid."), code="invalid")
+        if number.country_code == 1:
+            # Such as +1 555 123 4567: 555 is no area code.
+            message = _(
+                "This is not a valid US phone number: +1, a real 3-digit area code and 7 digits, "
+                "such as +1 212 555 0100."
+            )
+        elif number.country_code == 996:
+            message = _("This is not a valid Kyrgyz phone number: +996 and 9 digits, such as +996 555 123 456.")
+        else:
+            message = _("This phone number is not valid.")
+        raise PhoneNumberRefused(message, code="invalid")
     region = phonenumbers.region_code_for_number(number)
     market = _REGION_TO_MARKET.get(region)
     if market is None:

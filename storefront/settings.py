@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "storefront.middleware.MarketMiddleware",
     "storefront.middleware.LanguageMiddleware",
+    # In the shopper's language: a NUL byte or a lone surrogate in any field is a 400 naming it.
+    "storefront.input.UnsafeTextMiddleware",
     # Last, as django-axes asks: turns an admin sign-in lock-out into its 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -356,6 +358,8 @@ LOGGING = {
         # (and masks what they would print as typed); server errors are still logged with their traceback.
         "django.server": {"level": "ERROR"},
         "django.request": {"level": "ERROR"},
+        # Django's own console handler (DEBUG only) printed each record a second time beside the root's.
+        "django": {"handlers": [], "level": env.str("LOG_LEVEL", default="INFO"), "propagate": True},
     },
 }
 # /metrics answers a request bearing "Authorization: Bearer <METRICS_TOKEN>", or coming from an

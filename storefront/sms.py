@@ -8,6 +8,7 @@ shop runs offline and tests can read what was sent.
 """
 
 import logging
+import re
 import socket
 import urllib.error
 import urllib.request
@@ -25,6 +26,9 @@ from twilio.rest import Client as TwilioClient
 from storefront.markets import MarketConfig
 
 logger = logging.getLogger("storefront.sms")
+
+# A sign-in code in a message's text: six digits standing alone (settings.ALLAUTH_USER_CODE_FORMAT).
+CODE_IN_TEXT = re.compile(r"(?<!\d)\d{6}(?!\d)")
 
 # Every message the console provider "sent", oldest first; tests read and clear it.
 outbox: list["SMSMessage"] = []
@@ -83,7 +87,10 @@ class ConsoleProvider:
 
     def send(self, *, phone: str, text: str) -> str:
         outbox.append(SMSMessage(phone=phone, text=text, market=self.market, provider=self.name))
-        logger.info("SMS to %s (%s, console provider): %s", phone, self.market, text)
+        # The code in one fixed form whatever the message's language: `grep code=` finds it in the log.
+        code = CODE_IN_TEXT.search(text)
+        shown = f" code={code.group()}" if code else ""
+        logger.info("SMS to %s (%s, console provider)%s: %s", phone, self.market, shown, text)
         return f"console-{uuid.uuid4().hex[:12]}"
 
 

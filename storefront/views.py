@@ -13,7 +13,7 @@ from django.views import csrf
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from storefront.market_urls import market_reverse, path_in_market
+from storefront.market_urls import landing_in_market, market_reverse, path_in_market
 from storefront.markets import MARKETS, Market, get_market
 from storefront.middleware import preferred_market
 from storefront.page_cache import set_market_cookie, shared_page
@@ -42,14 +42,19 @@ def switch_market(request):
     if request.user.is_authenticated and request.user.market != code:
         messages.info(request, _("Your market follows your phone number, so it cannot be switched."))
         return redirect(path_in_market(next_path, request.user.market_config))
-    response = redirect(path_in_market(next_path, get_market(code)))
+    landing, message = landing_in_market(next_path, get_market(code))
+    if message:
+        messages.info(request, message)
+    response = redirect(landing)
     if not request.user.is_authenticated:
         set_market_cookie(response, code)
     return response
 
 
-ROBOTS_DISALLOW = ["/admin/", "/api/", "/accounts/", "/market/", "/language/"]
-PRIVATE_SECTIONS = ["cart/", "checkout/", "account/", "wishlist/", "orders/", "search/", "b/"]
+# Real routes only (storefront/tests/test_views.py resolves each): the account pages live under
+# /accounts/, a market's own private pages under its prefix.
+ROBOTS_DISALLOW = ["/admin/", "/api/", "/accounts/", "/market/", "/language/", "/csrf/", "/payments/"]
+PRIVATE_SECTIONS = ["cart/", "checkout/", "wishlist/", "orders/", "reviews/", "search/", "b/"]
 
 
 @shared_page

@@ -49,8 +49,9 @@ def test_no_rendered_form_has_a_card_number_or_security_code_field(client, reque
             naming = " ".join(re.findall(r'\b(?:name|id|autocomplete|placeholder)="([^"]*)"', tag))
             assert not CARD_SECRETS.search(naming), f"{path}: {tag}"
     card_page = pages["/accounts/payment-methods/new/"]
-    last4 = re.search(r'<input[^>]*name="last4"[^>]*>', card_page).group(0)
-    assert 'maxlength="4"' in last4
+    if shopper == "us_shopper":  # KG checkout takes no cards, so the KG page asks for none
+        last4 = re.search(r'<input[^>]*name="last4"[^>]*>', card_page).group(0)
+        assert 'maxlength="4"' in last4
 
 
 def test_no_form_class_declares_a_card_number_or_security_code_field():

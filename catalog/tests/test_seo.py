@@ -1,10 +1,12 @@
 """What crawlers read: titles, descriptions, canonical and Open Graph tags, JSON-LD, hreflang, sitemaps."""
 
+import html
 import json
 import re
 from xml.etree import ElementTree
 
 import pytest
+from django.test import Client
 
 from catalog.models import MarketPrice
 from catalog.tests.factories import CategoryFactory, ProductFactory, SKUFactory, SubcategoryFactory
@@ -218,8 +220,105 @@ def test_a_product_sold_everywhere_links_its_page_in_each_market_and_a_default(c
     }
 
 
-def test_a_product_of_one_market_has_no_hreflang_links(client, shop):
-    assert 'rel="alternate"' not in client.get("/kg/p/oxford/").text
+def hreflang_links(page):
+    return {
+        k: html.unescape(v) for k, v in re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', page)
+    }
+
+
+def test_a_product_of_one_market_links_its_language_versions_only(client, shop):
+    assert hreflang_links(client.get("/kg/p/oxford/").text) == {
+        "ru-KG": "http://testserver/kg/p/oxford/",
+        "ky-KG": "http://testserver/kg/p/oxford/?lang=ky",
+        "en-KG": "http://testserver/kg/p/oxford/?lang=en",
+        "x-default": "http://testserver/kg/p/oxford/",
+    }
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/kg/c/men/", "/kg/c/men/shirts/", "/kg/products/", "/kg/best-sellers/", "/us/products/?page=1"],
+)
+def test_categories_subcategories_and_listings_link_every_version_reciprocally(client, shop, path):
+    links = hreflang_links(client.get(path).text)
+    page = path.split("/", 2)[2].split("?")[0]
+
+    assert links == {
+        "ru-KG": f"http://testserver/kg/{page}",
+        "ky-KG": f"http://testserver/kg/{page}?lang=ky",
+        "en-KG": f"http://testserver/kg/{page}?lang=en",
+        "en-US": f"http://testserver/us/{page}",
+        "x-default": f"http://testserver/kg/{page}",
+    }
+    # Every version names the same set, its own address included: the links are reciprocal, and they
+    # are the same whichever language the shared page cache kept.
+    for url in links.values():
+        visitor = Client(HTTP_ACCEPT_LANGUAGE="ru")  # a first visit: the URL alone decides the language
+        other = visitor.get(url.removeprefix("http://testserver"))
+        assert hreflang_links(other.text) == links
+        assert f'<link rel="canonical" href="{url}">' in other.text
+
+
+def test_a_one_market_category_links_its_languages_in_that_market(client, db):
+    CategoryFactory(slug="kalpak", market="KG")
+
+    assert set(hreflang_links(client.get("/kg/c/kalpak/").text)) == {"ru-KG", "ky-KG", "en-KG", "x-default"}
+
+
+def test_a_later_listing_page_links_the_same_page_in_each_version(client, shop):
+    for n in range(30):
+        ProductFactory(slug=f"shirt-{n}", category=shop.category, subcategory=shop.subcategory, market="ALL")
+
+    links = hreflang_links(client.get("/kg/c/men/?page=2&sort=price").text)
+
+    assert links["ky-KG"] == "http://testserver/kg/c/men/?page=2&lang=ky"
+    assert links["en-US"] == "http://testserver/us/c/men/?page=2"
+
+
+def test_a_subcategory_has_a_meta_description_of_its_own(client, shop):
+    shop.category.description = "Everything for him."
+    shop.category.save()
+
+    category = meta(client.get("/kg/c/men/").text, "name", "description")
+    subcategory = meta(client.get("/kg/c/men/shirts/").text, "name", "description")
+
+    assert category == "Everything for him."
+    assert subcategory != category and "Shirts" in subcategory
+
+
+def test_the_sitemaps_list_each_pages_language_versions(client, shop):
+    XHTML = "{http://www.w3.org/1999/xhtml}link"
+    for url in ("/sitemap-kg-products.xml", "/sitemap-kg-categories.xml"):
+        root = ElementTree.fromstring(client.get(url).content)  # noqa: S314 -- our own sitemap
+        entries = {
+            entry.find("sm:loc", SITEMAP_NS).text: {
+                link.get("hreflang"): link.get("href") for link in entry.iter(XHTML)
+            }
+            for entry in root.iterfind("sm:url", SITEMAP_NS)
+        }
+        for location, versions in entries.items():
+            assert versions["x-default"] and location in versions.values(), location
+    products = {
+        entry.find("sm:loc", SITEMAP_NS).text: {link.get("hreflang") for link in entry.iter(XHTML)}
+        for entry in ElementTree.fromstring(client.get("/sitemap-kg-products.xml").content).iterfind(  # noqa: S314
+            "sm:url", SITEMAP_NS
+        )
+    }
+    assert products["http://testserver/kg/p/everyday-tee/"] == {"ru-KG", "ky-KG", "en-KG", "en-US", "x-default"}
+    assert products["http://testserver/kg/p/oxford/"] == {"ru-KG", "ky-KG", "en-KG", "x-default"}
+
+
+def test_the_sitemap_index_gives_each_markets_last_change_in_that_markets_time(client, shop):
+    root = ElementTree.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 -- our own sitemap
+    lastmods = {
+        entry.find("sm:loc", SITEMAP_NS).text: entry.find("sm:lastmod", SITEMAP_NS)
+        for entry in root.iterfind("sm:sitemap", SITEMAP_NS)
+    }
+
+    kg = lastmods["http://testserver/sitemap-kg-products.xml"].text
+    us = lastmods["http://testserver/sitemap-us-products.xml"].text
+    assert kg.endswith("+06:00")
+    assert us.endswith(("-05:00", "-04:00"))
 
 
 # --- sitemaps ---------------------------------------------------------------------------------------------

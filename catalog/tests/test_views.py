@@ -43,7 +43,7 @@ def test_a_visitor_on_the_kg_page_of_a_us_only_product_is_sent_to_its_us_page(cl
 
     response = client.get("/kg/p/denim-jacket/")
 
-    assert response.status_code == 302
+    assert response.status_code == 301  # the product's market is fixed: moved for good
     assert response["Location"] == "/us/p/denim-jacket/"
     landing = client.get(response["Location"])
     assert landing.status_code == 200
@@ -533,3 +533,14 @@ def test_search_suggestions_show_picture_and_price_in_the_market(client):
     }
     assert "products/linen.jpg" in response.context["suggestions"][0]["image_url"]
     assert 'role="option" id="search-option-1"' in response.text and "2 990 сом" in response.text
+
+
+def test_a_visitor_on_the_other_markets_page_of_a_fixed_market_product_is_moved_for_good(client):
+    ProductFactory(market="US", slug="denim-jacket")
+
+    response = client.get("/kg/p/denim-jacket/?size=M")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/us/p/denim-jacket/?size=M"
+    again = client.get("/kg/p/denim-jacket/?size=M")  # the shared page cache keeps no redirect
+    assert (again.status_code, again["Location"]) == (301, "/us/p/denim-jacket/?size=M")

@@ -577,6 +577,41 @@ def test_adding_an_address_comes_back_with_it_chosen(kg):
     assert [value for value, checked in radios(html, "address").items() if checked] == [str(new.pk)]
 
 
+def test_saving_a_new_address_keeps_the_notes_and_the_payment_already_typed(kg):
+    page = kg.client.get(KG_CHECKOUT).text
+    # The new address's fields post with the checkout form, so its button sends what was typed there too.
+    assert re.search(r'<input[^>]*name="street"[^>]*form="checkout-form"', page)
+    assert re.search(r'<button[^>]*form="checkout-form"[^>]*formaction="/kg/checkout/address/"', page)
+    Address.objects.filter(user=kg.user).delete()
+
+    response = kg.client.post(
+        "/kg/checkout/address/",
+        {
+            "street": "Toktogul Street",
+            "city": "Bishkek",
+            "payment_method": "bank_transfer",
+            "delivery_notes": "Ring twice, third floor",
+        },
+    )
+    html = kg.client.get(response["Location"]).text
+
+    assert [value for value, checked in radios(html, "payment_method").items() if checked] == ["bank_transfer"]
+    assert "Ring twice, third floor</textarea>" in html
+    # Kept once: the next visit to checkout starts afresh.
+    assert "Ring twice" not in kg.client.get(KG_CHECKOUT).text
+
+
+def test_an_address_with_errors_keeps_the_notes_and_the_payment_too(kg):
+    response = kg.client.post(
+        "/kg/checkout/address/",
+        {"street": "", "city": "Bishkek", "payment_method": "bank_transfer", "delivery_notes": "Side door"},
+    )
+
+    assert response.status_code == 400
+    assert [value for value, checked in radios(response.text, "payment_method").items() if checked] == ["bank_transfer"]
+    assert "Side door</textarea>" in response.text
+
+
 def test_first_address_added_at_checkout_becomes_the_default(kg):
     Address.objects.filter(user=kg.user).delete()
     response = kg.client.post("/kg/checkout/address/", {"street": "Toktogul Street", "city": "Bishkek"})

@@ -46,25 +46,29 @@ def test_a_sku_is_on_one_line_of_a_cart():
     assert CartItem.objects.filter(sku=item.sku).count() == 2
 
 
-def test_cart_totals_count_units_and_sum_lines():
+def test_cart_counts_units():
     cart = CartFactory()
     CartItemFactory(cart=cart, sku=SKUFactory(price=Decimal("2990.00")), quantity=2)
     CartItemFactory(cart=cart, sku=SKUFactory(price=Decimal("1500.50")), quantity=1)
     assert cart.total_items == 3
-    assert cart.total_price == Decimal("7480.50")
+    assert CartFactory().total_items == 0
 
 
-def test_cart_total_keeps_the_cents():
+def test_a_cart_has_one_money_total_the_market_priced_one(settings):
+    """A KG cart with an ALL-market item (priced in dollars) adds som to som, never base prices."""
+    from catalog.models import ExchangeRate
+    from checkout.cart import summarize_cart
+
+    ExchangeRate.objects.update_or_create(market="KG", defaults={"rate": Decimal("87.5")})
     cart = CartFactory()
-    CartItemFactory(cart=cart, sku=SKUFactory(product=ProductFactory(price=Decimal("19.99"))), quantity=3)
-    assert cart.total_price == Decimal("59.97")
+    CartItemFactory(cart=cart, sku=SKUFactory(price=Decimal("2990.00"), stock=5), quantity=1)
+    everywhere = ProductFactory(market="ALL", price=Decimal("49.00"))
+    CartItemFactory(cart=cart, sku=SKUFactory(product=everywhere, price=Decimal("49.00"), stock=5), quantity=1)
 
+    summary = summarize_cart(cart=cart, market=cart.market_config)
 
-def test_an_empty_cart_has_no_items_and_costs_nothing():
-    cart = CartFactory()
-    assert cart.total_items == 0
-    assert cart.total_price == Decimal("0")
-    assert isinstance(cart.total_price, Decimal)
+    assert not hasattr(cart, "total_price")  # the sum of mixed-currency base prices is gone
+    assert summary.subtotal > Decimal("2990.00") + Decimal("49.00") * 80
 
 
 # --- orders: what the database refuses ---------------------------------------------------------

@@ -433,3 +433,16 @@ def test_a_visitor_is_sent_to_sign_in_and_nothing_changes(client, path, allowed)
 def test_an_order_number_that_cannot_exist_is_a_404_never_an_error(client, shopper, number, page):
     response = client.get(f"/kg/orders/{number}/{page}")
     assert response.status_code == 404
+
+
+def test_an_order_without_a_name_shows_the_phone_once_in_its_delivery_address(client, shopper):
+    shopper.full_name = ""
+    shopper.save()
+    AddressFactory(user=shopper, title="", street="Chui Avenue", building="120", city="Bishkek", is_default=True)
+    order, _sku = placed_order(shopper)
+    assert order.customer_name == shopper.phone  # no name, no address title: the phone stands in
+
+    page = client.get(f"/kg/orders/{order.order_number}/").text
+    section = page.split('id="address-heading"')[1].split("</section>")[0]
+
+    assert section.count(shopper.phone) == 1

@@ -162,3 +162,32 @@ def test_market_manager_cannot_open_banners(db, client):
 
     assert client.get(reverse("admin:marketing_banner_changelist")).status_code == 403
     assert client.get(reverse("admin:marketing_banner_change", args=[banner.pk])).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "link", ["https://evil.example.org/phish", "//evil.example.org/", "javascript:alert(1)", "kg/relative"]
+)
+def test_a_banner_link_the_click_redirect_would_refuse_is_refused_in_the_admin(admin_client, link):
+    response = admin_client.post(reverse("admin:marketing_banner_add"), banner_form(link_url=link))
+
+    assert response.status_code == 200
+    assert "link_url" in response.context["adminform"].form.errors
+    assert not Banner.objects.exists()
+
+
+def test_a_banner_link_to_an_allowed_host_or_a_path_is_kept(admin_client, settings):
+    settings.BANNER_ALLOWED_HOSTS = ["lookbook.marque.example"]
+
+    for link in ("/kg/c/shoes/", "https://lookbook.marque.example/winter"):
+        response = admin_client.post(reverse("admin:marketing_banner_add"), banner_form(link_url=link, title=link))
+        assert response.status_code == 302, link
+    assert Banner.objects.count() == 2
+
+
+def test_a_banner_that_ends_before_it_starts_gets_a_field_error(admin_client):
+    form = banner_form(start_date_0="2026-12-10", start_date_1="10:00", end_date_0="2026-12-01", end_date_1="10:00")
+
+    response = admin_client.post(reverse("admin:marketing_banner_add"), form)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["end_date"] == ["The banner must end after it starts."]

@@ -129,6 +129,15 @@ def test_banners_read_in_the_language_with_the_base_text_as_fallback():
     assert "Free delivery" in kyrgyz
 
 
+def test_collection_captions_read_in_the_language_like_their_alt_text():
+    BannerFactory(title="Winter starts here", title_ru="Зима начинается здесь", banner_type="category", market="KG")
+
+    russian = reader("ru").get("/kg/").text
+
+    assert '<span class="mt-2 block font-medium">Зима начинается здесь</span>' in russian
+    assert "Winter starts here" not in russian
+
+
 def test_a_shopper_finds_a_product_by_its_name_in_their_language(shirt):
     ProductFactory(name="Wool Scarf", market="KG")
 

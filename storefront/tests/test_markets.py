@@ -179,3 +179,16 @@ def test_in_markets_holds_exactly_the_named_markets(catalog_in_every_market):
     assert _markets(Banner.objects.in_markets(["US"])) == ["US"]
     assert _markets(Category.objects.in_markets(["KG", "US"])) == ["KG", "US"]
     assert not Product.objects.in_markets([]).exists()
+
+
+@pytest.mark.parametrize(
+    ("raw", "example"),
+    [("+1 555 123 4567", "+1 212 555 0100"), ("+996 123 45", "+996 555 123 456")],
+)
+def test_an_invalid_number_is_refused_with_an_example_of_a_valid_one(raw, example):
+    from storefront.markets import PhoneNumberRefused, normalize_phone
+
+    with pytest.raises(PhoneNumberRefused) as refused:
+        normalize_phone(raw)
+
+    assert example in refused.value.messages[0]

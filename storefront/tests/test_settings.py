@@ -127,3 +127,14 @@ def test_tasks_and_mailers_load_their_backends():
     assert task_backends["default"] is not None
     assert "default" in settings.MAILERS
     assert mailers["default"] is not None
+
+
+def test_each_log_record_is_printed_once_in_development():
+    """`make run` (DEBUG on): Django's own console handler and the root's used to print each record twice."""
+    code = "import django, logging; django.setup(); logging.getLogger('django.request').warning('one-record-marker')"
+
+    result = start_django(code, DEBUG="true")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("one-record-marker") == 1
+    assert "WARNING django.request: one-record-marker" in result.stderr

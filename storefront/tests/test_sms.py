@@ -8,6 +8,7 @@ import json
 import logging
 import urllib.error
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -245,3 +246,25 @@ def test_a_gateway_that_refuses_the_connection_may_be_tried_again():
 )
 def test_only_a_send_that_surely_did_not_go_out_may_be_tried_again(error, retryable):
     assert sms._surely_not_sent(error) is retryable
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MARQUE code: 482913. It expires in 3 minutes.",
+        "Код MARQUE: 482913. Действует 3 минуты.",
+        "MARQUE коду: 482913.",
+    ],
+)
+def test_the_console_log_shows_the_code_in_one_greppable_form_in_any_language(caplog, text):
+    with caplog.at_level(logging.INFO, logger="storefront.sms"):
+        sms.send_sms(phone=KG_PHONE, text=text, market=MARKETS["KG"])
+
+    assert f"(KG, console provider) code=482913: {text}" in caplog.text
+
+
+def test_the_readme_says_how_to_find_the_code_and_how_to_pick_the_port():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+
+    assert "code=" in readme and "grep" in readme
+    assert "make run PORT=" in readme and "HOST=" in readme

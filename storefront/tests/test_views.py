@@ -285,10 +285,39 @@ def test_robots_txt_keeps_crawlers_out_of_private_pages_and_names_the_sitemap(cl
     assert response["Content-Type"].startswith("text/plain")
     lines = response.text.splitlines()
     assert lines[0] == "User-agent: *"
-    for path in ["/admin/", "/api/", "/market/", "/kg/cart/", "/us/cart/", "/kg/checkout/", "/us/account/"]:
+    for path in [
+        "/admin/",
+        "/api/",
+        "/market/",
+        "/accounts/",
+        "/kg/cart/",
+        "/us/cart/",
+        "/kg/checkout/",
+        "/us/orders/",
+    ]:
         assert f"Disallow: {path}" in lines
     assert "Disallow: /" not in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_robots_txt_disallows_only_paths_the_site_has(client):
+    """Each Disallow is the start of a real route (no /kg/account/, which is not one)."""
+    from django.urls import get_resolver
+
+    def routes(patterns, prefix="/"):
+        for pattern in patterns:
+            text = prefix + str(pattern.pattern).replace("<market:market>", "MARKET")
+            if hasattr(pattern, "url_patterns"):
+                yield from routes(pattern.url_patterns, text)
+            else:
+                yield text
+
+    known = list(routes(get_resolver().url_patterns))
+    disallowed = [line.split(": ", 1)[1] for line in client.get("/robots.txt").text.splitlines() if "Disallow" in line]
+
+    for path in disallowed:
+        generic = re.sub(r"^/(kg|us)/", "/MARKET/", path)
+        assert any(route.startswith(generic) for route in known), path
 
 
 # --- query budgets ---------------------------------------------------------------------------------
@@ -329,3 +358,25 @@ def test_favicon_ico_leads_to_the_site_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("/static/favicon.svg")
+
+
+def test_switching_market_on_a_product_the_other_market_does_not_sell_says_so_and_lands_on_its_category(client):
+    everywhere = CategoryFactory(market="ALL", slug="women")
+    felt = SubcategoryFactory(category=everywhere, slug="felt")
+    ProductFactory(market="KG", slug="felt-slippers", category=everywhere, subcategory=felt)
+
+    response = client.post("/market/", {"market": "US", "next": "/kg/p/felt-slippers/"}, follow=True)
+
+    assert response.redirect_chain[0] == ("/us/c/women/felt/", 302)
+    assert response.status_code == 200
+    assert client.cookies[MARKET_COOKIE].value == "US"
+    assert "This item is sold in Kyrgyzstan only." in response.text
+
+
+def test_switching_market_on_a_product_whose_category_the_other_market_lacks_lands_on_its_home(client):
+    ProductFactory(market="KG", slug="felt-slippers", category=CategoryFactory(market="KG", slug="kg-crafts"))
+
+    response = client.post("/market/", {"market": "US", "next": "/kg/p/felt-slippers/"}, follow=True)
+
+    assert response.redirect_chain == [("/us/", 302)]
+    assert "This item is sold in Kyrgyzstan only." in response.text

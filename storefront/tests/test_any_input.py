@@ -107,6 +107,8 @@ WEB = {
     "cart_update": ("POST", "/kg/cart/lines/{cart_line}/update/", ["set", "quantity", "next"]),
     "cart_remove": ("POST", "/kg/cart/lines/{cart_line}/remove/", ["next"]),
     "cart_clear": ("POST", "/kg/cart/clear/", ["next"]),
+    "cart_code_apply": ("POST", "/kg/cart/code/", ["code", "next"]),
+    "cart_code_remove": ("POST", "/kg/cart/code/remove/", ["next"]),
     "cart_badge": ("GET", "/kg/cart/badge/", ["x"]),
     "mini_cart": ("GET", "/kg/cart/mini/", ["x"]),
     "wishlist_detail": ("GET", "/kg/wishlist/", ["page"]),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from storefront.content import content_field
-from storefront.markets import Currency, MarketQuerySet, MarketScope
+from storefront.markets import Currency, MarketQuerySet, MarketScope, sold_in_all_markets
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -84,7 +84,7 @@ class Sale(Scheduled):
             models.CheckConstraint(condition=Q(value__gt=0), name="sale_value_positive"),
             models.CheckConstraint(condition=~Q(kind="percent") | Q(value__lte=90), name="sale_percent_at_most_90"),
             models.CheckConstraint(
-                condition=~Q(kind="amount") | ~Q(market=MarketScope.ALL), name="sale_amount_in_one_market"
+                condition=~Q(kind="amount") | ~sold_in_all_markets(), name="sale_amount_in_one_market"
             ),
         ]
 

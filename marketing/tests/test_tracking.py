@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from marketing import tracking
 from marketing.models import Banner, BannerStat
+from marketing.tasks import flush_banner_stats_task
 from marketing.tests.factories import BannerFactory
 from marketing.tracking import (
     click_url,
@@ -27,6 +28,7 @@ from marketing.tracking import (
     record_impressions,
 )
 from storefront.markets import MARKETS
+from storefront.tests.concurrency import run_at_once
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("marketing.tests.urls")]
 
@@ -381,6 +383,23 @@ def test_a_flush_waits_while_another_one_runs():
 
     cache.delete(tracking.FLUSH_LOCK_KEY)
     assert flush_banner_stats() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_scheduled_flushes_at_once_move_each_count_once(any_cache):
+    banners = [BannerFactory() for _ in range(3)]
+    for _request in range(4):
+        record_impressions([banner.pk for banner in banners], MARKETS["KG"])
+    record_click(banners[0], MARKETS["KG"])
+
+    moved = run_at_once([flush_banner_stats_task.call, flush_banner_stats_task.call])
+
+    # One flush takes every pending count (the lock keeps the other out, or it finds nothing left).
+    assert min(moved) == 0
+    assert [(stat(banner).views, stat(banner).clicks) for banner in banners] == [(4, 1), (4, 0), (4, 0)]
+    totals = Banner.objects.filter(pk__in=[banner.pk for banner in banners]).order_by("pk")
+    assert list(totals.values_list("view_count", "click_count")) == [(4, 1), (4, 0), (4, 0)]
+    assert flush_banner_stats() == 0
 
 
 def test_counts_of_a_deleted_banner_are_dropped():

@@ -13,9 +13,11 @@ import pytest
 from django.db import connection
 
 from accounts.tests.factories import KGUserFactory, StaffFactory
+from catalog.models import Product
 from catalog.tests.factories import ProductFactory
 from reviews.models import Review, ReviewVote
 from reviews.services import ReviewRefused, approve_reviews, mark_helpful, reject_reviews, submit_review
+from reviews.tasks import recompute_ratings
 from reviews.tests.review_data import order_of, review_of
 
 # serialized_rollback keeps the rows migrations create (roles, exchange rates) for later tests.
@@ -80,3 +82,19 @@ def test_one_shopper_voting_many_times_at_once_counts_once():
 
     review.refresh_from_db()
     assert review.helpful_count == 1 == ReviewVote.objects.count()
+
+
+def test_two_nightly_recounts_at_once_leave_every_rating_right():
+    products = [ProductFactory() for _ in range(5)]
+    for product in products[:3]:
+        review_of(product, rating=4, approved=True)
+        review_of(product, rating=5, approved=True)
+    Product.objects.update(rating=Decimal("1.00"), reviews_count=9)
+
+    changed = run_at_once([recompute_ratings.call, recompute_ratings.call])
+
+    # One run takes the lock and fixes all five; the other, started meanwhile, checks nothing (or,
+    # started after, finds nothing stale): no product is counted twice.
+    assert sorted(changed) == [0, 5]
+    figures = list(Product.objects.order_by("pk").values_list("rating", "reviews_count"))
+    assert figures == [(Decimal("4.50"), 2)] * 3 + [(Decimal("0"), 0)] * 2

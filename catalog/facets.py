@@ -257,7 +257,13 @@ def _count_categories(market, category_ids):
     subcategories = {row["pk"]: row for row in Subcategory.objects.values("pk", "slug", *_label_columns("name"))}
     grouped = (
         products.annotate(
-            on_sale=Case(When(on_sale_condition(market), then=True), default=False, output_field=BooleanField()),
+            # Sales start and end on their own schedule: the rows count fixed reductions only, and
+            # a listing adds the running sales' products live (`catalog.selectors`).
+            on_sale=Case(
+                When(on_sale_condition(market, with_running_sales=False), then=True),
+                default=False,
+                output_field=BooleanField(),
+            ),
             best=Case(When(best_seller_condition(), then=True), default=False, output_field=BooleanField()),
         )
         .values("category_id", "subcategory_id", "best", "brand", "in_stock", "on_sale")

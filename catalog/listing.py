@@ -284,6 +284,11 @@ def _field_counts(base, filters, market):
     }
 
 
+def on_sale_count(base, filters, market: MarketConfig) -> int:
+    """How many products ticking "On sale" would leave under `filters` (one query)."""
+    return _apply(base, filters, market, skip=("flags",)).filter(on_sale_condition(market)).count()
+
+
 def live_counts(base, filters, market: MarketConfig):
     """Every count a listing shows, counted over `base` (products of `market`) under `filters`: the
     total, the options of each facet as [{"value", "label", "n"}], and the in-stock and on-sale flags."""

@@ -102,16 +102,41 @@ def best_seller_condition(prefix=""):
     return Q(**{f"{prefix}is_best_seller": True}) | Q(**{f"{prefix}sales_count__gt": 0})
 
 
-def on_sale_condition(market: MarketConfig):
-    """A product is on sale in `market` when its fixed price there has an original price above it,
-    or, without a fixed price, when its own original price is above its price.
+# `covered(market) -> Q | None`: the products an app above the catalog marks down in `market` right
+# now (promotions' running sales), None when it marks down nothing there.
+_sale_conditions: list = []
 
-    Written with two uncorrelated subqueries (the market's fixed product prices), which the
-    database reads once per query rather than once per product.
+
+def register_sale_condition(covered) -> None:
+    """Count the products `covered(market)` names as on sale too (once per function)."""
+    if covered not in _sale_conditions:
+        _sale_conditions.append(covered)
+
+
+def running_sales_condition(market: MarketConfig):
+    """The products a running sale marks down in `market`, or None when no sale runs there."""
+    conditions = [q for q in (covered(market) for covered in _sale_conditions) if q is not None]
+    if not conditions:
+        return None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
+
+
+def on_sale_condition(market: MarketConfig, *, with_running_sales=True):
+    """A product is on sale in `market` when its fixed price there has an original price above it,
+    or, without a fixed price, when its own original price is above its price, or (unless
+    `with_running_sales` is false) when a running sale marks it down.
+
+    Written with uncorrelated subqueries (the market's fixed product prices), which the database
+    reads once per query rather than once per product.
     """
     fixed = MarketPrice.objects.filter(sku__isnull=True).in_markets([market.code])
     fixed_on_sale = fixed.filter(original_price__gt=F("price")).values("product_id")
-    return Q(pk__in=fixed_on_sale) | (~Q(pk__in=fixed.values("product_id")) & Q(original_price__gt=F("price")))
+    condition = Q(pk__in=fixed_on_sale) | (~Q(pk__in=fixed.values("product_id")) & Q(original_price__gt=F("price")))
+    running = running_sales_condition(market) if with_running_sales else None
+    return condition if running is None else condition | running
 
 
 class ProductQuerySet(MarketQuerySet):

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from catalog.facets import ListingScope, precomputed_counts
 from catalog.fragments import attach_cards, kept_until_changed
-from catalog.listing import PAGE_SIZE, build_listing, parse_filters
-from catalog.models import Category, Product
+from catalog.listing import PAGE_SIZE, build_listing, on_sale_count, parse_filters
+from catalog.models import Category, Product, running_sales_condition
 from catalog.pricing import MarketPricing
 from catalog.variants import VariantChoice
 from storefront.market_urls import market_reverse
@@ -71,6 +71,9 @@ def product_listing(
     """
     filters = parse_filters(query, default_sort=default_sort)
     counts = precomputed_counts(scope, pricing.market, filters) if scope is not None else None
+    if counts is not None and running_sales_condition(pricing.market) is not None:
+        # The kept rows count fixed reductions only; a running sale's products are counted now.
+        counts = {**counts, "flags": {**counts["flags"], "sale": on_sale_count(base, filters, pricing.market)}}
     listing = build_listing(
         base,
         filters,

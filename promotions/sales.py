@@ -19,11 +19,12 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from catalog.models import SKU, register_sale_condition
 from catalog.pricing import Markdown, register_markdowns
 from promotions.models import Sale
 from storefront import page_cache
@@ -80,6 +81,28 @@ class SaleBook:
             return None
         lowered, sale = best
         return Markdown(amount=lowered, name=translated(dict(sale.names), "name", get_language()), ends_at=sale.ends_at)
+
+
+def covered_products(market: MarketConfig):
+    """The products a running sale in `market` marks down, as a condition on products (no query for
+    the sales themselves: the kept book names them); None when no sale runs there."""
+    sales = running_sales(market).sales
+    products = frozenset().union(*(sale.product_ids for sale in sales))
+    categories = frozenset().union(*(sale.category_ids for sale in sales))
+    skus = frozenset().union(*(sale.sku_ids for sale in sales))
+    conditions = []
+    if products:
+        conditions.append(Q(pk__in=sorted(products)))
+    if categories:
+        conditions.append(Q(category_id__in=sorted(categories)))
+    if skus:
+        conditions.append(Q(pk__in=SKU.objects.filter(pk__in=sorted(skus), is_active=True).values("product_id")))
+    if not conditions:
+        return None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
 
 
 def _read_book(market: MarketConfig, now) -> SaleBook:
@@ -154,6 +177,7 @@ def forget_sales(**kwargs):
 
 
 register_markdowns(running_sales)
+register_sale_condition(covered_products)
 page_cache.register_schedule(next_sale_change)
 post_save.connect(forget_sales, sender=Sale, dispatch_uid="promotions-sale-saved")
 post_delete.connect(forget_sales, sender=Sale, dispatch_uid="promotions-sale-deleted")

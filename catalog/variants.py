@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from catalog.listing import size_sort_key
+from catalog.sizes import size_sort_key
 
 LOW_STOCK = 5
 

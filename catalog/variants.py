@@ -27,6 +27,13 @@ class VariantOption:
         return not (self.exists and self.in_stock)
 
 
+@dataclass(frozen=True)
+class GalleryPicture:
+    dom_id: str
+    url: str
+    alt: str
+
+
 class VariantChoice:
     """Only existing active SKUs are offered; a combination without stock is shown but disabled."""
 
@@ -74,6 +81,22 @@ class VariantChoice:
         if self.sku and self.sku.variant_image:
             return self.sku.variant_image.url
         return self.product.image.url if self.product.image else ""
+
+    def gallery(self, images, name):
+        """The pictures the page shows in order: the picked variant's (or the product's), then the
+        product's other pictures; `name` is the product's name in the page's language."""
+        pictures = []
+        if self.image_url:
+            pictures.append((self.image_url, f"{name} — {self.sku.color}" if self.sku and self.sku.color else name))
+        pictures += [(image.picture_url, image.alt_text or name) for image in images if image.picture_url]
+        return [GalleryPicture(f"product-photo-{n}", url, alt) for n, (url, alt) in enumerate(pictures, start=1)]
+
+    @property
+    def pick_target(self):
+        """The picker the buy button leads to while a pick is missing ("" when none is)."""
+        if not self.skus or self.sold_out or self.sku is not None:
+            return ""
+        return "size-options" if self.needs_size else "color-options" if self.needs_color else ""
 
     @property
     def in_stock(self):

@@ -115,7 +115,7 @@ class VariantChoice:
 
     @property
     def stock_level(self):
-        """"in", "low" or "out": how the stock line is colored."""
+        """ "in", "low" or "out": how the stock line is colored."""
         if not self.in_stock:
             return "out"
         return "low" if self.sku and self.sku.stock <= LOW_STOCK else "in"

@@ -17,13 +17,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import SKU, on_sale_condition
+from catalog.sizes import size_sort_key
 from storefront.content import translated_column
 from storefront.markets import MarketConfig
 from storefront.money import format_for_market
 
 PAGE_SIZE = 24
 MAX_VALUES = 20
-SIZE_ORDER = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL", "ONE SIZE"]
 
 SORTS = {
     "best": (_("Best selling"), ["-sales_count", "-id"]),
@@ -128,16 +128,6 @@ def _apply(queryset, filters, market, *, skip=()):
     if filters.sale and "flags" not in skip:
         queryset = queryset.filter(on_sale_condition(market))
     return queryset
-
-
-def size_sort_key(size):
-    upper = size.upper()
-    if upper in SIZE_ORDER:
-        return (0, SIZE_ORDER.index(upper), upper)
-    try:
-        return (1, float(size.replace(",", ".")), upper)
-    except ValueError:
-        return (2, 0, upper)
 
 
 @dataclass

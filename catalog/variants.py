@@ -1,13 +1,16 @@
 """The size and color a shopper picked on a product page, and what the pickers may offer."""
 
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from catalog.listing import size_sort_key
+from catalog.sizes import size_sort_key
 
 LOW_STOCK = 5
+# A swatch is drawn only from a color code (#RGB or #RRGGBB); anything else shows the color's name.
+SWATCH = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 
 
 @dataclass
@@ -24,6 +27,13 @@ class VariantOption:
         return not (self.exists and self.in_stock)
 
 
+@dataclass(frozen=True)
+class GalleryPicture:
+    dom_id: str
+    url: str
+    alt: str
+
+
 class VariantChoice:
     """Only existing active SKUs are offered; a combination without stock is shown but disabled."""
 
@@ -32,7 +42,7 @@ class VariantChoice:
         self.skus = skus
         sizes = sorted({s.size for s in skus if s.size}, key=size_sort_key)
         colors = list(dict.fromkeys(s.color for s in skus if s.color))
-        swatches = {s.color: s.color_hex for s in skus if s.color}
+        swatches = {s.color: s.color_hex for s in skus if s.color and SWATCH.fullmatch(s.color_hex or "")}
         self.size = size if size in sizes else (sizes[0] if len(sizes) == 1 else "")
         self.color = color if color in colors else (colors[0] if len(colors) == 1 else "")
         self.size_options = [self._option(value, "size", "color", self.color) for value in sizes]
@@ -72,6 +82,22 @@ class VariantChoice:
             return self.sku.variant_image.url
         return self.product.image.url if self.product.image else ""
 
+    def gallery(self, images, name):
+        """The pictures the page shows in order: the picked variant's (or the product's), then the
+        product's other pictures; `name` is the product's name in the page's language."""
+        pictures = []
+        if self.image_url:
+            pictures.append((self.image_url, f"{name} — {self.sku.color}" if self.sku and self.sku.color else name))
+        pictures += [(image.picture_url, image.alt_text or name) for image in images if image.picture_url]
+        return [GalleryPicture(f"product-photo-{n}", url, alt) for n, (url, alt) in enumerate(pictures, start=1)]
+
+    @property
+    def pick_target(self):
+        """The picker the buy button leads to while a pick is missing ("" when none is)."""
+        if not self.skus or self.sold_out or self.sku is not None:
+            return ""
+        return "size-options" if self.needs_size else "color-options" if self.needs_color else ""
+
     @property
     def in_stock(self):
         if self.sku:
@@ -79,9 +105,49 @@ class VariantChoice:
         return any(s.stock > 0 for s in self.skus)
 
     @property
+    def sold_out(self):
+        """Every active SKU is out of stock: nothing can be picked."""
+        return bool(self.skus) and not any(s.stock > 0 for s in self.skus)
+
+    @property
+    def can_add(self):
+        return self.sku is not None and self.sku.stock > 0
+
+    @property
+    def stock_level(self):
+        """ "in", "low" or "out": how the stock line is colored."""
+        if not self.in_stock:
+            return "out"
+        return "low" if self.sku and self.sku.stock <= LOW_STOCK else "in"
+
+    @property
+    def availability(self):
+        """The page's stock line: of the picked SKU, or of the product before a pick."""
+        if not self.skus:
+            return _("Currently unavailable")
+        if self.sku is None:
+            return _("In stock") if self.in_stock else _("Out of stock")
+        return self.stock_message
+
+    @property
+    def action_label(self):
+        """What the buy button says: what to do next, or why nothing can be added."""
+        if not self.skus:
+            return _("Currently unavailable")
+        if self.sold_out or (self.sku is not None and self.sku.stock <= 0):
+            return _("Out of stock")
+        if self.needs_size:
+            return _("Select a size")
+        if self.needs_color:
+            return _("Select a color")
+        return _("Add to cart")
+
+    @property
     def stock_message(self):
         if not self.skus:
             return _("Currently unavailable")
+        if self.sold_out:
+            return _("Out of stock")
         if self.sku is None:
             if self.needs_size and self.needs_color:
                 return _("Choose a size and a color")

@@ -234,8 +234,12 @@ def product_detail(request, slug):
     # The buy box shows the thumbnails too, so its HTMX partial needs them as much as the page.
     product, images, features = rows
     choice = variant_choice(product, pricing, size=request.GET.get("size", ""), color=request.GET.get("color", ""))
-    context = {"product": product, "choice": choice, "price": choice.price, "images": images}
+    gallery = choice.gallery(images, translated(product, "name"))
+    context = {"product": product, "choice": choice, "price": choice.price, "images": images, "gallery": gallery}
     if wants_partial(request):
+        # The stars in the buy box come from the product's stored rating (kept in step with its
+        # approved reviews), so a variant pick reads no review.
+        context.update(review_total=product.reviews_count, rating=product.rating)
         return TemplateResponse(request, "catalog/product_detail.html#product-buy-box", context)
 
     # Sections of apps above the catalog (the reviews) add their part, and may set the rating shown.

@@ -85,8 +85,13 @@ class RoundingRule:
 
 @dataclass(frozen=True)
 class ShippingRule:
+    """What delivery costs, and what the product page promises: delivery within `delivery_days`
+    (fewest, most) after the order, and returns accepted within `return_days` of delivery."""
+
     flat_rate: Decimal
     free_over: Decimal
+    delivery_days: tuple[int, int] = (1, 3)
+    return_days: int = 14
 
 
 @dataclass(frozen=True)
@@ -145,7 +150,9 @@ MARKETS = {
         sms_provider="kg_gateway",
         payment_types=(PaymentType.CASH, PaymentType.BANK_TRANSFER),
         card_types=(CardType.VISA, CardType.MASTERCARD, CardType.MIR),
-        shipping=ShippingRule(flat_rate=Decimal("250"), free_over=Decimal("5000")),
+        shipping=ShippingRule(
+            flat_rate=Decimal("250"), free_over=Decimal("5000"), delivery_days=(1, 3), return_days=14
+        ),
         tax=TaxRule(mode="included", rate=Decimal("0.12")),
         rounding=RoundingRule(increment=Decimal("10"), ending=Decimal("1")),
         address=AddressFormat(
@@ -181,7 +188,9 @@ MARKETS = {
         sms_provider="twilio",
         payment_types=(PaymentType.CARD,),
         card_types=(CardType.VISA, CardType.MASTERCARD, CardType.AMEX),
-        shipping=ShippingRule(flat_rate=Decimal("7.95"), free_over=Decimal("100")),
+        shipping=ShippingRule(
+            flat_rate=Decimal("7.95"), free_over=Decimal("100"), delivery_days=(3, 7), return_days=30
+        ),
         tax=TaxRule(mode="by_state"),
         rounding=RoundingRule(increment=Decimal("1"), ending=Decimal("0.01")),
         address=AddressFormat(

@@ -66,7 +66,7 @@ def test_an_inactive_skus_size_and_color_cannot_be_picked_through_the_url(client
     choice = response.context["choice"]
     assert choice.sku is None
     assert (choice.size, choice.color) == ("", "")
-    assert "Choose a size and a color" in response.text
+    assert "Select a size" in response.text
     assert "OX-XL-RED" not in response.text
 
 
@@ -77,7 +77,7 @@ def test_an_unknown_size_is_ignored(client, oxford):
     assert choice.size == ""
     assert choice.color == "Black"
     assert choice.sku is None
-    assert "Choose a size" in response.text
+    assert "Select a size" in response.text
     assert "checked" not in radio(response.text, "size", "S")
     assert "checked" in radio(response.text, "color", "Black")
 
@@ -126,8 +126,24 @@ def test_a_product_without_active_skus_is_currently_unavailable(client):
     assert "Currently unavailable" in response.text
 
 
-def test_swatches_come_from_the_skus_color_hex(client, oxford):
-    assert 'data-swatch="#111111"' in page(client).text
+def test_swatches_are_circles_in_the_skus_color_hex_named_for_screen_readers(client, oxford):
+    html = page(client).text
+
+    swatch = re.search(r'<label[^>]*title="Black"[^>]*>(.*?)</label>', html, re.S)
+    assert swatch, "no swatch for Black"
+    assert '<circle cx="18" cy="18" r="17" fill="#111111"' in swatch.group(1)
+    assert '<span class="sr-only">Black' in swatch.group(1)
+
+
+def test_a_color_without_a_usable_code_is_shown_by_its_name(client):
+    product = ProductFactory(slug="odd")
+    SKUFactory(product=product, size="M", color="Sand", color_hex="sand")
+    SKUFactory(product=product, size="M", color="Moss", color_hex="")
+
+    html = page(client, slug="odd").text
+
+    assert "<circle" not in html.split('id="color-options"')[1].split("</fieldset>")[0]
+    assert re.search(r'id="color-sand"[^>]*>\s*Sand', html)
 
 
 # --- the picked SKU -------------------------------------------------------------------------------------

@@ -430,12 +430,14 @@ class CatalogResource(resources.ModelResource):
                 }
             )
         for field in self.get_import_fields():
-            if field.column_name in ("product", "sku_code"):
+            if field.column_name == "product":
                 continue
             try:
                 self.import_field(field, instance, row, **kwargs)
             except ValueError as error:
                 errors[field.column_name] = [str(error)]
+        # Here rather than in validate_instance: rows without changes are never validated.
+        self._check_same_product(instance, errors)
         if errors:
             raise ValidationError(errors)
 
@@ -461,7 +463,6 @@ class CatalogResource(resources.ModelResource):
                     _("the product already has a SKU of this size and color (%(code)s).") % {"code": twin.sku_code}
                 )
         self._check_market_prices(product, errors)
-        self._check_same_product(instance, errors)
         if errors:
             raise ValidationError(errors)
 

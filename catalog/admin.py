@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportActionMixin, ImportExportMixin
+from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
@@ -318,7 +318,7 @@ def add_product_action(action):
     PRODUCT_ACTIONS_FROM_ABOVE.append(action)
 
 
-class CatalogSpreadsheetMixin(ImportExportMixin, ExportActionMixin):
+class CatalogSpreadsheetMixin(ImportExportMixin):
     """Import and export of the catalog as a spreadsheet (catalog/spreadsheet.py), CSV or XLSX."""
 
     resource_classes = [CatalogResource]
@@ -436,8 +436,10 @@ class ProductAdmin(CatalogSpreadsheetMixin, admin.ModelAdmin):
     inlines = (SKUInline, ProductImageInline, ProductFeatureInline, MarketPriceInline)
     actions = ["activate", "deactivate", "move_to_category", "adjust_stock"]
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        if action_location != admin.ActionLocation.CHANGE_LIST:
+            return actions
         for action in PRODUCT_ACTIONS_FROM_ABOVE:
             if self.has_change_permission(request) and request.user.has_perms(getattr(action, "required_perms", ())):
                 name = action.__name__

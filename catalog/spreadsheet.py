@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources, widgets
@@ -237,10 +238,18 @@ class SubcategoryWidget(widgets.Widget):
         return value.slug if value else ""
 
 
-def price_label(market, original=False):
+def _price_label(market, original):
     if original:
-        return gettext_lazy("original price for %(market)s") % {"market": market}
-    return gettext_lazy("price for %(market)s") % {"market": market}
+        return _("original price for %(market)s") % {"market": market}
+    return _("price for %(market)s") % {"market": market}
+
+
+# Read in the language of the request, not of the moment the columns are declared.
+_lazy_price_label = lazy(_price_label, str)
+
+
+def price_label(market, original=False):
+    return _lazy_price_label(market, original)
 
 
 _category = Field(attribute="product__category", column_name="category", widget=CategoryWidget())

@@ -376,7 +376,7 @@ class CatalogSpreadsheetMixin(ImportExportMixin):
         totals = result.totals
         self.message_user(
             request,
-            gettext("Imported: %(new)d new SKUs, %(updated)d changed, %(skipped)d without changes.")
+            gettext("Imported. New SKUs: %(new)d. Changed: %(updated)d. Without changes: %(skipped)d.")
             % {"new": totals["new"], "updated": totals["update"], "skipped": totals["skip"]},
             messages.SUCCESS,
         )

@@ -133,6 +133,7 @@ def test_confirmed_import_writes_every_row_and_keeps_in_stock_right(staff_client
     rows = rows_of(export(staff_client))
     rows[0]["stock"] = "7"  # OX-M had none: the shirt stays in stock
     rows[2]["stock"] = "0"  # the dress's only SKU runs out
+    rows[2]["kg_price"] = "4490"
     rows.append(
         {
             **rows[0],
@@ -160,6 +161,9 @@ def test_confirmed_import_writes_every_row_and_keeps_in_stock_right(staff_client
     entry = LogEntry.objects.get_for_object(SKU.objects.get(sku_code="OX-M")).latest("timestamp")
     assert entry.actor == merchandiser
     assert entry.changes_dict["stock"] == ["0", "7"]
+    fixed = MarketPrice.objects.get(product=catalog["dress"], market="KG")
+    entry = LogEntry.objects.get_for_object(fixed).latest("timestamp")
+    assert (entry.actor, entry.changes_dict["price"]) == (merchandiser, ["4290.00", "4490.00"])
 
 
 def test_an_invalid_row_anywhere_keeps_the_whole_file_out(staff_client, catalog):

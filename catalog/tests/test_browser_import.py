@@ -1,7 +1,8 @@
 """A merchandiser imports a catalog spreadsheet in the admin: a preview first, then the saved
 changes; a file with a wrong price is refused with its row named. Screenshots of both pages, in
-English and Russian, go to /tmp/shots-imports/ when that folder exists."""
+English and Russian, go to the folder MARQUE_SCREENSHOTS names, when it is set."""
 
+import os
 import re
 from pathlib import Path
 
@@ -15,7 +16,6 @@ from catalog.tests.factories import CategoryFactory, ProductFactory, SKUFactory,
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-SHOTS = Path("/tmp/shots-imports")
 HEADER = "product,name_en,name_ru,market,category,subcategory,product_price,kg_price,sku_code,size,color,price,stock\n"
 
 
@@ -29,8 +29,8 @@ def shirt():
 
 
 def shoot(page, name):
-    if SHOTS.is_dir():
-        page.screenshot(path=str(SHOTS / name), full_page=True)
+    if folder := os.environ.get("MARQUE_SCREENSHOTS"):
+        page.screenshot(path=str(Path(folder) / name), full_page=True)
 
 
 def upload(page, live_server, content, name="catalog.csv"):

@@ -168,6 +168,11 @@ class MarketPriceInline(SelectRelatedInline):
 # History, spreadsheets and bulk actions ----------------------------------------------------
 
 
+def shown_value(value):
+    """A value as the audit log stored it, for people: no Python "None", "True" or "False"."""
+    return {"None": "", "True": gettext("yes"), "False": gettext("no")}.get(value, value or "")
+
+
 def history_response(model_admin, request, obj, entries):
     """The audit log of `obj` (who, when, before → after), newest first, 50 entries a page."""
     if not model_admin.has_view_or_change_permission(request, obj):
@@ -178,7 +183,12 @@ def history_response(model_admin, request, obj, entries):
         changes = []
         for field, values in entry.changes_display_dict.items():
             if isinstance(values, list | tuple) and len(values) == 2:
-                changes.append((field, values[0], values[1]))
+                before, after = (shown_value(value) for value in values)
+                # A creation has no "before"; an edit from nothing shows a dash.
+                if entry.action == entry.Action.CREATE:
+                    changes.append((field, "", after))
+                else:
+                    changes.append((field, before or "—", after or "—"))
             else:  # a many-to-many change: what was added or removed
                 changes.append((field, "", values))
         rows.append({"entry": entry, "changes": changes})

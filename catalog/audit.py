@@ -27,11 +27,16 @@ PRODUCT_DERIVED = [
 ]
 
 
+def own_fields(model, leave_out=()):
+    """The model's own columns (no reverse relations, which say nothing of an edit), less `leave_out`."""
+    return [field.name for field in model._meta.concrete_fields if field.name not in leave_out]
+
+
 def register():
-    auditlog.register(Product, exclude_fields=PRODUCT_DERIVED)
-    auditlog.register(SKU, exclude_fields=DERIVED)
-    auditlog.register(MarketPrice)
-    auditlog.register(ExchangeRate, exclude_fields=DERIVED)
+    auditlog.register(Product, include_fields=own_fields(Product, PRODUCT_DERIVED))
+    auditlog.register(SKU, include_fields=own_fields(SKU, DERIVED))
+    auditlog.register(MarketPrice, include_fields=own_fields(MarketPrice))
+    auditlog.register(ExchangeRate, include_fields=own_fields(ExchangeRate, DERIVED))
 
 
 def product_history(product):

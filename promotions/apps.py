@@ -11,11 +11,15 @@ class PromotionsConfig(AppConfig):
         # renews the shared pages through storefront.page_cache; saving one renews them at once.
         from auditlog.registry import auditlog
 
+        from catalog.audit import own_fields
         from promotions import sales  # noqa: F401
         from promotions.models import DiscountCode, Sale
 
         # Who changed a promotion, and how (shown on its admin page's history).
         auditlog.register(
-            Sale, exclude_fields=["created_at", "updated_at"], m2m_fields={"products", "categories", "skus"}
+            Sale,
+            include_fields=own_fields(Sale, ["created_at", "updated_at"]),
+            m2m_fields={"products", "categories", "skus"},
         )
-        auditlog.register(DiscountCode, exclude_fields=["created_at", "updated_at", "times_used"])
+        code_fields = own_fields(DiscountCode, ["created_at", "updated_at", "times_used"])
+        auditlog.register(DiscountCode, include_fields=code_fields)

@@ -74,3 +74,30 @@ def test_a_merchandiser_previews_then_saves_an_import(page, live_server, browser
     expect(page.locator("input[name=confirm]")).to_have_count(0)
     shoot(page, f"import-error-1440-{language}.png")
     assert dict(SKU.objects.values_list("sku_code", "stock")) == {"OX-S": 9, "OX-M": 5}
+
+
+def test_a_merchandiser_moves_products_and_reads_their_history(page, live_server, browser_sign_in, shirt):
+    merchandiser = staff_in_role(MERCHANDISER)
+    browser_sign_in(merchandiser)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    women = CategoryFactory(name="Women", slug="women", market="KG")
+
+    page.goto(live_server.url + "/admin/catalog/product/")
+    expect(page.get_by_role("link", name="Import")).to_be_visible()
+    expect(page.get_by_role("link", name="Export")).to_be_visible()
+    page.locator("#result_list input[name=_selected_action]").first.check()
+    page.locator("select[name=action]").select_option(label="Move the selected products to a category")
+    page.locator("button[name=index]").click()
+    expect(page.get_by_role("heading", name="Move to a category")).to_be_visible()
+    page.locator("select[name=category]").select_option(label="Women")
+    shoot(page, "bulk-move-1440-en.png")
+    page.get_by_role("button", name="Move the products").click()
+    expect(page.get_by_text("1 product moved to Women.")).to_be_visible()
+
+    page.goto(live_server.url + f"/admin/catalog/product/{shirt.pk}/change/")
+    page.get_by_role("link", name="History").click()
+    history = page.locator("#change-history")
+    expect(history).to_contain_text(str(merchandiser))
+    expect(history).to_contain_text(f"{shirt.category.name} → Women")
+    shoot(page, "history-1440-en.png")
+    assert shirt.__class__.objects.get(pk=shirt.pk).category == women

@@ -11,12 +11,14 @@ class CatalogConfig(AppConfig):
     def ready(self):
         # Importing navigation connects the receivers that drop the cached category menus when a
         # category changes; importing freshness, those that renew the shared pages.
-        from catalog import facets, freshness, navigation, search, search_index, selectors, stock  # noqa: F401
+        from catalog import audit, facets, freshness, navigation, search, search_index, selectors, stock  # noqa: F401
         from catalog.models import SKU, Category, Product, Subcategory
         from storefront.market_urls import register_market_landing
 
         # A shopper switching markets on a product the other market does not sell lands on its category.
         register_market_landing("catalog:product_detail", selectors.product_landing)
+        # Who changed products, SKUs and prices, and how (catalog.audit).
+        audit.register()
         # Recount the listings' facets when what they count changes.
         facets.connect_receivers()
         connection_created.connect(search.set_typo_similarity, dispatch_uid="search.set_typo_similarity")

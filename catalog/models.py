@@ -346,6 +346,10 @@ class SKU(models.Model):
         super().clean()
         refuse_original_below_price(self)
 
+    def get_additional_data(self):
+        """What the audit log keeps beside each change: the product, whose history shows it (catalog.audit)."""
+        return {"product_id": self.product_id}
+
 
 def rate_cache_key(market_code):
     return f"catalog:rate:{market_code}"
@@ -419,6 +423,10 @@ class MarketPrice(models.Model):
     def clean(self):
         super().clean()
         refuse_original_below_price(self)
+
+    def get_additional_data(self):
+        """What the audit log keeps beside each change: the product, whose history shows it (catalog.audit)."""
+        return {"product_id": self.product_id}
 
 
 class Wishlist(models.Model):

@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Catalog spreadsheets in the admin (catalog/spreadsheet.py) and the audit log of catalog and
+    # promotion changes (catalog/audit.py).
+    "import_export",
+    "auditlog",
     "django_tasks_db",
     "crontask",
     "api",
@@ -97,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every audited change made during a request records the signed-in user as its author.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RateLimitedMiddleware",
@@ -331,6 +337,17 @@ DEFAULT_MARKET = env.str("DEFAULT_MARKET", default="KG")
 BANNER_ALLOWED_HOSTS = env.list("BANNER_ALLOWED_HOSTS", default=[])
 # Base currency of products sold in ALL markets, converted with the admin's exchange rates.
 CATALOG_BASE_CURRENCY = "USD"
+
+# Catalog import and export (django-import-export). An upload waits between its preview and its
+# confirmation in the shared cache, not on one app server's disk; the whole file is imported in
+# one transaction. Importing asks for the change permission, exporting for the view permission.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+# The audit log (django-auditlog) records who changed what, not where they were.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
 
 # Tailwind (django-tailwind): sources in theme/static_src, built CSS in theme/static/css/dist.
 TAILWIND_APP_NAME = "theme"

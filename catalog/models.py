@@ -235,6 +235,8 @@ class ProductImage(UploadedOrLinkedImage):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(_("image"), upload_to="products/", blank=True)
     alt_text = models.CharField(_("alt text"), max_length=200, blank=True)
+    alt_text_ru = content_field(models.CharField, _("alt text"), "ru", max_length=200)
+    alt_text_ky = content_field(models.CharField, _("alt text"), "ky", max_length=200)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
 
     class Meta:
@@ -249,6 +251,8 @@ class ProductImage(UploadedOrLinkedImage):
 class ProductFeature(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="features")
     feature_text = models.CharField(_("feature"), max_length=255)
+    feature_text_ru = content_field(models.CharField, _("feature"), "ru", max_length=255)
+    feature_text_ky = content_field(models.CharField, _("feature"), "ky", max_length=255)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
 
     class Meta:
@@ -271,8 +275,14 @@ class SKUQuerySet(models.QuerySet):
 class SKU(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="skus")
     sku_code = models.CharField(_("SKU code"), max_length=64, unique=True)
+    # `size` and `color` are what filters and URLs carry; their _ru/_ky columns are only shown
+    # (a size such as "M" or "42" needs none; "One size" does).
     size = models.CharField(_("size"), max_length=20, blank=True)
+    size_ru = content_field(models.CharField, _("size"), "ru", max_length=40)
+    size_ky = content_field(models.CharField, _("size"), "ky", max_length=40)
     color = models.CharField(_("color"), max_length=40, blank=True)
+    color_ru = content_field(models.CharField, _("color"), "ru", max_length=40)
+    color_ky = content_field(models.CharField, _("color"), "ky", max_length=40)
     color_hex = models.CharField(_("color swatch"), max_length=7, blank=True, help_text=_("Such as #1A1A1A."))
     price = models.DecimalField(
         _("price"),

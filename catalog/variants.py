@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog.listing import size_sort_key
+from storefront.content import translated
 
 LOW_STOCK = 5
 
@@ -33,6 +34,11 @@ class VariantChoice:
         sizes = sorted({s.size for s in skus if s.size}, key=size_sort_key)
         colors = list(dict.fromkeys(s.color for s in skus if s.color))
         swatches = {s.color: s.color_hex for s in skus if s.color}
+        # What a size or color is called in the page's language; the value stays the URL's.
+        self.labels = {
+            **{("size", s.size): translated(s, "size") for s in skus if s.size},
+            **{("color", s.color): translated(s, "color") for s in skus if s.color},
+        }
         self.size = size if size in sizes else (sizes[0] if len(sizes) == 1 else "")
         self.color = color if color in colors else (colors[0] if len(colors) == 1 else "")
         self.size_options = [self._option(value, "size", "color", self.color) for value in sizes]
@@ -51,7 +57,7 @@ class VariantChoice:
         selected = getattr(self, field) == value
         return VariantOption(
             value=value,
-            label=value,
+            label=self.labels.get((field, value), value),
             selected=selected,
             exists=bool(matches),
             in_stock=any(s.stock > 0 for s in matches),
@@ -65,6 +71,14 @@ class VariantChoice:
             if sku.size == (self.size if sizes else sku.size) and sku.color == (self.color if colors else sku.color):
                 return sku
         return None
+
+    @property
+    def size_label(self):
+        return self.labels.get(("size", self.size), self.size)
+
+    @property
+    def color_label(self):
+        return self.labels.get(("color", self.color), self.color)
 
     @property
     def image_url(self):

@@ -48,7 +48,9 @@ PRODUCT_SOURCES = frozenset(
         "brand",
     }
 )
-SKU_SOURCES = frozenset({"color", *(f"color{suffix}" for suffix in TRANSLATION_SUFFIXES), "is_active", "product", "product_id"})
+SKU_SOURCES = frozenset(
+    {"color", *(f"color{suffix}" for suffix in TRANSLATION_SUFFIXES), "is_active", "product", "product_id"}
+)
 # A category's or subcategory's columns that its products' vectors hold.
 NAME_FIELDS = ("name", *(f"name_{language}" for language in CONTENT_LANGUAGES))
 BATCH_SIZE = 5000

@@ -4,50 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0011_merge_price_checks_and_retired_discount'),
+        ("catalog", "0011_merge_price_checks_and_retired_discount"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='productfeature',
-            name='feature_text_ky',
-            field=models.CharField(blank=True, max_length=255, verbose_name='feature (Kyrgyz)'),
+            model_name="productfeature",
+            name="feature_text_ky",
+            field=models.CharField(blank=True, max_length=255, verbose_name="feature (Kyrgyz)"),
         ),
         migrations.AddField(
-            model_name='productfeature',
-            name='feature_text_ru',
-            field=models.CharField(blank=True, max_length=255, verbose_name='feature (Russian)'),
+            model_name="productfeature",
+            name="feature_text_ru",
+            field=models.CharField(blank=True, max_length=255, verbose_name="feature (Russian)"),
         ),
         migrations.AddField(
-            model_name='productimage',
-            name='alt_text_ky',
-            field=models.CharField(blank=True, max_length=200, verbose_name='alt text (Kyrgyz)'),
+            model_name="productimage",
+            name="alt_text_ky",
+            field=models.CharField(blank=True, max_length=200, verbose_name="alt text (Kyrgyz)"),
         ),
         migrations.AddField(
-            model_name='productimage',
-            name='alt_text_ru',
-            field=models.CharField(blank=True, max_length=200, verbose_name='alt text (Russian)'),
+            model_name="productimage",
+            name="alt_text_ru",
+            field=models.CharField(blank=True, max_length=200, verbose_name="alt text (Russian)"),
         ),
         migrations.AddField(
-            model_name='sku',
-            name='color_ky',
-            field=models.CharField(blank=True, max_length=40, verbose_name='color (Kyrgyz)'),
+            model_name="sku",
+            name="color_ky",
+            field=models.CharField(blank=True, max_length=40, verbose_name="color (Kyrgyz)"),
         ),
         migrations.AddField(
-            model_name='sku',
-            name='color_ru',
-            field=models.CharField(blank=True, max_length=40, verbose_name='color (Russian)'),
+            model_name="sku",
+            name="color_ru",
+            field=models.CharField(blank=True, max_length=40, verbose_name="color (Russian)"),
         ),
         migrations.AddField(
-            model_name='sku',
-            name='size_ky',
-            field=models.CharField(blank=True, max_length=40, verbose_name='size (Kyrgyz)'),
+            model_name="sku",
+            name="size_ky",
+            field=models.CharField(blank=True, max_length=40, verbose_name="size (Kyrgyz)"),
         ),
         migrations.AddField(
-            model_name='sku',
-            name='size_ru',
-            field=models.CharField(blank=True, max_length=40, verbose_name='size (Russian)'),
+            model_name="sku",
+            name="size_ru",
+            field=models.CharField(blank=True, max_length=40, verbose_name="size (Russian)"),
         ),
     ]

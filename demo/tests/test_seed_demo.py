@@ -84,6 +84,39 @@ def test_seed_demo_names_its_categories_and_banners_in_russian_and_kyrgyz(seed):
         assert banner.title_ru and banner.title_ky and banner.subtitle_ru, banner.title
 
 
+CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
+KYRGYZ_LETTERS = re.compile("[өүң]", re.IGNORECASE)
+
+
+def test_seed_demo_writes_every_product_text_in_russian_and_kyrgyz(seed):
+    seed()
+
+    for product in Product.objects.prefetch_related("skus", "features", "images"):
+        texts = [product.name_ru, product.name_ky, product.description_ru, product.description_ky]
+        texts += [text for sku in product.skus.all() for text in (sku.color_ru, sku.color_ky)]
+        texts += [
+            text for feature in product.features.all() for text in (feature.feature_text_ru, feature.feature_text_ky)
+        ]
+        texts += [text for image in product.images.all() for text in (image.alt_text_ru, image.alt_text_ky)]
+        assert all(CYRILLIC.search(text) for text in texts), (product.name, texts)
+        # Kyrgyz, not Russian a second time: its own letters show up in every description.
+        assert KYRGYZ_LETTERS.search(product.description_ky), product.description_ky
+        assert product.name_ru != product.name_ky
+    assert SKU.objects.filter(size="One size", size_ru="Единый размер", size_ky="Бир өлчөм").exists()
+
+
+def test_seed_demo_translates_products_an_earlier_run_left_in_english(seed):
+    seed()
+    translated = dict(Product.objects.values_list("pk", "name_ru"))
+    Product.objects.update(name_ru="", name_ky="", description_ru="", description_ky="")
+    SKU.objects.update(color_ru="", color_ky="")
+
+    seed()
+
+    assert dict(Product.objects.values_list("pk", "name_ru")) == translated
+    assert not SKU.objects.filter(color_ru="").exists()
+
+
 def test_seed_demo_ends_with_every_product_searchable(seed):
     seed()
 

@@ -107,7 +107,7 @@ def test_order_list_row_shows_number_date_units_total_and_status(client, shopper
     html = client.get("/kg/orders/").text
     row = re.search(r'<ul[^>]*data-testid="order-list".*?</ul>', html, re.S).group(0)
     assert f'href="/kg/orders/{order.order_number}/"' in row
-    assert "2 items" in row and "3 240 сом" in row
+    assert "2 items" in row and "3 240 som" in row
     assert re.search(r'data-testid="order-status">Pending<', row)
     assert "Page 1 of" not in html  # one page: no pager
 
@@ -144,14 +144,14 @@ def test_order_page_shows_items_amounts_address_payment_and_timeline(client, sho
     assert response.status_code == 200 and response["Cache-Control"].startswith("max-age=0")
     assert re.search(rf"<h1[^>]*>Order {order.order_number}</h1>", html)
     item = re.search(r'<li[^>]*data-testid="order-item".*?</li>', html, re.S).group(0)
-    for text in ("Atelier Nord", "Linen Shirt", "Size: M", "Color: Sand", "2 990 сом × 2", "5 980 сом"):
+    for text in ("Atelier Nord", "Linen Shirt", "Size: M", "Color: Sand", "2 990 som × 2", "5 980 som"):
         assert text in item, text
     amounts = re.search(r'aria-labelledby="amounts-heading".*?</section>', html, re.S).group(0)
-    # 5 980 сом ships free (over 5 000); the 12% VAT inside it is 640,71 сом.
-    assert re.search(r'data-testid="subtotal">5 980 сом<', amounts)
+    # 5 980 som ships free (over 5 000); the 12% VAT inside it is 640,71, shown as 641 som.
+    assert re.search(r'data-testid="subtotal">5 980 som<', amounts)
     assert re.search(r'data-testid="shipping">Free<', amounts)
-    assert "Including VAT 12%" in amounts and re.search(r'data-testid="tax">640,71 сом<', amounts)
-    assert re.search(r'data-testid="total">5 980 сом<', amounts)
+    assert "Including VAT 12%" in amounts and re.search(r'data-testid="tax">641 som<', amounts)
+    assert re.search(r'data-testid="total">5 980 som<', amounts)
     assert "Payment: Cash on delivery" in amounts and re.search(r'data-testid="payment-status">Awaiting payment<', html)
     address = re.search(r'aria-labelledby="address-heading".*?</section>', html, re.S).group(0)
     for text in (shopper.full_name, "Chui Avenue, 120, Bishkek", shopper.phone, "Notes: Call at the gate"):

@@ -130,14 +130,19 @@ def _apply(queryset, filters, market, *, skip=()):
     return queryset
 
 
+SIZE_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
 def size_sort_key(size):
+    """Letter sizes in their order, then sizes by their first number ("6Y" before "10Y", "US 9"
+    before "US 10", "3-6M" before "12-18M"), then the rest by name."""
     upper = size.upper()
     if upper in SIZE_ORDER:
         return (0, SIZE_ORDER.index(upper), upper)
-    try:
-        return (1, float(size.replace(",", ".")), upper)
-    except ValueError:
-        return (2, 0, upper)
+    number = SIZE_NUMBER.search(size)
+    if number:
+        return (1, float(number.group().replace(",", ".")), upper)
+    return (2, 0, upper)
 
 
 @dataclass

@@ -163,3 +163,16 @@ def test_merchandisers_write_variant_feature_and_picture_words_in_each_language(
         assert f'name="{name}"' in product_page
     assert 'name="images-0-alt_text_ru"' in product_page
     assert 'name="color_ru"' in sku_page and 'name="size_ky"' in sku_page
+
+
+def test_sizes_with_a_number_sort_by_it():
+    from catalog.listing import size_sort_key
+
+    kids = ["10Y", "12Y", "2Y", "6Y", "8Y"]
+    baby = ["12-18M", "0-3M", "6-12M", "3-6M"]
+    shoes = ["US 10", "US 9", "US 12"]
+
+    assert sorted(kids, key=size_sort_key) == ["2Y", "6Y", "8Y", "10Y", "12Y"]
+    assert sorted(baby, key=size_sort_key) == ["0-3M", "3-6M", "6-12M", "12-18M"]
+    assert sorted(shoes, key=size_sort_key) == ["US 9", "US 10", "US 12"]
+    assert sorted(["L", "XS", "42"], key=size_sort_key) == ["XS", "L", "42"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import SKU, Product
 from promotions.models import DiscountCode
+from storefront.content import translated
 from storefront.markets import US_STATES, Currency, Market, MarketQuerySet, PaymentType, get_market
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -355,6 +356,25 @@ class OrderItem(models.Model):
 
     def __str__(self):
         return f"{self.quantity} × {self.product_name}"
+
+    # What the shopper's pages show: the words snapshotted at the order, in the page's language when
+    # the product or SKU still carries those same words (a renamed product keeps its old name here).
+    def _shown(self, source, field, snapshot):
+        if source is not None and getattr(source, field) == snapshot:
+            return translated(source, field)
+        return snapshot
+
+    @property
+    def shown_name(self):
+        return self._shown(self.product, "name", self.product_name)
+
+    @property
+    def shown_size(self):
+        return self._shown(self.sku, "size", self.size)
+
+    @property
+    def shown_color(self):
+        return self._shown(self.sku, "color", self.color)
 
 
 class OrderStatusHistory(models.Model):

@@ -446,3 +446,20 @@ def test_an_order_without_a_name_shows_the_phone_once_in_its_delivery_address(cl
     section = page.split('id="address-heading"')[1].split("</section>")[0]
 
     assert section.count(shopper.phone) == 1
+
+
+def test_the_order_page_names_what_was_bought_in_the_shoppers_language(client):
+    shopper = KGUserFactory(language="ru")  # a signed-in shopper reads their own language
+    product = ProductFactory(name="Wool Scarf", name_ru="Шерстяной шарф", market="KG")
+    sku = SKUFactory(product=product, size="One size", size_ru="Единый размер", color="Black", color_ru="Черный")
+    renamed = ProductFactory(name="Linen Shirt (new)", name_ru="Льняная рубашка", market="KG")
+    order = OrderFactory(user=shopper)
+    OrderItemFactory(order=order, product=product, sku=sku, product_name="Wool Scarf", size="One size", color="Black")
+    OrderItemFactory(order=order, sku=SKUFactory(product=renamed, size="", color=""), product_name="Linen Shirt")
+    client.force_login(shopper)
+
+    text = " ".join(client.get(f"/kg/orders/{order.order_number}/").text.split())
+
+    assert "Шерстяной шарф" in text and "Размер: Единый размер · Цвет: Черный" in text
+    # A product renamed since the order keeps the name it was bought under.
+    assert "Linen Shirt" in text and "Льняная рубашка" not in text

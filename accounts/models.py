@@ -167,7 +167,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 class ManagedMarket(models.Model):
     """A market whose orders a market manager may see and move."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="managed_markets")
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="managed_markets")
     market = models.CharField(_("market"), max_length=2, choices=Market.choices)
 
     class Meta:
@@ -219,7 +219,7 @@ class VerificationCode(models.Model):
 
 
 class Address(MarketOwnedModel):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses")
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="addresses")
     title = models.CharField(_("title"), max_length=60, blank=True, help_text=_("Home, Work…"))
     full_address = models.CharField(_("full address"), max_length=300, blank=True)
     street = models.CharField(_("street"), max_length=200)
@@ -264,7 +264,7 @@ class Address(MarketOwnedModel):
 class PaymentMethod(MarketOwnedModel):
     """A saved way to pay. A card is only the display copy a payment gateway returned."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="payment_methods")
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="payment_methods")
     payment_type = models.CharField(_("payment type"), max_length=20, choices=PaymentType.choices)
     card_type = models.CharField(_("card brand"), max_length=20, choices=CardType.choices, blank=True)
     card_number_masked = models.CharField(
@@ -318,7 +318,7 @@ class Notification(MarketOwnedModel):
         PROMO = "promo", _("Promotion")
         SYSTEM = "system", _("Account")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications")
     type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.SYSTEM)
     title = models.CharField(_("title"), max_length=200)
     message = models.TextField(_("message"))

@@ -60,7 +60,9 @@ class CartSkuSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     size = serializers.CharField()
+    size_label = serializers.CharField(help_text="The size in the shopper's language.")
     color = serializers.CharField()
+    color_label = serializers.CharField(help_text="The color in the shopper's language.")
 
 
 class CartProductSerializer(serializers.Serializer):
@@ -111,7 +113,14 @@ def cart_body(request, cart, change=None):
     lines = [
         {
             "id": line.item.pk,
-            "sku": {"id": line.sku.pk, "code": line.sku.sku_code, "size": line.sku.size, "color": line.sku.color},
+            "sku": {
+                "id": line.sku.pk,
+                "code": line.sku.sku_code,
+                "size": line.sku.size,
+                "size_label": translated(line.sku, "size"),
+                "color": line.sku.color,
+                "color_label": translated(line.sku, "color"),
+            },
             "product": {
                 "id": line.product.pk,
                 "slug": line.product.slug,

@@ -155,11 +155,12 @@ class ImageSerializer(serializers.Serializer):
         return _absolute(self.context["request"], image.picture_url)
 
     def get_alt(self, image) -> str:
-        return image.alt_text or translated(self.context["product"], "name")
+        return translated(image, "alt_text") or translated(self.context["product"], "name")
 
 
 class VariantOptionSerializer(serializers.Serializer):
-    value = serializers.CharField()
+    value = serializers.CharField(help_text="What `?size=` or `?color=` takes.")
+    label = serializers.CharField(help_text="The size or color in the shopper's language, for display.")
     selected = serializers.BooleanField()
     exists = serializers.BooleanField(help_text="A SKU has this value (together with the other value picked).")
     in_stock = serializers.BooleanField()
@@ -173,8 +174,10 @@ class VariantOptionSerializer(serializers.Serializer):
 class SKUSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     sku_code = serializers.CharField()
-    size = serializers.CharField()
-    color = serializers.CharField()
+    size = serializers.CharField(help_text="What `?size=` takes.")
+    size_label = serializers.SerializerMethodField(help_text="The size in the shopper's language.")
+    color = serializers.CharField(help_text="What `?color=` takes.")
+    color_label = serializers.SerializerMethodField(help_text="The color in the shopper's language.")
     color_hex = serializers.CharField()
     stock = serializers.IntegerField()
     in_stock = serializers.SerializerMethodField()
@@ -184,6 +187,12 @@ class SKUSerializer(serializers.Serializer):
     price = serializers.SerializerMethodField()
     original_price = serializers.SerializerMethodField()
     image = serializers.SerializerMethodField(help_text="The variant's own picture, if it has one.")
+
+    def get_size_label(self, sku) -> str:
+        return translated(sku, "size")
+
+    def get_color_label(self, sku) -> str:
+        return translated(sku, "color")
 
     def get_in_stock(self, sku) -> bool:
         return sku.stock > 0
@@ -215,6 +224,8 @@ class SelectionSerializer(serializers.Serializer):
 
     size = serializers.CharField(help_text="The size picked (the only one, when there is one); empty when none.")
     color = serializers.CharField(help_text="The color picked (the only one, when there is one); empty when none.")
+    size_label = serializers.CharField(help_text="The size picked, in the shopper's language.")
+    color_label = serializers.CharField(help_text="The color picked, in the shopper's language.")
     sku_id = serializers.IntegerField(allow_null=True, help_text="The SKU to add to the cart, once one is picked.")
     price = MoneySerializer()
     original_price = MoneySerializer(allow_null=True)
@@ -240,7 +251,7 @@ class ProductDetailSerializer(ProductCardSerializer):
         return ImageSerializer(product.images.all(), many=True, context=self.context).data
 
     def get_features(self, product) -> list[str]:
-        return [feature.feature_text for feature in product.features.all()]
+        return [translated(feature, "feature_text") for feature in product.features.all()]
 
     @extend_schema_field(VariantOptionSerializer(many=True))
     def get_sizes(self, product):
@@ -261,6 +272,8 @@ class ProductDetailSerializer(ProductCardSerializer):
             {
                 "size": choice.size,
                 "color": choice.color,
+                "size_label": choice.size_label,
+                "color_label": choice.color_label,
                 "sku_id": choice.sku.pk if choice.sku else None,
                 "price": choice.price,
                 "original_price": Price(choice.price.original, None, choice.price.currency)

@@ -22,7 +22,9 @@ class MoneySerializer(serializers.Serializer):
 
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Two decimals, as a string.")
     currency = serializers.CharField(help_text="KGS or USD: the market's currency.")
-    display = serializers.CharField(help_text="Formatted for the market, such as $1,299.00 or 1 299 сом.")
+    display = serializers.CharField(
+        help_text="Formatted for the market and language, such as $1,299.00, 1 299 som or 1 299 сом."
+    )
 
 
 def money(amount, currency):

@@ -21,7 +21,9 @@ from storefront.content import translated
 class WishlistSkuSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     size = serializers.CharField()
+    size_label = serializers.CharField(help_text="The size in the shopper's language.")
     color = serializers.CharField()
+    color_label = serializers.CharField(help_text="The color in the shopper's language.")
 
 
 class WishlistProductSerializer(serializers.Serializer):
@@ -67,7 +69,13 @@ def wishlist_body(request, notice=""):
                     "price": money(price.amount, price.currency) if price else None,
                     "original_price": money(price.original, price.currency) if price and price.is_discounted else None,
                     "skus": [
-                        {"id": sku.pk, "size": sku.size, "color": sku.color}
+                        {
+                            "id": sku.pk,
+                            "size": sku.size,
+                            "size_label": translated(sku, "size"),
+                            "color": sku.color,
+                            "color_label": translated(sku, "color"),
+                        }
                         for sku in (product.buyable_skus if item.sold_here else [])
                     ],
                 },

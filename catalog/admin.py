@@ -111,7 +111,9 @@ class SKUInline(SelectRelatedInline):
     fields = (
         "sku_code",
         "size",
+        *translation_columns("size"),
         "color",
+        *translation_columns("color"),
         "color_hex",
         "price",
         "original_price",
@@ -130,7 +132,7 @@ class SKUInline(SelectRelatedInline):
 class ProductImageInline(SelectRelatedInline):
     model = ProductImage
     related = ("product",)
-    fields = ("preview", "image", "image_url", "alt_text", "sort_order")
+    fields = ("preview", "image", "image_url", "alt_text", *translation_columns("alt_text"), "sort_order")
     readonly_fields = ("preview",)
 
     @admin.display(description=_("preview"))
@@ -140,7 +142,7 @@ class ProductImageInline(SelectRelatedInline):
 
 class ProductFeatureInline(SelectRelatedInline):
     model = ProductFeature
-    fields = ("feature_text", "sort_order")
+    fields = ("feature_text", *translation_columns("feature_text"), "sort_order")
 
 
 class MarketPriceInline(SelectRelatedInline):
@@ -580,7 +582,8 @@ class SKUAdmin(admin.ModelAdmin):
     fields = (
         "product",
         "sku_code",
-        ("size", "color", "color_hex"),
+        ("size", *translation_columns("size")),
+        ("color", *translation_columns("color"), "color_hex"),
         ("price", "original_price"),
         "stock",
         "variant_image",
@@ -613,7 +616,7 @@ class ProductImageAdmin(admin.ModelAdmin):
     list_select_related = ("product",)
     search_fields = ("product__name", "alt_text")
     autocomplete_fields = ("product",)
-    fields = ("product", "image", "image_url", "preview", "alt_text", "sort_order")
+    fields = ("product", "image", "image_url", "preview", "alt_text", *translation_columns("alt_text"), "sort_order")
     readonly_fields = ("preview",)
 
     @admin.display(description=_("picture"))
@@ -629,8 +632,9 @@ class ProductImageAdmin(admin.ModelAdmin):
 class ProductFeatureAdmin(admin.ModelAdmin):
     list_display = ("feature_text", "product", "sort_order")
     list_select_related = ("product",)
-    search_fields = ("feature_text", "product__name")
+    search_fields = ("feature_text", *translation_columns("feature_text"), "product__name")
     autocomplete_fields = ("product",)
+    fields = ("product", "feature_text", *translation_columns("feature_text"), "sort_order")
 
 
 # Prices -------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Count, F, Q, When
+from django.db.models import BooleanField, Case, Count, F, Max, Q, When
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.translation import get_language
 
@@ -54,6 +54,8 @@ logger = logging.getLogger(__name__)
 Kind = ListingFacet.Kind
 COUNTS_VERSION_KEY = "listing-facets:version"
 COUNTS_SECONDS = 60 * 60
+# Kinds whose options have a name of their own in each language (a subcategory's, a size's, a color's).
+LABELLED_KINDS = frozenset({Kind.SUB, Kind.SIZE, Kind.COLOR})
 LABEL_FIELDS = ("label", *(f"label_{language}" for language in CONTENT_LANGUAGES))
 # Serializes recounts on PostgreSQL, so two of them never write the same rows at once.
 ADVISORY_LOCK = 0x4D51_4641  # "MQFA"
@@ -171,8 +173,8 @@ def _counts(rows, *, require_total=True):
             continue
         values = options[kind]
         values[row["value"]] = values.get(row["value"], 0) + row["count"]
-        if kind == Kind.SUB:
-            labels[row["value"]] = translated(row, "label")
+        if kind in LABELLED_KINDS:
+            labels[row["value"]] = translated(row, "label") or row["value"]
 
     def listed(kind):
         return [{"value": value, "label": labels.get(value, value), "n": n} for value, n in options[kind].items()]
@@ -293,11 +295,15 @@ def _count_categories(market, category_ids):
                 subcategory_id=F("product__subcategory_id"),
                 value=F(kind.value),
             )
-            .annotate(n=Count("product_id", distinct=True))
+            .annotate(
+                n=Count("product_id", distinct=True),
+                **{f"label_{language}": Max(f"{kind.value}_{language}") for language in CONTENT_LANGUAGES},
+            )
             .order_by()
         )
         for row in grouped:
-            add(row["category_id"], row["subcategory_id"], row["best"], kind, row["value"], row["n"])
+            labels = (row["value"], *(row[f"label_{language}"] or "" for language in CONTENT_LANGUAGES))
+            add(row["category_id"], row["subcategory_id"], row["best"], kind, row["value"], row["n"], labels)
     return rows
 
 
@@ -314,7 +320,7 @@ def _sum_categories(market):
     for row in categories.values("best_sellers", "kind", "value", "count", *LABEL_FIELDS).order_by("category_id"):
         summed = rows[(None, None, row["best_sellers"], row["kind"], row["value"])]
         summed[0] += row["count"]
-        if row["kind"] == Kind.SUB and summed[1] is None:
+        if row["kind"] in LABELLED_KINDS and summed[1] is None:
             summed[1] = tuple(row[field] for field in LABEL_FIELDS)
     return rows
 

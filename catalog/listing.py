@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, Count, F, When
+from django.db.models import BooleanField, Case, Count, F, Max, When
 from django.http import QueryDict
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -288,7 +288,7 @@ def live_counts(base, filters, market: MarketConfig):
         counts[name] = list(
             SKU.objects.filter(is_active=True, product__in=products)
             .values(value=F(name))
-            .annotate(n=Count("product_id", distinct=True))
+            .annotate(n=Count("product_id", distinct=True), label=Max(translated_column(name)))
             .order_by()
         )
     return counts

@@ -66,7 +66,9 @@ class SubcategoryQuerySet(models.QuerySet):
 
 
 class Subcategory(models.Model):
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="subcategories")
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="subcategories"
+    )
     name = models.CharField(_("name"), max_length=100)
     name_ru = content_field(models.CharField, _("name"), "ru", max_length=100)
     name_ky = content_field(models.CharField, _("name"), "ky", max_length=100)
@@ -182,9 +184,16 @@ class Product(models.Model):
     description_ru = content_field(models.TextField, _("description"), "ru")
     description_ky = content_field(models.TextField, _("description"), "ky")
     market = models.CharField(_("market"), max_length=3, choices=MarketScope.choices, default=MarketScope.KG)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
+    )
     subcategory = models.ForeignKey(
-        Subcategory, on_delete=models.PROTECT, related_name="products", null=True, blank=True
+        Subcategory,
+        on_delete=models.PROTECT,
+        related_name="products",
+        null=True,
+        blank=True,
+        verbose_name=_("subcategory"),
     )
     price = models.DecimalField(
         _("price"),
@@ -257,9 +266,11 @@ class Product(models.Model):
 
 
 class ProductImage(UploadedOrLinkedImage):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(_("image"), upload_to="products/", blank=True)
     alt_text = models.CharField(_("alt text"), max_length=200, blank=True)
+    alt_text_ru = content_field(models.CharField, _("alt text"), "ru", max_length=200)
+    alt_text_ky = content_field(models.CharField, _("alt text"), "ky", max_length=200)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
 
     class Meta:
@@ -272,8 +283,10 @@ class ProductImage(UploadedOrLinkedImage):
 
 
 class ProductFeature(models.Model):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="features")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="features")
     feature_text = models.CharField(_("feature"), max_length=255)
+    feature_text_ru = content_field(models.CharField, _("feature"), "ru", max_length=255)
+    feature_text_ky = content_field(models.CharField, _("feature"), "ky", max_length=255)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
 
     class Meta:
@@ -294,10 +307,16 @@ class SKUQuerySet(models.QuerySet):
 
 
 class SKU(models.Model):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="skus")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="skus")
     sku_code = models.CharField(_("SKU code"), max_length=64, unique=True)
+    # `size` and `color` are what filters and URLs carry; their _ru/_ky columns are only shown
+    # (a size such as "M" or "42" needs none; "One size" does).
     size = models.CharField(_("size"), max_length=20, blank=True)
+    size_ru = content_field(models.CharField, _("size"), "ru", max_length=40)
+    size_ky = content_field(models.CharField, _("size"), "ky", max_length=40)
     color = models.CharField(_("color"), max_length=40, blank=True)
+    color_ru = content_field(models.CharField, _("color"), "ru", max_length=40)
+    color_ky = content_field(models.CharField, _("color"), "ky", max_length=40)
     color_hex = models.CharField(_("color swatch"), max_length=7, blank=True, help_text=_("Such as #1A1A1A."))
     price = models.DecimalField(
         _("price"),
@@ -392,8 +411,12 @@ class ExchangeRate(models.Model):
 class MarketPrice(models.Model):
     """A price a merchandiser fixed for one market, for a product or one of its SKUs."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="market_prices")
-    sku = models.ForeignKey(SKU, on_delete=models.CASCADE, related_name="market_prices", null=True, blank=True)
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="market_prices"
+    )
+    sku = models.ForeignKey(
+        SKU, verbose_name=_("SKU"), on_delete=models.CASCADE, related_name="market_prices", null=True, blank=True
+    )
     market = models.CharField(_("market"), max_length=2, choices=Market.choices)
     price = models.DecimalField(_("price"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
     original_price = models.DecimalField(_("original price"), **MONEY, null=True, blank=True)
@@ -430,7 +453,9 @@ class MarketPrice(models.Model):
 
 
 class Wishlist(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wishlist")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="wishlist"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -449,8 +474,10 @@ class WishlistItemQuerySet(models.QuerySet):
 
 
 class WishlistItem(models.Model):
-    wishlist = models.ForeignKey(Wishlist, on_delete=models.CASCADE, related_name="items")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="wishlist_items")
+    wishlist = models.ForeignKey(Wishlist, verbose_name=_("wishlist"), on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="wishlist_items"
+    )
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     objects = WishlistItemQuerySet.as_manager()
@@ -486,8 +513,12 @@ class ListingFacet(models.Model):
 
     # The market whose shoppers see these counts (its own products and those sold in ALL).
     market = models.CharField(_("market"), max_length=2, choices=Market.choices)
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, related_name="+")
-    subcategory = models.ForeignKey(Subcategory, on_delete=models.CASCADE, null=True, related_name="+")
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    subcategory = models.ForeignKey(
+        Subcategory, verbose_name=_("subcategory"), on_delete=models.CASCADE, null=True, related_name="+"
+    )
     best_sellers = models.BooleanField(_("best sellers"), default=False)
     kind = models.CharField(_("facet"), max_length=10, choices=Kind.choices)
     value = models.CharField(_("value"), max_length=120, blank=True)

@@ -263,7 +263,8 @@ def _in_any_field(word):
 
 def _in_colors(word):
     """The color of one of the product's active SKUs holds `word` (a subquery: no duplicate products)."""
-    skus = SKU.objects.filter(product=OuterRef("pk"), is_active=True).filter(_contains("color", word))
+    in_any_language = reduce(or_, (_contains(field, word) for field in ("color", *translation_columns("color"))))
+    skus = SKU.objects.filter(product=OuterRef("pk"), is_active=True).filter(in_any_language)
     return Q(Exists(skus))
 
 

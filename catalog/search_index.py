@@ -48,7 +48,9 @@ PRODUCT_SOURCES = frozenset(
         "brand",
     }
 )
-SKU_SOURCES = frozenset({"color", "is_active", "product", "product_id"})
+SKU_SOURCES = frozenset(
+    {"color", *(f"color{suffix}" for suffix in TRANSLATION_SUFFIXES), "is_active", "product", "product_id"}
+)
 # A category's or subcategory's columns that its products' vectors hold.
 NAME_FIELDS = ("name", *(f"name_{language}" for language in CONTENT_LANGUAGES))
 BATCH_SIZE = 5000
@@ -135,7 +137,7 @@ def _update_statement(connection, product_ids):
         quote(model._meta.db_table) for model in (Product, Category, Subcategory, SKU)
     )
     pk = quote(Product._meta.pk.column)
-    texts = [f"p.{pk} AS id", f"p.{quote('brand')} AS brand", "k.colors"]
+    texts = [f"p.{pk} AS id", f"p.{quote('brand')} AS brand", *(f"k.colors_{language}" for language in SEARCH_CONFIGS)]
     for language in SEARCH_CONFIGS:
         category_names = ", ".join(_in_language(quote, alias, "name", language) for alias in ("c", "s"))
         texts += [
@@ -144,7 +146,22 @@ def _update_statement(connection, product_ids):
             f"{_in_language(quote, 'p', 'description', language)} AS description_{language}",
         ]
     names = ", ".join(f"NULLIF(p.{quote(field)}, '')" for field in NAME_FIELDS)
-    texts.append(f"lower(concat_ws(' ', {names}, p.{quote('brand')}, k.colors)) AS text")
+    # The typo index reads each color once in every language it was written in.
+    colors = ", ".join(("k.colors_en", *(f"k.written_{language}" for language in CONTENT_LANGUAGES)))
+    texts.append(f"lower(concat_ws(' ', {names}, p.{quote('brand')}, {colors})) AS text")
+    # The active SKUs' colors in each language (a color without a translation in its base text).
+    color_lists = ", ".join(
+        [
+            *(
+                f"string_agg(DISTINCT {_in_language(quote, 'v', 'color', language)}, ' ') AS colors_{language}"
+                for language in SEARCH_CONFIGS
+            ),
+            *(
+                f"string_agg(DISTINCT NULLIF(v.{quote(f'color_{language}')}, ''), ' ') AS written_{language}"
+                for language in CONTENT_LANGUAGES
+            ),
+        ]
+    )
     vectors = [f"{_weighted_vector(SEARCH_CONFIGS[language], language)} AS {language}" for language in VECTOR_FIELDS]
     columns = [*VECTOR_FIELDS.values(), TEXT_FIELD]
     values = [*(f"src.{language}" for language in VECTOR_FIELDS), "src.text"]
@@ -157,8 +174,8 @@ def _update_statement(connection, product_ids):
         f"FROM {product} AS p "
         f"JOIN {category} AS c ON c.{quote(Category._meta.pk.column)} = p.{quote('category_id')} "
         f"LEFT JOIN {subcategory} AS s ON s.{quote(Subcategory._meta.pk.column)} = p.{quote('subcategory_id')} "
-        f"LEFT JOIN LATERAL (SELECT string_agg(DISTINCT {quote('color')}, ' ') AS colors FROM {sku} "
-        f"WHERE {quote('product_id')} = p.{pk} AND {quote('is_active')}) AS k ON true "
+        f"LEFT JOIN LATERAL (SELECT {color_lists} FROM {sku} AS v "
+        f"WHERE v.{quote('product_id')} = p.{pk} AND v.{quote('is_active')}) AS k ON true "
         f"{which}) AS t) AS src "
         f"WHERE {product}.{pk} = src.id "
         f"AND ({', '.join(f'{product}.{quote(c)}' for c in columns)}) IS DISTINCT FROM ({', '.join(values)})"
@@ -180,7 +197,7 @@ def _weighted_vector(config, language):
         ("brand", "B"),
         (f"category_{language}", "C"),
         (f"description_{language}", "D"),
-        ("colors", "D"),
+        (f"colors_{language}", "D"),
     )
     return " || ".join(
         f"setweight(to_tsvector('{config}'::regconfig, COALESCE(t.{column}, '')), '{weight}')"

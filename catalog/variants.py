@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog.sizes import size_sort_key
+from storefront.content import translated
 
 LOW_STOCK = 5
 # A swatch is drawn only from a color code (#RGB or #RRGGBB); anything else shows the color's name.
@@ -43,6 +44,11 @@ class VariantChoice:
         sizes = sorted({s.size for s in skus if s.size}, key=size_sort_key)
         colors = list(dict.fromkeys(s.color for s in skus if s.color))
         swatches = {s.color: s.color_hex for s in skus if s.color and SWATCH.fullmatch(s.color_hex or "")}
+        # What a size or color is called in the page's language; the value stays the URL's.
+        self.labels = {
+            **{("size", s.size): translated(s, "size") for s in skus if s.size},
+            **{("color", s.color): translated(s, "color") for s in skus if s.color},
+        }
         self.size = size if size in sizes else (sizes[0] if len(sizes) == 1 else "")
         self.color = color if color in colors else (colors[0] if len(colors) == 1 else "")
         self.size_options = [self._option(value, "size", "color", self.color) for value in sizes]
@@ -61,7 +67,7 @@ class VariantChoice:
         selected = getattr(self, field) == value
         return VariantOption(
             value=value,
-            label=value,
+            label=self.labels.get((field, value), value),
             selected=selected,
             exists=bool(matches),
             in_stock=any(s.stock > 0 for s in matches),
@@ -77,6 +83,14 @@ class VariantChoice:
         return None
 
     @property
+    def size_label(self):
+        return self.labels.get(("size", self.size), self.size)
+
+    @property
+    def color_label(self):
+        return self.labels.get(("color", self.color), self.color)
+
+    @property
     def image_url(self):
         if self.sku and self.sku.variant_image:
             return self.sku.variant_image.url
@@ -87,8 +101,11 @@ class VariantChoice:
         product's other pictures; `name` is the product's name in the page's language."""
         pictures = []
         if self.image_url:
-            pictures.append((self.image_url, f"{name} — {self.sku.color}" if self.sku and self.sku.color else name))
-        pictures += [(image.picture_url, image.alt_text or name) for image in images if image.picture_url]
+            color = translated(self.sku, "color") if self.sku and self.sku.color else ""
+            pictures.append((self.image_url, f"{name} — {color}" if color else name))
+        pictures += [
+            (image.picture_url, translated(image, "alt_text") or name) for image in images if image.picture_url
+        ]
         return [GalleryPicture(f"product-photo-{n}", url, alt) for n, (url, alt) in enumerate(pictures, start=1)]
 
     @property

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import SKU, Product
 from promotions.models import DiscountCode
+from storefront.content import translated
 from storefront.markets import US_STATES, Currency, Market, MarketQuerySet, PaymentType, get_market
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -26,7 +27,12 @@ class Cart(models.Model):
     """A shopper's cart, or a visitor's (tied to the session) until they sign in."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="cart",
+        null=True,
+        blank=True,
+        verbose_name=_("user"),
     )
     session_key = models.CharField(_("session"), max_length=64, null=True, blank=True, unique=True)
     market = models.CharField(_("market"), max_length=2, choices=Market.choices, default=Market.KG)
@@ -69,8 +75,8 @@ class Cart(models.Model):
 
 
 class CartItem(models.Model):
-    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
-    sku = models.ForeignKey(SKU, on_delete=models.CASCADE, related_name="cart_items")
+    cart = models.ForeignKey(Cart, verbose_name=_("cart"), on_delete=models.CASCADE, related_name="items")
+    sku = models.ForeignKey(SKU, verbose_name=_("SKU"), on_delete=models.CASCADE, related_name="cart_items")
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -152,7 +158,12 @@ class Order(models.Model):
 
     order_number = models.CharField(_("order number"), max_length=20, unique=True, default=new_order_number)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="orders", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+        null=True,
+        blank=True,
+        verbose_name=_("user"),
     )
     market = models.CharField(_("market"), max_length=2, choices=Market.choices)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
@@ -312,9 +323,13 @@ class OrderRowQuerySet(models.QuerySet):
 class OrderItem(models.Model):
     """One line of an order, as it was when bought."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
-    sku = models.ForeignKey(SKU, on_delete=models.SET_NULL, related_name="order_items", null=True, blank=True)
-    product = models.ForeignKey(Product, on_delete=models.SET_NULL, related_name="order_items", null=True, blank=True)
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="items")
+    sku = models.ForeignKey(
+        SKU, verbose_name=_("SKU"), on_delete=models.SET_NULL, related_name="order_items", null=True, blank=True
+    )
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.SET_NULL, related_name="order_items", null=True, blank=True
+    )
     sku_code = models.CharField(_("SKU code"), max_length=64, blank=True)
     product_name = models.CharField(_("product"), max_length=200)
     product_brand = models.CharField(_("brand"), max_length=100, blank=True)
@@ -342,13 +357,33 @@ class OrderItem(models.Model):
     def __str__(self):
         return f"{self.quantity} × {self.product_name}"
 
+    # What the shopper's pages show: the words snapshotted at the order, in the page's language when
+    # the product or SKU still carries those same words (a renamed product keeps its old name here).
+    def _shown(self, source, field, snapshot):
+        if source is not None and getattr(source, field) == snapshot:
+            return translated(source, field)
+        return snapshot
+
+    @property
+    def shown_name(self):
+        return self._shown(self.product, "name", self.product_name)
+
+    @property
+    def shown_size(self):
+        return self._shown(self.sku, "size", self.size)
+
+    @property
+    def shown_color(self):
+        return self._shown(self.sku, "color", self.color)
+
 
 class OrderStatusHistory(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_history")
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="status_history")
     status = models.CharField(_("status"), max_length=20, choices=Order.Status.choices)
     notes = models.TextField(_("notes"), blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
         on_delete=models.SET_NULL,
         related_name="order_status_changes",
         null=True,
@@ -401,7 +436,9 @@ class PaymentEvent(models.Model):
 
     event_id = models.CharField(_("event id"), max_length=255, unique=True)
     type = models.CharField(_("type"), max_length=100)
-    order = models.ForeignKey(Order, on_delete=models.SET_NULL, related_name="payment_events", null=True, blank=True)
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.SET_NULL, related_name="payment_events", null=True, blank=True
+    )
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
 

@@ -7,6 +7,7 @@ order number is a 404 for every page and action.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,7 +21,7 @@ from accounts.forms import AddressForm
 from checkout import payments
 from checkout.cart import find_cart, summarize_cart
 from checkout.forms import NOTES_MAX_LENGTH, CheckoutForm, new_checkout_key
-from checkout.models import Order
+from checkout.models import Order, OrderItem
 from checkout.orders import CHECKOUT_KEY_PATTERN, CheckoutError, SoldOut, place_order
 from checkout.status import StatusChangeRefused, change_status
 from storefront.market_urls import market_reverse
@@ -39,7 +40,8 @@ def _order_url(order, name="checkout:order_detail"):
 def _own_order(request, number, *, lock_related=False):
     orders = request.user.orders.all()
     if lock_related:
-        orders = orders.prefetch_related("items", "status_history")
+        items = OrderItem.objects.select_related("product", "sku")  # their words in the page's language
+        orders = orders.prefetch_related(Prefetch("items", queryset=items), "status_history")
     return get_object_or_404(orders, order_number=number)
 
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from checkout.models import SalesTaxRate
 from promotions.codes import CodeOffer
 from storefront.markets import MarketConfig
-from storefront.money import quantize
+from storefront.money import quantize, round_to_shown_unit
 
 ZERO = Decimal("0")
 
@@ -88,7 +88,8 @@ def order_totals(
     charged = subtotal + shipping - discount
     if market.tax.mode == "included":
         rate = market.tax.rate
-        vat = quantize(charged * rate / (1 + rate))
+        # The VAT inside whole-som prices is shown, and kept, in whole som like every other amount.
+        vat = round_to_shown_unit(charged * rate / (1 + rate), market.currency)
         return Totals(subtotal, shipping, vat, rate, True, charged, discount=discount)
     if tax is None and not state:
         return Totals(subtotal, shipping, ZERO, ZERO, False, charged, tax_pending=True, discount=discount)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from demo.content_languages import in_content_languages
@@ -33,7 +33,8 @@ class BannerSpec:
 
 def _free_delivery(market):
     config = get_market(market)
-    return format_for_market(config.shipping.free_over, config)
+    with translation.override("en"):  # the base text is English: "5 000 som"
+        return format_for_market(config.shipping.free_over, config)
 
 
 def banner_specs():

@@ -21,6 +21,7 @@ from catalog.models import SKU, Category, Product, ProductFeature, ProductImage,
 from catalog.search_index import refresh_in_batches, unindexed_products
 from demo.bulk_insert import ChunkWriter, insert_rows
 from demo.content_languages import in_content_languages
+from demo.product_texts import alt_texts, color_texts, description_texts, feature_texts, name_texts, size_texts
 from demo.seeding import seeded_random
 from demo.wardrobe import (
     ADJECTIVES,
@@ -143,12 +144,23 @@ def _article(word):
 
 
 def _describe(rng, *, adjective, noun, material, market):
-    opening = rng.choice(OPENINGS).format(
+    """The English description and its Russian and Kyrgyz columns, from the same three choices."""
+    template = rng.choice(OPENINGS)
+    opening = template.format(
         adjective=adjective.lower(), noun=noun.lower(), material=MATERIAL_PHRASES.get(material, material.lower())
     )
     if opening.startswith("A "):
         opening = f"{_article(adjective)} {opening[2:]}"
-    return " ".join((opening, rng.choice(MIDDLES), rng.choice(CLOSINGS[market])))
+    middle, closing = rng.choice(MIDDLES), rng.choice(CLOSINGS[market])
+    translations = description_texts(
+        opening=OPENINGS.index(template),
+        adjective=adjective,
+        garment=noun,
+        material=material,
+        middle=middle,
+        closing=closing,
+    )
+    return " ".join((opening, middle, closing)), translations
 
 
 def _features(rng, *, sub, material, brand, market):
@@ -201,6 +213,10 @@ PRODUCT_COLUMNS = (
     "is_active",
     "is_featured",
     "is_best_seller",
+    "name_ru",
+    "name_ky",
+    "description_ru",
+    "description_ky",
 )
 # A product's own rows leave out `product_id`: it is put in front once the product has its key.
 SKU_COLUMNS = (
@@ -214,9 +230,13 @@ SKU_COLUMNS = (
     "stock",
     "variant_image",
     "is_active",
+    "size_ru",
+    "size_ky",
+    "color_ru",
+    "color_ky",
 )
-FEATURE_COLUMNS = ("product_id", "feature_text", "sort_order")
-IMAGE_COLUMNS = ("product_id", "image", "alt_text", "sort_order")
+FEATURE_COLUMNS = ("product_id", "feature_text", "sort_order", "feature_text_ru", "feature_text_ky")
+IMAGE_COLUMNS = ("product_id", "image", "alt_text", "sort_order", "alt_text_ru", "alt_text_ky")
 
 
 @dataclass
@@ -244,6 +264,8 @@ def plan_product(index, offerings, *, pictures, existing_slugs=frozenset()):
     shown_material = "" if set(material.lower().split()) & set(noun.lower().split()) else material
     words = (adjective, shown_material, noun) if rng.random() < 0.55 else (shown_material, noun)
     name = " ".join(word for word in words if word)
+    with_adjective = len(words) == 3
+    names = name_texts(adjective=adjective if with_adjective else None, material=shown_material or None, garment=noun)
     slug = f"{_slug(brand)}-{_slug(name)}-{index + 1}"
     if slug in existing_slugs:
         return None
@@ -263,6 +285,7 @@ def plan_product(index, offerings, *, pictures, existing_slugs=frozenset()):
     in_stock = False
     for color_code in colors:
         color = COLORS[color_code]
+        color_names = color_texts(color.name)
         front = pictures.product_name(sub.shape, color_code)
         for size in sizes:
             stock = _stock(rng, sold_out=sold_out)
@@ -270,14 +293,32 @@ def plan_product(index, offerings, *, pictures, existing_slugs=frozenset()):
             active = not skus or rng.random() >= 0.04
             in_stock = in_stock or (active and stock > 0)
             code = f"MQ{index + 1:06d}-{color_code}-{_size_code(size)}"
-            skus.append((code, size, color.name, color.hex, price, original_price, stock, front, active))
+            size_names = size_texts(size)
+            skus.append(
+                (
+                    code,
+                    size,
+                    color.name,
+                    color.hex,
+                    price,
+                    original_price,
+                    stock,
+                    front,
+                    active,
+                    size_names["size_ru"],
+                    size_names["size_ky"],
+                    color_names["color_ru"],
+                    color_names["color_ky"],
+                )
+            )
 
     best_seller = rng.random() < 0.08
+    description, descriptions = _describe(rng, adjective=adjective, noun=noun, material=material, market=market)
     product = (
         name,
         slug,
         brand,
-        _describe(rng, adjective=adjective, noun=noun, material=material, market=market),
+        description,
         market,
         offering.category_id,
         offering.subcategory_id,
@@ -289,14 +330,24 @@ def plan_product(index, offerings, *, pictures, existing_slugs=frozenset()):
         rng.random() >= 0.03,  # a few products are switched off
         rng.random() < 0.06,
         best_seller,
+        names["name_ru"],
+        names["name_ky"],
+        descriptions["description_ru"],
+        descriptions["description_ky"],
     )
     texts = _features(rng, sub=sub, material=material, brand=brand, market=market)
-    features = [(text, order) for order, text in enumerate(texts)]
+    features = []
+    for order, text in enumerate(texts):
+        translations = feature_texts(text, material)
+        features.append((text, order, translations["feature_text_ru"], translations["feature_text_ky"]))
     # The gallery: the other colors, then a close-up of the fabric.
     gallery = [pictures.product_name(sub.shape, code) for code in colors[1:]]
     gallery.append(pictures.swatch_name(colors[0]))
     alt = f"{brand} {name}"
-    images = [(image, alt, order) for order, image in enumerate(gallery, start=1)]
+    alts = alt_texts(brand, names)
+    images = [
+        (image, alt, order, alts["alt_text_ru"], alts["alt_text_ky"]) for order, image in enumerate(gallery, start=1)
+    ]
     return PlannedProduct(product, skus, features, images, {(sub.shape, code) for code in colors}, colors[0])
 
 
@@ -332,3 +383,52 @@ def seed_products(*, count, offerings, pictures, progress):
     # The bulk inserts skip save(), and with it the signal that builds a product's search columns.
     refresh_in_batches(unindexed_products())
     return created
+
+
+TRANSLATED_PRODUCT_COLUMNS = ("name_ru", "name_ky", "description_ru", "description_ky")
+
+
+def translate_existing_products(*, offerings, pictures):
+    """Demo products an earlier run wrote in English only get their Russian and Kyrgyz texts, from
+    the same plan that made them; returns how many products were translated."""
+    pending = dict(Product.objects.filter(name_ru="", slug__regex=r"-[0-9]+$").values_list("slug", "pk"))
+    translated = 0
+    slugs = sorted(pending)
+    for start in range(0, len(slugs), CHUNK):
+        with transaction.atomic():
+            translated += _translate_chunk(slugs[start : start + CHUNK], pending, offerings, pictures)
+    if translated:
+        refresh_in_batches(Product.objects.filter(pk__in=pending.values()))
+    return translated
+
+
+def _translate_chunk(slugs, pending, offerings, pictures):
+    plans = {}
+    for slug in slugs:
+        plan = plan_product(int(slug.rsplit("-", 1)[1]) - 1, offerings, pictures=pictures)
+        if plan is not None and plan.product[1] == slug:
+            plans[pending[slug]] = plan
+    products = [Product(pk=pk, **dict(zip(PRODUCT_COLUMNS, plan.product, strict=True))) for pk, plan in plans.items()]
+    Product.objects.bulk_update(products, TRANSLATED_PRODUCT_COLUMNS, batch_size=500)
+    by_code = {row[0]: row for plan in plans.values() for row in plan.skus}
+    skus = list(SKU.objects.filter(product_id__in=plans, sku_code__in=by_code).only("pk", "sku_code"))
+    for sku in skus:
+        for column, value in zip(SKU_COLUMNS[1:], by_code[sku.sku_code], strict=True):
+            setattr(sku, column, value)
+    SKU.objects.bulk_update(skus, ("size_ru", "size_ky", "color_ru", "color_ky"), batch_size=1000)
+    for model, columns, part, fields in (
+        (ProductFeature, FEATURE_COLUMNS, "features", ("feature_text_ru", "feature_text_ky")),
+        (ProductImage, IMAGE_COLUMNS, "images", ("alt_text_ru", "alt_text_ky")),
+    ):
+        planned = {
+            (pk, row[columns.index("sort_order") - 1]): dict(zip(columns[1:], row, strict=True))
+            for pk, plan in plans.items()
+            for row in getattr(plan, part)
+        }
+        rows = list(model.objects.filter(product_id__in=plans).only("pk", "product_id", "sort_order"))
+        for row in rows:
+            values = planned.get((row.product_id, row.sort_order), {})
+            for field in fields:
+                setattr(row, field, values.get(field, ""))
+        model.objects.bulk_update(rows, fields, batch_size=1000)
+    return len(plans)

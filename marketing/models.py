@@ -103,7 +103,7 @@ class Banner(UploadedOrLinkedImage):
 class BannerStat(models.Model):
     """Views and clicks of one banner in one market on one day."""
 
-    banner = models.ForeignKey(Banner, on_delete=models.CASCADE, related_name="stats")
+    banner = models.ForeignKey(Banner, verbose_name=_("banner"), on_delete=models.CASCADE, related_name="stats")
     market = models.CharField(_("market"), max_length=2, choices=Market.choices)
     date = models.DateField(_("date"))
     views = models.PositiveBigIntegerField(_("views"), default=0)

@@ -42,9 +42,13 @@ class Review(models.Model):
         APPROVED = "approved", _("Published")
         REJECTED = "rejected", _("Not published")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews")
-    order = models.ForeignKey(Order, on_delete=models.SET_NULL, related_name="reviews", null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="reviews")
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.SET_NULL, related_name="reviews", null=True, blank=True
+    )
     rating = models.PositiveSmallIntegerField(_("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     title = models.CharField(_("title"), max_length=150, blank=True)
     comment = models.TextField(_("comment"), blank=True)
@@ -100,7 +104,7 @@ class Review(models.Model):
 
 
 class ReviewImage(UploadedOrLinkedImage):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="images")
+    review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(_("image"), upload_to="reviews/", blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -115,8 +119,10 @@ class ReviewImage(UploadedOrLinkedImage):
 class ReviewVote(models.Model):
     """A shopper found a review helpful; `Review.helpful_count` counts these."""
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="votes")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_votes")
+    review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="review_votes"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

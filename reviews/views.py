@@ -60,7 +60,7 @@ def review_create(request, number, product_id):
                 if submitted.location_removed:
                     messages.info(request, _("We removed the location saved in your photos."))
                 return redirect("accounts:review_list")
-    item = order.items.filter(product=product).first()
+    item = order.items.filter(product=product).select_related("product", "sku").first()
     context = {"form": form, "order": order, "product": product, "item": item, "section": "orders"}
     return TemplateResponse(request, "reviews/review_form.html", context, status=status)
 

@@ -1,20 +1,35 @@
 """Money: Decimal amounts in a market's currency, formatted for display, converted and rounded.
 
-Never float. An amount is always shown with its currency: `$1,299.00`, `1 299 сом`.
+Never float. An amount is always shown with its currency: `$1,299.00`, `1 299 сом` (`1 299 som` on
+an English page: the som's name is a word, written in the page's language).
 """
 
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import pgettext_lazy
+
 from storefront.markets import Currency, MarketConfig
 
 CENT = Decimal("0.01")
+WHOLE = Decimal("1")
 
-# How each currency is written. The som groups thousands with spaces, puts its symbol after
-# the number and shows no minor units for whole amounts; templates keep an amount on one line.
+# How each currency is written. The som groups thousands with spaces, puts its name after the
+# number and shows no minor units for whole amounts; templates keep an amount on one line.
 _FORMATS = {
     Currency.USD: {"symbol": "$", "prefix": True, "group": ",", "decimal": ".", "always_minor": True},
-    Currency.KGS: {"symbol": "сом", "prefix": False, "group": " ", "decimal": ",", "always_minor": False},
+    Currency.KGS: {
+        "symbol": pgettext_lazy("currency", "som"),
+        "prefix": False,
+        "group": " ",
+        "decimal": ",",
+        "always_minor": False,
+    },
 }
+
+
+def currency_unit(currency) -> str:
+    """What a price label names the currency by, in the active language: "$", "som", "сом"."""
+    return str(_FORMATS[Currency(str(currency))]["symbol"])
 
 
 def to_decimal(value) -> Decimal:
@@ -51,6 +66,13 @@ def format_money(amount, currency) -> str:
     if style["prefix"]:
         return f"{sign}{style['symbol']}{number}"
     return f"{sign}{number} {style['symbol']}"
+
+
+def round_to_shown_unit(amount, currency) -> Decimal:
+    """`amount` rounded half-up to the unit a currency's amounts are shown in: whole som (the
+    som's prices are whole, so a VAT share of them is shown whole too), cents for the dollar."""
+    unit = CENT if _FORMATS[Currency(str(currency))]["always_minor"] else WHOLE
+    return to_decimal(amount).quantize(unit, rounding=ROUND_HALF_UP).quantize(CENT)
 
 
 def format_for_market(amount, market: MarketConfig) -> str:

@@ -128,8 +128,8 @@ def test_a_card_carries_the_market_price_and_the_sale(api_client, shirts):
         "slug": "linen",
         "name": "Linen Shirt",
         "brand": "Nord",
-        "price": {"amount": "2990.00", "currency": "KGS", "display": "2 990 сом"},
-        "original_price": {"amount": "3990.00", "currency": "KGS", "display": "3 990 сом"},
+        "price": {"amount": "2990.00", "currency": "KGS", "display": "2 990 som"},
+        "original_price": {"amount": "3990.00", "currency": "KGS", "display": "3 990 som"},
         "on_sale": True,
         "discount_percent": 25,
         "image": None,
@@ -449,7 +449,7 @@ def test_a_product_shows_its_skus_pictures_and_features(api_client, oxford, shir
     assert skus["OX-S-W"]["availability"] == "in_stock"
     assert skus["OX-M-W"]["availability"] == "low_stock"
     assert (skus["OX-M-B"]["availability"], skus["OX-M-B"]["in_stock"]) == ("out_of_stock", False)
-    assert skus["OX-S-W"]["price"] == {"amount": "2990.00", "currency": "KGS", "display": "2 990 сом"}
+    assert skus["OX-S-W"]["price"] == {"amount": "2990.00", "currency": "KGS", "display": "2 990 som"}
     assert [option["value"] for option in body["sizes"]] == ["S", "M"]
     assert {option["value"]: option["swatch"] for option in body["colors"]} == {"White": "#FFFFFF", "Blue": "#0000FF"}
     assert body["selection"]["sku_id"] is None
@@ -475,8 +475,8 @@ def test_a_sku_with_a_fixed_market_price_shows_it(api_client, shirts):
 
     (sku_body,) = api_client.get("/api/v1/products/tee").json()["skus"]
 
-    assert sku_body["price"]["display"] == "1 490 сом"
-    assert sku_body["original_price"]["display"] == "1 990 сом"
+    assert sku_body["price"]["display"] == "1 490 som"
+    assert sku_body["original_price"]["display"] == "1 990 som"
 
 
 def test_a_product_not_sold_in_the_callers_market_is_a_404(api_client, catalog_in_both_markets, kg_shopper):

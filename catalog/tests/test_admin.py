@@ -158,7 +158,7 @@ def test_product_changelist_shows_thumbnail_with_alt_text_price_and_stock(admin_
 
     html = response.text
     assert f'src="{catalog_rows.image.url}" alt="{catalog_rows.name}"' in html
-    assert "2 990 сом" in html
+    assert "2 990 som" in html
     assert '<td class="field-stock_total">10</td>' in html
 
 

@@ -46,7 +46,7 @@ def test_kg_shopper_checks_out_with_cash_on_delivery(page, live_server, browser_
     expect(page).to_have_url(re.compile(r"/kg/checkout/$"))
     expect(page.get_by_label("Chui Avenue, 120, Bishkek")).to_be_checked()
     expect(page.get_by_label("Cash on delivery")).to_be_checked()
-    expect(page.get_by_test_id("total")).to_have_text("5 980 сом")
+    expect(page.get_by_test_id("total")).to_have_text("5 980 som")
     page.get_by_label("Notes for the courier").fill("Call at the gate")
     page.get_by_role("button", name="Place order").click()
 

@@ -65,7 +65,7 @@ def _console_sms(sms_outbox):
 
 @pytest.fixture
 def kg(client, kg_shopper):
-    """A KG shopper signed in with a default and a second address and one shirt (2 990 сом) in the cart."""
+    """A KG shopper signed in with a default and a second address and one shirt (2 990 som) in the cart."""
     client.force_login(kg_shopper)
     home = AddressFactory(
         user=kg_shopper, title="Home", street="Chui Avenue", building="120", city="Bishkek", is_default=True
@@ -242,11 +242,11 @@ def test_kg_page_offers_cash_and_bank_transfer_with_vat_included(kg):
     assert TEST_PAYMENT_LABEL not in html and "You pay on the next page" not in html
     summary = re.search(r'<div id="checkout-summary".*?</dl>', html, re.S).group(0)
     assert re.search(r"Linen Shirt <span[^>]*>\(M, Sand\)</span> × 1", summary)
-    # 2 990 + 250 shipping = 3 240 сом, of which 12% VAT = 347,14 сом (included, not added).
-    assert re.search(r'data-testid="subtotal">2 990 сом<', summary)
-    assert re.search(r'data-testid="shipping">250 сом<', summary)
-    assert "Including VAT 12%" in summary and re.search(r'data-testid="tax">347,14 сом<', summary)
-    assert re.search(r'data-testid="total">3 240 сом<', summary)
+    # 2 990 + 250 shipping = 3 240 som, of which 12% VAT = 347,14, shown as 347 som (included, not added).
+    assert re.search(r'data-testid="subtotal">2 990 som<', summary)
+    assert re.search(r'data-testid="shipping">250 som<', summary)
+    assert "Including VAT 12%" in summary and re.search(r'data-testid="tax">347 som<', summary)
+    assert re.search(r'data-testid="total">3 240 som<', summary)
     assert response["Cache-Control"].startswith("max-age=0")
 
 
@@ -321,7 +321,7 @@ def test_kg_cash_order_is_placed_and_opens_the_order_page(kg, django_capture_on_
     assert (order.subtotal, order.shipping_cost, order.tax, order.total_amount) == (
         Decimal("2990.00"),
         Decimal("250.00"),
-        Decimal("347.14"),
+        Decimal("347.00"),
         Decimal("3240.00"),
     )
     assert order.tax_included and order.delivery_address == "Chui Avenue, 120, Bishkek"
@@ -364,7 +364,7 @@ def test_bank_transfer_order_page_shows_the_bank_details(kg, settings):
     details = settings.KG_BANK_DETAILS
     for value in (details["recipient"], details["bank"], details["account"], details["bic"], details["inn"]):
         assert value in section
-    assert order.order_number in section and "3 240 сом" in section
+    assert order.order_number in section and "3 240 som" in section
 
 
 def test_cash_order_page_shows_no_bank_details(kg):

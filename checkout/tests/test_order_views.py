@@ -107,7 +107,7 @@ def test_order_list_row_shows_number_date_units_total_and_status(client, shopper
     html = client.get("/kg/orders/").text
     row = re.search(r'<ul[^>]*data-testid="order-list".*?</ul>', html, re.S).group(0)
     assert f'href="/kg/orders/{order.order_number}/"' in row
-    assert "2 items" in row and "3 240 сом" in row
+    assert "2 items" in row and "3 240 som" in row
     assert re.search(r'data-testid="order-status">Pending<', row)
     assert "Page 1 of" not in html  # one page: no pager
 
@@ -144,14 +144,14 @@ def test_order_page_shows_items_amounts_address_payment_and_timeline(client, sho
     assert response.status_code == 200 and response["Cache-Control"].startswith("max-age=0")
     assert re.search(rf"<h1[^>]*>Order {order.order_number}</h1>", html)
     item = re.search(r'<li[^>]*data-testid="order-item".*?</li>', html, re.S).group(0)
-    for text in ("Atelier Nord", "Linen Shirt", "Size: M", "Color: Sand", "2 990 сом × 2", "5 980 сом"):
+    for text in ("Atelier Nord", "Linen Shirt", "Size: M", "Color: Sand", "2 990 som × 2", "5 980 som"):
         assert text in item, text
     amounts = re.search(r'aria-labelledby="amounts-heading".*?</section>', html, re.S).group(0)
-    # 5 980 сом ships free (over 5 000); the 12% VAT inside it is 640,71 сом.
-    assert re.search(r'data-testid="subtotal">5 980 сом<', amounts)
+    # 5 980 som ships free (over 5 000); the 12% VAT inside it is 640,71, shown as 641 som.
+    assert re.search(r'data-testid="subtotal">5 980 som<', amounts)
     assert re.search(r'data-testid="shipping">Free<', amounts)
-    assert "Including VAT 12%" in amounts and re.search(r'data-testid="tax">640,71 сом<', amounts)
-    assert re.search(r'data-testid="total">5 980 сом<', amounts)
+    assert "Including VAT 12%" in amounts and re.search(r'data-testid="tax">641 som<', amounts)
+    assert re.search(r'data-testid="total">5 980 som<', amounts)
     assert "Payment: Cash on delivery" in amounts and re.search(r'data-testid="payment-status">Awaiting payment<', html)
     address = re.search(r'aria-labelledby="address-heading".*?</section>', html, re.S).group(0)
     for text in (shopper.full_name, "Chui Avenue, 120, Bishkek", shopper.phone, "Notes: Call at the gate"):
@@ -446,3 +446,20 @@ def test_an_order_without_a_name_shows_the_phone_once_in_its_delivery_address(cl
     section = page.split('id="address-heading"')[1].split("</section>")[0]
 
     assert section.count(shopper.phone) == 1
+
+
+def test_the_order_page_names_what_was_bought_in_the_shoppers_language(client):
+    shopper = KGUserFactory(language="ru")  # a signed-in shopper reads their own language
+    product = ProductFactory(name="Wool Scarf", name_ru="Шерстяной шарф", market="KG")
+    sku = SKUFactory(product=product, size="One size", size_ru="Единый размер", color="Black", color_ru="Черный")
+    renamed = ProductFactory(name="Linen Shirt (new)", name_ru="Льняная рубашка", market="KG")
+    order = OrderFactory(user=shopper)
+    OrderItemFactory(order=order, product=product, sku=sku, product_name="Wool Scarf", size="One size", color="Black")
+    OrderItemFactory(order=order, sku=SKUFactory(product=renamed, size="", color=""), product_name="Linen Shirt")
+    client.force_login(shopper)
+
+    text = " ".join(client.get(f"/kg/orders/{order.order_number}/").text.split())
+
+    assert "Шерстяной шарф" in text and "Размер: Единый размер · Цвет: Черный" in text
+    # A product renamed since the order keeps the name it was bought under.
+    assert "Linen Shirt" in text and "Льняная рубашка" not in text

@@ -22,7 +22,7 @@ from checkout.models import Order
 from marketing.models import Banner
 from reviews.models import Review
 from storefront.markets import Market, MarketScope, PaymentType, get_market, market_from_phone
-from storefront.money import quantize
+from storefront.money import quantize, round_to_shown_unit
 
 SMALL_CATALOG = 40
 
@@ -82,6 +82,39 @@ def test_seed_demo_names_its_categories_and_banners_in_russian_and_kyrgyz(seed):
         assert all(sub.name_ru and sub.name_ky for sub in category.subcategories.all()), category.name
     for banner in Banner.objects.all():
         assert banner.title_ru and banner.title_ky and banner.subtitle_ru, banner.title
+
+
+CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
+KYRGYZ_LETTERS = re.compile("[өүң]", re.IGNORECASE)
+
+
+def test_seed_demo_writes_every_product_text_in_russian_and_kyrgyz(seed):
+    seed()
+
+    for product in Product.objects.prefetch_related("skus", "features", "images"):
+        texts = [product.name_ru, product.name_ky, product.description_ru, product.description_ky]
+        texts += [text for sku in product.skus.all() for text in (sku.color_ru, sku.color_ky)]
+        texts += [
+            text for feature in product.features.all() for text in (feature.feature_text_ru, feature.feature_text_ky)
+        ]
+        texts += [text for image in product.images.all() for text in (image.alt_text_ru, image.alt_text_ky)]
+        assert all(CYRILLIC.search(text) for text in texts), (product.name, texts)
+        # Kyrgyz, not Russian a second time: its own letters show up in every description.
+        assert KYRGYZ_LETTERS.search(product.description_ky), product.description_ky
+        assert product.name_ru != product.name_ky
+    assert SKU.objects.filter(size="One size", size_ru="Единый размер", size_ky="Бир өлчөм").exists()
+
+
+def test_seed_demo_translates_products_an_earlier_run_left_in_english(seed):
+    seed()
+    translated = dict(Product.objects.values_list("pk", "name_ru"))
+    Product.objects.update(name_ru="", name_ky="", description_ru="", description_ky="")
+    SKU.objects.update(color_ru="", color_ky="")
+
+    seed()
+
+    assert dict(Product.objects.values_list("pk", "name_ru")) == translated
+    assert not SKU.objects.filter(color_ru="").exists()
 
 
 def test_seed_demo_ends_with_every_product_searchable(seed):
@@ -166,7 +199,7 @@ def test_seed_demo_orders_add_up_in_their_market_currency(seed):
             gross = order.subtotal + order.shipping_cost
             assert order.tax_included
             assert order.total_amount == gross
-            assert order.tax == quantize(gross * Decimal("0.12") / Decimal("1.12"))
+            assert order.tax == round_to_shown_unit(gross * Decimal("0.12") / Decimal("1.12"), "KGS")
         else:
             assert not order.tax_included
             assert order.total_amount == order.subtotal + order.shipping_cost + order.tax

@@ -59,3 +59,14 @@ def test_aggregate_rating_averages_the_approved_reviews(client, shop):
     assert rating["ratingValue"] == "4.5"
     assert rating["reviewCount"] == 2
     assert "4.5 out of 5 (2 reviews)" in response.text
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "4 stars"), ("ru", "4 звезды"), ("ky", "4 жылдыз")])
+def test_a_star_rows_label_stays_on_one_line_in_every_language(client, language, label):
+    product = ProductFactory(slug="starred")
+    ReviewFactory(product=product, rating=4, is_approved=True)
+    client.cookies["marque_language"] = language
+
+    html = client.get("/kg/p/starred/").text
+
+    assert f'<dt class="w-24 shrink-0 whitespace-nowrap">{label}</dt>' in html

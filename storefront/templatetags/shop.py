@@ -12,7 +12,8 @@ from django.utils.translation import get_language
 from storefront import content
 from storefront.languages import language_query
 from storefront.market_urls import market_reverse, path_in_market
-from storefront.money import format_for_market, to_decimal
+from storefront.money import currency_unit as currency_unit_of
+from storefront.money import format_for_market, round_to_shown_unit, to_decimal
 
 register = template.Library()
 
@@ -55,6 +56,21 @@ def money(amount, market):
     if amount in (None, ""):
         return ""
     return format_for_market(amount, market)
+
+
+@register.filter
+def vat_share(amount, market):
+    """`{{ order.tax|vat_share:market }}`: the VAT inside a total, in the unit the market shows
+    amounts in (whole som; orders placed before VAT was kept whole stored it to the tyiyn)."""
+    if amount in (None, ""):
+        return ""
+    return format_for_market(round_to_shown_unit(amount, market.currency), market)
+
+
+@register.filter
+def currency_unit(market):
+    """`{{ market|currency_unit }}`: what a price label names the currency by ("$", "som", "сом")."""
+    return currency_unit_of(market.currency)
 
 
 @register.filter

@@ -4,17 +4,20 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from storefront.markets import MARKETS, Currency, get_market
 from storefront.money import (
     convert,
+    currency_unit,
     format_for_market,
     format_money,
     price_in_market,
     quantize,
     round_for_market,
+    round_to_shown_unit,
     to_decimal,
 )
 
@@ -25,22 +28,22 @@ from storefront.money import (
     ("amount", "currency", "written"),
     [
         ("1299", "USD", "$1,299.00"),
-        ("1299", "KGS", "1 299 сом"),
+        ("1299", "KGS", "1 299 som"),
         ("0", "USD", "$0.00"),
-        ("0", "KGS", "0 сом"),
-        ("999", "KGS", "999 сом"),
+        ("0", "KGS", "0 som"),
+        ("999", "KGS", "999 som"),
         ("24.99", "USD", "$24.99"),
         ("0.05", "USD", "$0.05"),
-        ("12.5", "KGS", "12,50 сом"),
-        ("0.05", "KGS", "0,05 сом"),
+        ("12.5", "KGS", "12,50 som"),
+        ("0.05", "KGS", "0,05 som"),
         ("1234567.89", "USD", "$1,234,567.89"),
-        ("1234567", "KGS", "1 234 567 сом"),
+        ("1234567", "KGS", "1 234 567 som"),
         ("1000000", "USD", "$1,000,000.00"),
-        ("1000000.10", "KGS", "1 000 000,10 сом"),
+        ("1000000.10", "KGS", "1 000 000,10 som"),
         ("-5", "USD", "-$5.00"),
-        ("-1299", "KGS", "-1 299 сом"),
+        ("-1299", "KGS", "-1 299 som"),
         ("-1234.5", "USD", "-$1,234.50"),
-        ("-0.75", "KGS", "-0,75 сом"),
+        ("-0.75", "KGS", "-0,75 som"),
     ],
 )
 def test_format_money_writes_the_amount_for_its_currency(amount, currency, written):
@@ -50,7 +53,7 @@ def test_format_money_writes_the_amount_for_its_currency(amount, currency, writt
 def test_format_money_rounds_half_up_to_the_cent():
     assert format_money(Decimal("0.005"), "USD") == "$0.01"
     assert format_money(Decimal("2.665"), "USD") == "$2.67"
-    assert format_money(Decimal("1298.999"), "KGS") == "1 299 сом"
+    assert format_money(Decimal("1298.999"), "KGS") == "1 299 som"
 
 
 def test_an_amount_that_rounds_to_zero_is_not_written_as_negative():
@@ -59,11 +62,39 @@ def test_an_amount_that_rounds_to_zero_is_not_written_as_negative():
 
 def test_format_money_takes_ints_strings_and_the_currency_enum():
     assert format_money(5, Currency.USD) == "$5.00"
-    assert format_money("1299", Currency.KGS) == "1 299 сом"
+    assert format_money("1299", Currency.KGS) == "1 299 som"
+
+
+@pytest.mark.parametrize(("language", "written"), [("en", "1 299 som"), ("ru", "1 299 сом"), ("ky", "1 299 сом")])
+def test_the_som_is_written_in_the_pages_language(language, written):
+    with translation.override(language):
+        assert format_money(Decimal("1299"), "KGS") == written
+        assert format_money(Decimal("5"), "USD") == "$5.00"
+
+
+@pytest.mark.parametrize(("language", "unit"), [("en", "som"), ("ru", "сом"), ("ky", "сом")])
+def test_a_price_label_names_the_currency_by_its_unit(language, unit):
+    with translation.override(language):
+        assert currency_unit("KGS") == unit
+        assert currency_unit("USD") == "$"
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "shown"),
+    [
+        ("3514.07", "KGS", "3514.00"),
+        ("562.50", "KGS", "563.00"),
+        ("562.49", "KGS", "562.00"),
+        ("7.125", "USD", "7.13"),
+        ("24.99", "USD", "24.99"),
+    ],
+)
+def test_an_amount_is_rounded_to_the_unit_its_currency_is_shown_in(amount, currency, shown):
+    assert round_to_shown_unit(Decimal(amount), currency) == Decimal(shown)
 
 
 def test_format_for_market_uses_the_markets_currency():
-    assert format_for_market(Decimal("1299"), MARKETS["KG"]) == "1 299 сом"
+    assert format_for_market(Decimal("1299"), MARKETS["KG"]) == "1 299 som"
     assert format_for_market(Decimal("1299"), MARKETS["US"]) == "$1,299.00"
 
 
@@ -196,12 +227,12 @@ def _read_back(written, currency):
     if currency == "USD":
         number = number.removeprefix("$").replace(",", "")
     else:
-        number = number.removesuffix(" сом").replace(" ", "").replace(",", ".")
+        number = number.removesuffix(" som").replace(" ", "").replace(",", ".")
     return sign * Decimal(number)
 
 
 USD_SHAPE = re.compile(r"^-?\$\d{1,3}(,\d{3})*\.\d{2}$")
-KGS_SHAPE = re.compile(r"^-?\d{1,3}( \d{3})*(,\d{2})? сом$")
+KGS_SHAPE = re.compile(r"^-?\d{1,3}( \d{3})*(,\d{2})? som$")
 
 
 @given(

@@ -27,7 +27,7 @@ from catalog.models import (
 )
 from checkout.models import Order, OrderItem, OrderStatusHistory
 from demo.banners import seed_banners
-from demo.catalog import seed_categories, seed_products
+from demo.catalog import seed_categories, seed_products, translate_existing_products
 from demo.orders import seed_orders, seed_wishlists
 from demo.people import STAFF, STAFF_PASSWORD, seed_shoppers, seed_staff
 from demo.pictures import PicturePool
@@ -81,6 +81,7 @@ class Command(BaseCommand):
         show_progress = verbosity > 0 and not no_progress and sys.stderr.isatty()
         with tqdm(total=products, unit=" products", disable=not show_progress, file=sys.stderr) as progress:
             seed_products(count=products, offerings=offerings, pictures=pictures, progress=progress)
+        translate_existing_products(offerings=offerings, pictures=pictures)
         seed_banners(pictures=pictures)
         staff = {spec.managed_market: user for spec, user in zip(STAFF, seed_staff(), strict=True)}
         shoppers = seed_shoppers()

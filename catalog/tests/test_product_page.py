@@ -162,7 +162,7 @@ def test_delivery_and_returns_are_told_beside_the_buy_button_in_the_markets_term
     kg = page(client).text
     us = page(client, market="us").text
 
-    assert "Delivery in 1–3 days: 250 сом, free on orders over 5 000 сом" in kg
+    assert "Delivery in 1–3 days: 250 som, free on orders over 5 000 som" in kg
     assert "Returns within 14 days of delivery" in kg
     assert "Delivery in 3–7 days: $7.95, free on orders over $100.00" in us
     assert "Returns within 30 days of delivery" in us

@@ -85,8 +85,17 @@ class RoundingRule:
 
 @dataclass(frozen=True)
 class ShippingRule:
+    """A flat rate, free over an amount; delivered in `days` (fewest, most), or `capital_days` in `capital`."""
+
     flat_rate: Decimal
     free_over: Decimal
+    days: tuple[int, int] = (3, 7)
+    capital: str = ""
+    capital_days: tuple[int, int] = (1, 2)
+
+    def delivery_days(self, city: str) -> tuple[int, int]:
+        """How many days (fewest, most) an order takes to reach `city`."""
+        return self.capital_days if self.capital and city == self.capital else self.days
 
 
 @dataclass(frozen=True)
@@ -145,7 +154,9 @@ MARKETS = {
         sms_provider="kg_gateway",
         payment_types=(PaymentType.CASH, PaymentType.BANK_TRANSFER),
         card_types=(CardType.VISA, CardType.MASTERCARD, CardType.MIR),
-        shipping=ShippingRule(flat_rate=Decimal("250"), free_over=Decimal("5000")),
+        shipping=ShippingRule(
+            flat_rate=Decimal("250"), free_over=Decimal("5000"), days=(3, 5), capital="Bishkek", capital_days=(1, 2)
+        ),
         tax=TaxRule(mode="included", rate=Decimal("0.12")),
         rounding=RoundingRule(increment=Decimal("10"), ending=Decimal("1")),
         address=AddressFormat(
@@ -181,7 +192,7 @@ MARKETS = {
         sms_provider="twilio",
         payment_types=(PaymentType.CARD,),
         card_types=(CardType.VISA, CardType.MASTERCARD, CardType.AMEX),
-        shipping=ShippingRule(flat_rate=Decimal("7.95"), free_over=Decimal("100")),
+        shipping=ShippingRule(flat_rate=Decimal("7.95"), free_over=Decimal("100"), days=(3, 7)),
         tax=TaxRule(mode="by_state"),
         rounding=RoundingRule(increment=Decimal("1"), ending=Decimal("0.01")),
         address=AddressFormat(

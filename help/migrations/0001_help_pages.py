@@ -4,34 +4,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='HelpPage',
+            name="HelpPage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('contact', 'Contact us'), ('delivery', 'Delivery'), ('returns', 'Returns'), ('payment', 'Payment methods'), ('privacy', 'Privacy')], max_length=20, verbose_name='kind')),
-                ('slug', models.SlugField(help_text="The end of the page's address: /kg/help/<slug>/ (such as delivery).", max_length=80, verbose_name='slug')),
-                ('market', models.CharField(choices=[('KG', 'Kyrgyzstan'), ('US', 'United States'), ('ALL', 'All markets')], default='ALL', max_length=3, verbose_name='market')),
-                ('title', models.CharField(max_length=150, verbose_name='title')),
-                ('title_ru', models.CharField(blank=True, max_length=150, verbose_name='title (Russian)')),
-                ('title_ky', models.CharField(blank=True, max_length=150, verbose_name='title (Kyrgyz)')),
-                ('body', models.TextField(help_text='Plain text. A blank line starts a new paragraph; web and e-mail addresses become links. HTML is shown as typed, never run.', verbose_name='body')),
-                ('body_ru', models.TextField(blank=True, help_text='Plain text. A blank line starts a new paragraph; web and e-mail addresses become links. HTML is shown as typed, never run.', verbose_name='body (Russian)')),
-                ('body_ky', models.TextField(blank=True, help_text='Plain text. A blank line starts a new paragraph; web and e-mail addresses become links. HTML is shown as typed, never run.', verbose_name='body (Kyrgyz)')),
-                ('is_active', models.BooleanField(default=True, verbose_name='shown in the shop')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("contact", "Contact us"),
+                            ("delivery", "Delivery"),
+                            ("returns", "Returns"),
+                            ("payment", "Payment methods"),
+                            ("privacy", "Privacy"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The end of the page's address: /kg/help/<slug>/ (such as delivery).",
+                        max_length=80,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "market",
+                    models.CharField(
+                        choices=[("KG", "Kyrgyzstan"), ("US", "United States"), ("ALL", "All markets")],
+                        default="ALL",
+                        max_length=3,
+                        verbose_name="market",
+                    ),
+                ),
+                ("title", models.CharField(max_length=150, verbose_name="title")),
+                ("title_ru", models.CharField(blank=True, max_length=150, verbose_name="title (Russian)")),
+                ("title_ky", models.CharField(blank=True, max_length=150, verbose_name="title (Kyrgyz)")),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Plain text. A blank line starts a new paragraph; web and e-mail addresses become links. HTML is shown as typed, never run.",
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "body_ru",
+                    models.TextField(
+                        blank=True,
+                        help_text="Plain text. A blank line starts a new paragraph; web and e-mail addresses become links. HTML is shown as typed, never run.",
+                        verbose_name="body (Russian)",
+                    ),
+                ),
+                (
+                    "body_ky",
+                    models.TextField(
+                        blank=True,
+                        help_text="Plain text. A blank line starts a new paragraph; web and e-mail addresses become links. HTML is shown as typed, never run.",
+                        verbose_name="body (Kyrgyz)",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="shown in the shop")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
             ],
             options={
-                'verbose_name': 'help page',
-                'verbose_name_plural': 'help pages',
-                'ordering': ('kind', 'market'),
-                'constraints': [models.UniqueConstraint(fields=('market', 'slug'), name='help_page_slug_unique_per_market'), models.UniqueConstraint(fields=('market', 'kind'), name='help_page_kind_unique_per_market')],
+                "verbose_name": "help page",
+                "verbose_name_plural": "help pages",
+                "ordering": ("kind", "market"),
+                "constraints": [
+                    models.UniqueConstraint(fields=("market", "slug"), name="help_page_slug_unique_per_market"),
+                    models.UniqueConstraint(fields=("market", "kind"), name="help_page_kind_unique_per_market"),
+                ],
             },
         ),
     ]

@@ -34,6 +34,9 @@ ROLE_PERMISSIONS = {
             "sale": ALL_ACTIONS,
             "discountcode": ALL_ACTIONS,
         },
+        "help": {
+            "helppage": ALL_ACTIONS,
+        },
     },
     MARKET_MANAGER: {
         "reviews": {

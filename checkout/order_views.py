@@ -4,6 +4,8 @@ Orders are looked up among the signed-in customer's own (`request.user.orders`),
 order number is a 404 for every page and action.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,6 +13,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -146,7 +149,7 @@ def _after_placing(request, order, *, created):
         messages.success(request, _("Thank you! Your order %(number)s is placed.") % {"number": order.order_number})
     if order.awaiting_online_payment:
         return _to_payment(request, order)
-    return redirect(_order_url(order))
+    return redirect(_order_url(order, "checkout:order_confirmation"))
 
 
 def _to_payment(request, order):
@@ -206,6 +209,48 @@ def order_detail(request, number):
     order = _own_order(request, number, lock_related=True)
     context = {"order": order, "section": "orders", "bank_details": payments.bank_details(order)}
     return TemplateResponse(request, "checkout/order_detail.html", context)
+
+
+def _delivery_window(order):
+    """When the order should arrive: {days: (fewest, most), earliest: date, latest: date}."""
+    fewest, most = order.market_config.shipping.delivery_days(order.delivery_city)
+    placed = timezone.localdate(order.order_date)
+    return {
+        "fewest": fewest,
+        "most": most,
+        "earliest": placed + datetime.timedelta(days=fewest),
+        "latest": placed + datetime.timedelta(days=most),
+    }
+
+
+@never_cache
+@login_required
+@require_GET
+def order_confirmation(request, number):
+    """What the shopper sees once an order is placed (or paid): its items, what happens next, when
+    it arrives, and how to pay where that is still to do."""
+    order = _own_order(request, number)
+    items = list(order.items.select_related("product", "sku"))  # their words in the page's language
+    context = {
+        "order": order,
+        "items": items,
+        "section": "orders",
+        "bank_details": payments.bank_details(order),
+        "delivery": _delivery_window(order),
+    }
+    return TemplateResponse(request, "checkout/order_confirmation.html", context)
+
+
+@never_cache
+@login_required
+@require_GET
+def order_cancel_confirm(request, number):
+    """The step before cancelling: what cancelling does, and a way back to the order."""
+    order = _own_order(request, number)
+    if not order.can_cancel:
+        messages.info(request, _("This order can no longer be cancelled."))
+        return redirect(_order_url(order))
+    return TemplateResponse(request, "checkout/order_cancel_confirm.html", {"order": order, "section": "orders"})
 
 
 @login_required

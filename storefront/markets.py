@@ -85,13 +85,25 @@ class RoundingRule:
 
 @dataclass(frozen=True)
 class ShippingRule:
-    """What delivery costs, and what the product page promises: delivery within `delivery_days`
-    (fewest, most) after the order, and returns accepted within `return_days` of delivery."""
+    """What delivery costs (a flat rate, free over an amount) and takes: `days` (fewest, most) after
+    the order, or `capital_days` in `capital`; returns are accepted within `return_days` of delivery."""
 
     flat_rate: Decimal
     free_over: Decimal
-    delivery_days: tuple[int, int] = (1, 3)
+    days: tuple[int, int] = (3, 7)
+    capital: str = ""
+    capital_days: tuple[int, int] = (1, 2)
     return_days: int = 14
+
+    def delivery_days(self, city: str) -> tuple[int, int]:
+        """How many days (fewest, most) an order takes to reach `city`."""
+        return self.capital_days if self.capital and city == self.capital else self.days
+
+    @property
+    def delivery_range(self) -> tuple[int, int]:
+        """The fewest and most days an order takes anywhere in the market (what a product page promises)."""
+        ranges = [self.days, self.capital_days] if self.capital else [self.days]
+        return min(r[0] for r in ranges), max(r[1] for r in ranges)
 
 
 @dataclass(frozen=True)
@@ -151,7 +163,12 @@ MARKETS = {
         payment_types=(PaymentType.CASH, PaymentType.BANK_TRANSFER),
         card_types=(CardType.VISA, CardType.MASTERCARD, CardType.MIR),
         shipping=ShippingRule(
-            flat_rate=Decimal("250"), free_over=Decimal("5000"), delivery_days=(1, 3), return_days=14
+            flat_rate=Decimal("250"),
+            free_over=Decimal("5000"),
+            days=(3, 5),
+            capital="Bishkek",
+            capital_days=(1, 2),
+            return_days=14,
         ),
         tax=TaxRule(mode="included", rate=Decimal("0.12")),
         rounding=RoundingRule(increment=Decimal("10"), ending=Decimal("1")),
@@ -188,9 +205,7 @@ MARKETS = {
         sms_provider="twilio",
         payment_types=(PaymentType.CARD,),
         card_types=(CardType.VISA, CardType.MASTERCARD, CardType.AMEX),
-        shipping=ShippingRule(
-            flat_rate=Decimal("7.95"), free_over=Decimal("100"), delivery_days=(3, 7), return_days=30
-        ),
+        shipping=ShippingRule(flat_rate=Decimal("7.95"), free_over=Decimal("100"), days=(3, 7), return_days=30),
         tax=TaxRule(mode="by_state"),
         rounding=RoundingRule(increment=Decimal("1"), ending=Decimal("0.01")),
         address=AddressFormat(

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "promotions",
     "checkout",
     "marketing",
+    "help",
     "reviews",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",

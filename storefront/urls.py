@@ -27,6 +27,7 @@ market_patterns = [
     path("", catalog_views.home, name="home"),
     path("", include("catalog.urls")),
     path("b/", include("marketing.urls")),
+    path("help/", include("help.urls")),
     path("", include("checkout.urls")),
     path("", include("reviews.urls")),
 ]

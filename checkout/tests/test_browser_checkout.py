@@ -50,12 +50,13 @@ def test_kg_shopper_checks_out_with_cash_on_delivery(page, live_server, browser_
     page.get_by_label("Notes for the courier").fill("Call at the gate")
     page.get_by_role("button", name="Place order").click()
 
-    expect(page).to_have_url(re.compile(r"/kg/orders/MQ-[A-Z0-9]+/$"))
+    expect(page).to_have_url(re.compile(r"/kg/orders/MQ-[A-Z0-9]+/confirmation/$"))
     order = Order.objects.get(user=user)
     expect(page.get_by_text(f"Thank you! Your order {order.order_number} is placed.")).to_be_visible()
-    expect(page.get_by_role("heading", name=f"Order {order.order_number}")).to_be_visible()
-    expect(page.get_by_test_id("order-status")).to_have_text("Pending")
+    expect(page.get_by_role("heading", name="Thank you! Your order is placed")).to_be_visible()
     expect(page.get_by_test_id("order-item")).to_have_count(1)
+    page.get_by_role("link", name="Track this order").click()
+    expect(page.get_by_test_id("order-status")).to_have_text("Pending")
     assert (order.payment_method, order.delivery_notes, order.total_amount) == ("cash", "Call at the gate", 5980)
     assert SKU.objects.get(pk=sku.pk).stock == 2
 
@@ -90,8 +91,10 @@ def test_us_shopper_pays_with_the_test_method_and_sees_the_confirmation(page, li
     order = Order.objects.get(user=user)
     assert (order.status, order.payment_status, order.delivery_state) == ("confirmed", "paid", "CA")
     assert order.total_amount == Decimal("50.85")
-    page.get_by_role("link", name="See your order").click()
+    page.get_by_role("link", name="See what happens next").click()
+    expect(page).to_have_url(re.compile(r"/us/orders/MQ-[A-Z0-9]+/confirmation/$"))
     expect(page.get_by_test_id("payment-status")).to_have_text("Paid")
+    expect(page.get_by_test_id("payment-link")).to_have_count(0)
 
 
 def test_customer_cancels_a_pending_order_and_the_stock_returns(page, live_server, browser_sign_in):

@@ -309,13 +309,13 @@ def test_summary_partial_needs_sign_in(client, us):
 # --- placing -----------------------------------------------------------------------------------
 
 
-def test_kg_cash_order_is_placed_and_opens_the_order_page(kg, django_capture_on_commit_callbacks):
+def test_kg_cash_order_is_placed_and_opens_the_confirmation(kg, django_capture_on_commit_callbacks):
     data = checkout_form(kg.client, KG_CHECKOUT, delivery_notes="  Call at the gate  ")
     with django_capture_on_commit_callbacks(execute=True):
         response = kg.client.post(KG_CHECKOUT, data)
 
     order = Order.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/kg/orders/{order.order_number}/"
+    assert response.status_code == 302 and response["Location"] == f"/kg/orders/{order.order_number}/confirmation/"
     assert messages_of(response) == [f"Thank you! Your order {order.order_number} is placed."]
     assert (order.user, order.market, order.currency, order.payment_method) == (kg.user, "KG", "KGS", "cash")
     assert (order.subtotal, order.shipping_cost, order.tax, order.total_amount) == (
@@ -356,7 +356,7 @@ def test_bank_transfer_order_page_shows_the_bank_details(kg, settings):
     response = kg.client.post(KG_CHECKOUT, checkout_form(kg.client, KG_CHECKOUT, payment_method="bank_transfer"))
     order = Order.objects.get()
     assert order.payment_method == "bank_transfer"
-    assert response["Location"] == f"/kg/orders/{order.order_number}/"
+    assert response["Location"] == f"/kg/orders/{order.order_number}/confirmation/"
 
     html = kg.client.get(response["Location"]).text
 
@@ -405,7 +405,7 @@ def test_the_same_form_posted_twice_places_one_order(kg):
     second = kg.client.post(KG_CHECKOUT, data)
 
     order = Order.objects.get()
-    assert first["Location"] == second["Location"] == f"/kg/orders/{order.order_number}/"
+    assert first["Location"] == second["Location"] == f"/kg/orders/{order.order_number}/confirmation/"
     assert messages_of(second) == []  # no second "Thank you"
     assert order.items.count() == 1 and OrderStatusHistory.objects.filter(order=order).count() == 1
     kg.sku.refresh_from_db()

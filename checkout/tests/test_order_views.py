@@ -353,7 +353,9 @@ def test_payment_status_partial_polls_until_the_payment_is_known(client, us_buye
 # (path, the methods the page answers): any other method is a 405 whoever owns the order.
 ORDER_PAGES = [
     ("", {"GET"}),
+    ("confirmation/", {"GET"}),
     ("cancel/", {"POST"}),
+    ("cancel/confirm/", {"GET"}),
     ("pay/", {"POST"}),
     ("pay/test/", {"GET", "POST"}),
     ("paid/", {"GET"}),

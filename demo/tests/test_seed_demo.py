@@ -232,3 +232,19 @@ def test_seed_demo_leaves_every_listing_counted(seed):
         assert kept is not None, code
         assert kept["total"] == base.count() > 0
         assert kept["flags"] == live_counts(base, unfiltered, market)["flags"]
+
+
+def test_seed_demo_writes_help_pages_per_market_in_three_languages(seed, client):
+    from help.models import HelpPage
+
+    seed()
+    pages = HelpPage.objects.all()
+    assert {(page.kind, page.market) for page in pages} == {
+        ("contact", "KG"), ("contact", "US"), ("delivery", "KG"), ("delivery", "US"),
+        ("payment", "KG"), ("payment", "US"), ("returns", "ALL"), ("privacy", "ALL"),
+    }  # fmt: skip
+    assert all(page.title_ru and page.title_ky and page.body_ru and page.body_ky for page in pages)
+    kg_payment = client.get("/kg/help/payment/?lang=ky").text
+    assert "Төлөө ыкмалары</h1>" in kg_payment and "Банк которуусу" in kg_payment
+    us_payment = client.get("/us/help/payment/").text
+    assert "Stripe" in us_payment and "Cash on delivery:" not in us_payment

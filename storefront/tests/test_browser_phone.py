@@ -18,6 +18,7 @@ from accounts.tests.factories import AddressFactory, KGUserFactory, Notification
 from catalog.models import ExchangeRate
 from catalog.tests.factories import CategoryFactory, ProductFactory, SKUFactory, SubcategoryFactory
 from checkout.tests.factories import CartFactory, CartItemFactory, OrderFactory
+from help.tests.factories import HelpPageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -30,6 +31,8 @@ VISITOR_PAGES = [
     "/kg/p/quilted-jacket/",
     "/kg/search/?q=jacket",
     "/kg/cart/",
+    "/kg/help/",
+    "/kg/help/delivery/",
     "/accounts/login/",
 ]
 SHOPPER_PAGES = [
@@ -39,6 +42,7 @@ SHOPPER_PAGES = [
     "/kg/cart/",
     "/kg/wishlist/",
     "/kg/orders/",
+    "/kg/checkout/",
     "/accounts/profile/",
     "/accounts/addresses/",
     "/accounts/notifications/",
@@ -74,6 +78,9 @@ def outerwear():
         name="Wool Scarf", slug="wool-scarf", brand="Altyn Step", market="KG", category=category, price=Decimal("1990")
     )
     SKUFactory(product=scarf, size="", color="Grey", price=Decimal("1990"), stock=9)
+    HelpPageFactory(
+        kind="delivery", market="KG", title="Delivery", body="Bishkek in 1–2 days; the regions in 3–5 days.\n\n" * 3
+    )
     return quilted
 
 

@@ -19,6 +19,8 @@ FLOORS = {
     "accounts": 1,
     "marketing": 1,
     "catalog": 2,
+    # Help pages: on the market rule, and granted to the merchandisers (accounts.roles).
+    "help": 2,
     "promotions": 3,
     "checkout": 4,
     "reviews": 5,

@@ -1,7 +1,7 @@
 """`manage.py seed_demo`: demo data for both markets, safe to run again.
 
 Categories and products (with SKUs, features and pictures drawn locally), banners with schedules
-and statistics, staff users with their roles, shoppers with addresses, ways to pay, wishlists,
+and statistics, help pages, staff users with their roles, shoppers with addresses, ways to pay, wishlists,
 orders and reviews. Every row is generated from a fixed seed and found again by a stable key,
 so a second run adds nothing and `--products N` only adds the products a smaller run left out.
 """
@@ -28,9 +28,11 @@ from catalog.models import (
 from checkout.models import Order, OrderItem, OrderStatusHistory
 from demo.banners import seed_banners
 from demo.catalog import seed_categories, seed_products, translate_existing_products
+from demo.help_pages import seed_help_pages
 from demo.orders import seed_orders, seed_wishlists
 from demo.people import STAFF, STAFF_PASSWORD, seed_shoppers, seed_staff
 from demo.pictures import PicturePool
+from help.models import HelpPage
 from marketing.models import Banner, BannerStat
 from reviews.models import Review
 
@@ -44,6 +46,7 @@ COUNTED = (
     ProductImage,
     Banner,
     BannerStat,
+    HelpPage,
     User,
     ManagedMarket,
     Address,
@@ -83,6 +86,7 @@ class Command(BaseCommand):
             seed_products(count=products, offerings=offerings, pictures=pictures, progress=progress)
         translate_existing_products(offerings=offerings, pictures=pictures)
         seed_banners(pictures=pictures)
+        seed_help_pages()
         staff = {spec.managed_market: user for spec, user in zip(STAFF, seed_staff(), strict=True)}
         shoppers = seed_shoppers()
         seed_wishlists(shoppers=shoppers)

@@ -55,7 +55,7 @@ def test_cash_order_confirmation_shows_items_with_pictures_next_steps_and_delive
     item = re.search(r'<li[^>]*data-testid="order-item".*?</li>', html, re.S).group(0)
     assert '<img src="/media/products/shirt.jpg" alt="Linen Shirt"' in item
     steps = re.search(r'data-testid="next-steps".*?</section>', html, re.S).group(0)
-    assert "Pay the courier 3 240 сом in cash when it arrives." in steps
+    assert "Pay the courier 3 240 som in cash when it arrives." in steps
     # Bishkek: 1–2 days after the order.
     placed = timezone.localdate(order.order_date)
     first, last = placed + datetime.timedelta(days=1), placed + datetime.timedelta(days=2)

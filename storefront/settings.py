@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "checkout",
     "marketing",
     "reviews",
+    "dashboard",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",

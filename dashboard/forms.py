@@ -1,8 +1,9 @@
 import datetime
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from dashboard.rollups import today as project_today
 
 DEFAULT_DAYS = 30
 LONGEST = 366
@@ -29,7 +30,7 @@ class PeriodForm(forms.Form):
             return cleaned
         if start is None:
             return cleaned
-        today = timezone.localdate()
+        today = project_today()
         if end < start:
             self.add_error("end", _("The end date is before the start date."))
         elif start < EARLIEST:
@@ -42,7 +43,7 @@ class PeriodForm(forms.Form):
 
     def period(self) -> tuple[datetime.date, datetime.date]:
         """(first day, last day) asked for; the last 30 days when the form is not valid or empty."""
-        today = timezone.localdate()
+        today = project_today()
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         if data.get("start"):
             return data["start"], min(data["end"], today)

@@ -16,7 +16,7 @@ from checkout.models import Order
 from dashboard.models import DailyCodeUse, DailyProductSales, DailySales, LowStockSKU
 from marketing.models import BannerStat, click_through_rate
 from storefront.content import translated_column
-from storefront.markets import MarketConfig, get_market
+from storefront.markets import MarketConfig, MarketQuerySet, get_market
 from storefront.money import format_money, quantize
 
 TOP = 10
@@ -128,7 +128,8 @@ def sales_report(*, codes, start: datetime.date, end: datetime.date) -> list[Sec
         return []
     sales = DailySales.objects.in_markets(codes).between(start, end).order_by("day")
     banner_rows = (
-        BannerStat.objects.in_markets(codes)
+        MarketQuerySet(BannerStat)
+        .in_markets(codes)
         .filter(date__gte=start, date__lte=end)
         .values("market", "date")
         .annotate(views=Sum("views"), clicks=Sum("clicks"))

@@ -30,9 +30,22 @@ ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
 Status = Order.Status
 
 
+def today() -> datetime.date:
+    """Today in the project's time zone (TIME_ZONE), whatever time zone a request activated."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())
+
+
+def day_of(moment: datetime.datetime) -> datetime.date:
+    return timezone.localdate(moment, timezone=timezone.get_default_timezone())
+
+
 def day_start(day: datetime.date) -> datetime.datetime:
-    """Midnight at the start of `day` in the current time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    """Midnight at the start of `day` in the project's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone())
+
+
+def _day(field):
+    return TruncDate(field, tzinfo=timezone.get_default_timezone())
 
 
 def _money(expression, **extra):
@@ -51,7 +64,7 @@ def _sales_rows(orders):
     with_code = kept & ~Q(discount_code_text="")
     counts = {status: Count("id", filter=Q(status=status)) for status in Status.values}
     return (
-        orders.annotate(day=TruncDate("created_at"))
+        orders.annotate(day=_day("created_at"))
         .values("market", "currency", "day")
         .annotate(
             orders=Count("id"),
@@ -68,7 +81,7 @@ def _sales_rows(orders):
 def _product_rows(orders):
     return (
         OrderItem.objects.filter(order__in=orders.exclude(status=Status.CANCELLED))
-        .annotate(day=TruncDate("order__created_at"))
+        .annotate(day=_day("order__created_at"))
         .values("order__market", "order__currency", "day", "product_id", "product_name", "product__category_id")
         .annotate(units=Sum("quantity"), sold=_money("subtotal"))
         .order_by()
@@ -79,7 +92,7 @@ def _code_rows(orders):
     return (
         orders.exclude(status=Status.CANCELLED)
         .exclude(discount_code_text="")
-        .annotate(day=TruncDate("created_at"))
+        .annotate(day=_day("created_at"))
         .values("market", "currency", "day", "discount_code_text")
         .annotate(uses=Count("id"), taken_off=_money("discount"))
         .order_by()
@@ -141,14 +154,14 @@ def rebuild_everything() -> int:
             for model in (DailySales, DailyProductSales, DailyCodeUse):
                 model.objects.all().delete()
         return 0
-    return rebuild_days(start=timezone.localdate(first), end=timezone.localdate())
+    return rebuild_days(start=day_of(first), end=today())
 
 
 def order_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
     """Queue the rebuild of the order's day once its change commits (a post_save receiver)."""
     if raw or instance.created_at is None:
         return
-    day = timezone.localdate(instance.created_at)
+    day = day_of(instance.created_at)
     enqueue_after_commit("dashboard.tasks.refresh_sales_day", instance.market, day.isoformat())
 
 
@@ -188,7 +201,7 @@ def sweep(*, everything: bool = False) -> dict:
     else:
         changed = (
             OrderStatusHistory.objects.filter(id__gt=state.last_history_id, id__lte=newest)
-            .annotate(day=TruncDate("order__created_at"))
+            .annotate(day=_day("order__created_at"))
             .values_list("order__market", "day")
             .distinct()
             .order_by()

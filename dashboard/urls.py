@@ -6,5 +6,5 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("<str:market>/<slug:table>.csv", views.dashboard_csv, name="dashboard_csv"),
+    path("<slug:scope>/<slug:table>.csv", views.dashboard_csv, name="dashboard_csv"),
 ]

@@ -60,8 +60,8 @@ def dashboard(request):
 
 @require_GET
 @dashboard_view
-def dashboard_csv(request, market, table):
-    code = market.upper()
+def dashboard_csv(request, scope, table):
+    code = scope.upper()
     if code not in viewer_markets(request) or table not in TABLES:
         raise Http404
     form = PeriodForm(request.GET or None)
@@ -71,7 +71,7 @@ def dashboard_csv(request, market, table):
     start, end = form.period()
     (section,) = sales_report(codes=[code], start=start, end=end)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"marque-{market}-{table}-{start.isoformat()}-{end.isoformat()}.csv"
+    filename = f"marque-{scope}-{table}-{start.isoformat()}-{end.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     for row in csv_rows(section, table):

@@ -5,105 +5,177 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0011_merge_price_checks_and_retired_discount'),
+        ("catalog", "0011_merge_price_checks_and_retired_discount"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RollupState',
+            name="RollupState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_history_id', models.BigIntegerField(default=0)),
-                ('swept_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("last_history_id", models.BigIntegerField(default=0)),
+                ("swept_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='DailyCodeUse',
+            name="DailyCodeUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('market', models.CharField(choices=[('KG', 'Kyrgyzstan'), ('US', 'United States')], max_length=2, verbose_name='market')),
-                ('currency', models.CharField(choices=[('KGS', 'Kyrgyz som'), ('USD', 'US dollar')], max_length=3, verbose_name='currency')),
-                ('day', models.DateField(verbose_name='day')),
-                ('code', models.CharField(max_length=40, verbose_name='code')),
-                ('orders', models.PositiveIntegerField(default=0, verbose_name='redemptions')),
-                ('discount', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='taken off')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "market",
+                    models.CharField(
+                        choices=[("KG", "Kyrgyzstan"), ("US", "United States")], max_length=2, verbose_name="market"
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[("KGS", "Kyrgyz som"), ("USD", "US dollar")], max_length=3, verbose_name="currency"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                ("code", models.CharField(max_length=40, verbose_name="code")),
+                ("orders", models.PositiveIntegerField(default=0, verbose_name="redemptions")),
+                ("discount", models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name="taken off")),
             ],
             options={
-                'verbose_name': 'daily discount code use',
-                'verbose_name_plural': 'daily discount code uses',
-                'ordering': ['day', 'market', 'code'],
-                'indexes': [models.Index(fields=['day', 'market'], name='daily_code_day_idx')],
+                "verbose_name": "daily discount code use",
+                "verbose_name_plural": "daily discount code uses",
+                "ordering": ["day", "market", "code"],
+                "indexes": [models.Index(fields=["day", "market"], name="daily_code_day_idx")],
             },
         ),
         migrations.CreateModel(
-            name='DailySales',
+            name="DailySales",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('market', models.CharField(choices=[('KG', 'Kyrgyzstan'), ('US', 'United States')], max_length=2, verbose_name='market')),
-                ('currency', models.CharField(choices=[('KGS', 'Kyrgyz som'), ('USD', 'US dollar')], max_length=3, verbose_name='currency')),
-                ('day', models.DateField(verbose_name='day')),
-                ('orders', models.PositiveIntegerField(default=0, verbose_name='orders placed')),
-                ('revenue', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='revenue')),
-                ('items_sold', models.PositiveIntegerField(default=0, verbose_name='items sold')),
-                ('pending', models.PositiveIntegerField(default=0, verbose_name='pending')),
-                ('confirmed', models.PositiveIntegerField(default=0, verbose_name='confirmed')),
-                ('shipped', models.PositiveIntegerField(default=0, verbose_name='shipped')),
-                ('delivered', models.PositiveIntegerField(default=0, verbose_name='delivered')),
-                ('cancelled', models.PositiveIntegerField(default=0, verbose_name='cancelled')),
-                ('cancelled_amount', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='cancelled amount')),
-                ('code_orders', models.PositiveIntegerField(default=0, verbose_name='orders with a discount code')),
-                ('code_discount', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='taken off by codes')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "market",
+                    models.CharField(
+                        choices=[("KG", "Kyrgyzstan"), ("US", "United States")], max_length=2, verbose_name="market"
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[("KGS", "Kyrgyz som"), ("USD", "US dollar")], max_length=3, verbose_name="currency"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                ("orders", models.PositiveIntegerField(default=0, verbose_name="orders placed")),
+                ("revenue", models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name="revenue")),
+                ("items_sold", models.PositiveIntegerField(default=0, verbose_name="items sold")),
+                ("pending", models.PositiveIntegerField(default=0, verbose_name="pending")),
+                ("confirmed", models.PositiveIntegerField(default=0, verbose_name="confirmed")),
+                ("shipped", models.PositiveIntegerField(default=0, verbose_name="shipped")),
+                ("delivered", models.PositiveIntegerField(default=0, verbose_name="delivered")),
+                ("cancelled", models.PositiveIntegerField(default=0, verbose_name="cancelled")),
+                (
+                    "cancelled_amount",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name="cancelled amount"),
+                ),
+                ("code_orders", models.PositiveIntegerField(default=0, verbose_name="orders with a discount code")),
+                (
+                    "code_discount",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name="taken off by codes"),
+                ),
             ],
             options={
-                'verbose_name': 'daily sales',
-                'verbose_name_plural': 'daily sales',
-                'ordering': ['day', 'market'],
-                'permissions': [('view_dashboard', 'Can view the sales dashboard')],
-                'indexes': [models.Index(fields=['day', 'market'], name='daily_sales_day_idx')],
-                'constraints': [models.UniqueConstraint(fields=('market', 'currency', 'day'), name='daily_sales_unique_day')],
+                "verbose_name": "daily sales",
+                "verbose_name_plural": "daily sales",
+                "ordering": ["day", "market"],
+                "permissions": [("view_dashboard", "Can view the sales dashboard")],
+                "indexes": [models.Index(fields=["day", "market"], name="daily_sales_day_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("market", "currency", "day"), name="daily_sales_unique_day")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DailyProductSales',
+            name="DailyProductSales",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('market', models.CharField(choices=[('KG', 'Kyrgyzstan'), ('US', 'United States')], max_length=2, verbose_name='market')),
-                ('currency', models.CharField(choices=[('KGS', 'Kyrgyz som'), ('USD', 'US dollar')], max_length=3, verbose_name='currency')),
-                ('day', models.DateField(verbose_name='day')),
-                ('product_name', models.CharField(max_length=200, verbose_name='product')),
-                ('quantity', models.PositiveIntegerField(default=0, verbose_name='units')),
-                ('revenue', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='revenue')),
-                ('category', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalog.category')),
-                ('product', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalog.product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "market",
+                    models.CharField(
+                        choices=[("KG", "Kyrgyzstan"), ("US", "United States")], max_length=2, verbose_name="market"
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[("KGS", "Kyrgyz som"), ("USD", "US dollar")], max_length=3, verbose_name="currency"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                ("product_name", models.CharField(max_length=200, verbose_name="product")),
+                ("quantity", models.PositiveIntegerField(default=0, verbose_name="units")),
+                ("revenue", models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name="revenue")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalog.category",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalog.product",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'daily product sales',
-                'verbose_name_plural': 'daily product sales',
-                'ordering': ['day', 'market', '-revenue'],
-                'indexes': [models.Index(fields=['day', 'market'], name='daily_product_day_idx')],
+                "verbose_name": "daily product sales",
+                "verbose_name_plural": "daily product sales",
+                "ordering": ["day", "market", "-revenue"],
+                "indexes": [models.Index(fields=["day", "market"], name="daily_product_day_idx")],
             },
         ),
         migrations.CreateModel(
-            name='LowStockSKU',
+            name="LowStockSKU",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('market', models.CharField(choices=[('KG', 'Kyrgyzstan'), ('US', 'United States'), ('ALL', 'All markets')], max_length=3, verbose_name='market')),
-                ('product_name', models.CharField(max_length=200, verbose_name='product')),
-                ('sku_code', models.CharField(max_length=64, verbose_name='SKU code')),
-                ('size', models.CharField(blank=True, max_length=20, verbose_name='size')),
-                ('color', models.CharField(blank=True, max_length=40, verbose_name='color')),
-                ('stock', models.PositiveIntegerField(verbose_name='stock')),
-                ('sku', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.sku')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "market",
+                    models.CharField(
+                        choices=[("KG", "Kyrgyzstan"), ("US", "United States"), ("ALL", "All markets")],
+                        max_length=3,
+                        verbose_name="market",
+                    ),
+                ),
+                ("product_name", models.CharField(max_length=200, verbose_name="product")),
+                ("sku_code", models.CharField(max_length=64, verbose_name="SKU code")),
+                ("size", models.CharField(blank=True, max_length=20, verbose_name="size")),
+                ("color", models.CharField(blank=True, max_length=40, verbose_name="color")),
+                ("stock", models.PositiveIntegerField(verbose_name="stock")),
+                (
+                    "sku",
+                    models.OneToOneField(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.sku",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'SKU low on stock',
-                'verbose_name_plural': 'SKUs low on stock',
-                'ordering': ['stock', 'product_name', 'sku_code'],
-                'indexes': [models.Index(fields=['market', 'stock'], name='low_stock_market_idx')],
+                "verbose_name": "SKU low on stock",
+                "verbose_name_plural": "SKUs low on stock",
+                "ordering": ["stock", "product_name", "sku_code"],
+                "indexes": [models.Index(fields=["market", "stock"], name="low_stock_market_idx")],
             },
         ),
     ]

@@ -15,6 +15,7 @@ def codename(action, model):
     """An action on a model (`view` on `order`: `view_order`), or a custom permission named in full."""
     return action if "_" in action else f"{action}_{model}"
 
+
 ROLE_PERMISSIONS = {
     MERCHANDISER: {
         "catalog": {

@@ -16,8 +16,12 @@ class PeriodForm(forms.Form):
     RANGES = (("7", _("Last 7 days")), ("30", _("Last 30 days")), ("90", _("Last 90 days")))
 
     days = forms.TypedChoiceField(label=_("Period"), choices=RANGES, coerce=int, required=False)
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -41,13 +41,15 @@ def dashboard(request):
     form = PeriodForm(request.GET or None)
     start, end = form.period()
     state = RollupState.objects.first()
+    shown = form if form.errors else PeriodForm(initial={"start": start, "end": end})
     context = {
         **admin.site.each_context(request),
         "title": _("Sales dashboard"),
-        "form": form,
+        "form": shown,
         "start": start,
         "end": end,
         "preset": form.preset(),
+        "period_invalid": bool(form.errors),
         "period_query": form.query(),
         "sections": [
             {"section": section, "tables": tables_of(section)}

@@ -40,8 +40,16 @@ def shop_history():
             sku = products[(day + n) % 3]
             line = {"sku": sku, "price": sku.price, "quantity": 1, "subtotal": sku.price}
             code = {"discount": Decimal("100.00"), "discount_code_text": "SPRING"} if n == 1 else {}
-            placed(days_ago(day), total=str(Decimal(sku.price) - code.get("discount", 0)), status=statuses[n], items=[line], **code)
-        BannerStat.objects.create(banner=banner, market="KG", date=days_ago(day).date(), views=200 + day * 7, clicks=9 + day % 5)
+            placed(
+                days_ago(day),
+                total=str(Decimal(sku.price) - code.get("discount", 0)),
+                status=statuses[n],
+                items=[line],
+                **code,
+            )
+        BannerStat.objects.create(
+            banner=banner, market="KG", date=days_ago(day).date(), views=200 + day * 7, clicks=9 + day % 5
+        )
     sweep()
 
 

@@ -201,3 +201,15 @@ def test_rollups_for_a_range_are_what_the_page_shows(admin_client):
     rebuild_days(start=day, end=day)
     kg = admin_client.get(URL, {"days": "7"}).context["sections"][0]["section"]
     assert [d["revenue"] for d in kg.days if d["day"] == day] == [Decimal("400.00")]
+
+
+def test_manager_without_markets_sees_a_note_and_no_figures(client, two_markets):
+    from accounts.roles import MARKET_MANAGER
+    from accounts.tests.factories import staff_in_role
+
+    client.force_login(staff_in_role(MARKET_MANAGER))
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert response.context["sections"] == []
+    assert "No market is assigned to you yet" in response.content.decode()
+    assert client.get(reverse("dashboard:dashboard_csv", args=["kg", "sales"])).status_code == 404

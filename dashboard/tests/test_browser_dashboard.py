@@ -76,3 +76,5 @@ def test_charts_draw_without_overflow(page, live_server, browser_sign_in, shop_h
         folder = Path(os.environ["MARQUE_SCREENSHOTS"])
         folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(folder / f"dashboard-{width}-{language}.png"), full_page=True)
+        page.goto(live_server.url + "/admin/")
+        page.screenshot(path=str(folder / f"admin-index-{width}-{language}.png"))

@@ -38,7 +38,7 @@
     var datasets = series.map(function (one, n) {
       var color = palette[n % palette.length];
       return {
-        label: one.cell.textContent.trim(),
+        label: one.cell.textContent.trim() + (one.cell.dataset.unit ? ", " + one.cell.dataset.unit : ""),
         data: rows.map(function (row) { return Number(row.cells[one.index].dataset.value); }),
         type: one.cell.dataset.draw || base,
         yAxisID: horizontal ? "y" : one.cell.dataset.axis,

@@ -15,7 +15,11 @@ BENCH_ORDERS ?= 1000000
 BENCH_DATABASE_URL ?= postgres://marque:marque@127.0.0.1:5432/marque_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help setup css messages translations run cluster test bench lint format migrations-check deploy-check superuser clean
+# Chart.js for the admin's sales dashboard: npm pins it (package.json), the UMD build is committed under
+# static/vendor/ (served by the site itself, no CDN); `make vendor` copies it again after an upgrade.
+CHARTJS := theme/static_src/node_modules/chart.js
+
+.PHONY: help setup css messages vendor translations run cluster test bench lint format migrations-check deploy-check superuser clean
 
 help:
 	@echo "make run     set up (venv, database, demo data) and serve http://$(HOST):$(PORT) with the task worker and scheduler"
@@ -52,6 +56,12 @@ $(NODE_MODULES): theme/static_src/package.json theme/static_src/package-lock.jso
 css: $(VENV)/.runtime $(NODE_MODULES)
 	@if [ ! -t 1 ]; then export NO_COLOR=1 FORCE_COLOR=0; fi; \
 	  echo "manage.py tailwind build"; DEBUG= ENV_FILE=.env.test $(MANAGE) tailwind build
+
+# The source map is not shipped: the line pointing to it is dropped (collectstatic would look for it).
+vendor: $(NODE_MODULES)
+	mkdir -p static/vendor/chartjs
+	grep -v '^//# sourceMappingURL=' $(CHARTJS)/dist/chart.umd.min.js > static/vendor/chartjs/chart.umd.min.js
+	cp $(CHARTJS)/LICENSE.md static/vendor/chartjs/LICENSE.md
 
 # Translations: locale/<language>/LC_MESSAGES/django.po is the source, compiled to .mo by GNU gettext.
 MESSAGE_CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))

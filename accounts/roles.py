@@ -10,6 +10,12 @@ MARKET_MANAGER = "Market manager"
 
 ALL_ACTIONS = ("view", "add", "change", "delete")
 
+
+def codename(action, model):
+    """An action on a model (`view` on `order`: `view_order`), or a custom permission named in full."""
+    return action if "_" in action else f"{action}_{model}"
+
+
 ROLE_PERMISSIONS = {
     MERCHANDISER: {
         "catalog": {
@@ -57,6 +63,10 @@ ROLE_PERMISSIONS = {
             "sale": ALL_ACTIONS,
             "discountcode": ALL_ACTIONS,
         },
+        # The sales dashboard of their own markets: a permission of its own, named in full.
+        "dashboard": {
+            "dailysales": ("view_dashboard",),
+        },
     },
 }
 
@@ -85,7 +95,7 @@ def sync_roles(apps):
         # Migrations run this with the models of their time: a model not there yet (or any more,
         # such as reviews before they moved from catalog) is skipped, and a later migration grants it.
         codenames = [
-            (app_label, f"{action}_{model}")
+            (app_label, codename(action, model))
             for app_label, models in apps_models.items()
             for model, actions in models.items()
             if _in_state(apps, app_label, model)

@@ -8,7 +8,8 @@ gunicorn twice, each time on a flushed Redis database:
 
 - fresh (`PAGE_CACHE_SECONDS=0`): every page is rendered for every request: the visitor pages,
   the HTMX add to cart of visitors with a session, the KG manager's order list in the admin (and
-  its copy that finds the orders through the shopper's market), the API's product list; each is
+  its copy that finds the orders through the shopper's market), the KG sales dashboard over 90 days
+  (its daily figures rebuilt first by `refresh_dashboard --all`), the API's product list; each is
   followed by the template loop of the same HTML size (`/bench/loop/?cards=N`);
 - cached (`PAGE_CACHE_SECONDS=60`): the visitor pages from the shared cache, each followed by the
   same HTML served as a fixed template (`/bench/fixed/?cards=N`).
@@ -409,6 +410,7 @@ def fresh_phase(env, targets, label, settings, report, progress):
             Page("add to cart (HTMX)", cart_path, cart_args=(cart_path, skus, *sessions)),
             orders,
             Page(f"admin: {market.upper()} orders (join on shopper)", "/bench/admin/checkout/order/", admin),
+            Page(f"admin: {market.upper()} sales dashboard, 90 days", "/admin/dashboard/?days=90", admin),
             Page(f"API: products ?market={market.upper()}", f"/api/v1/products?market={market.upper()}"),
         ]
         session, cookie, token = sessions[0].split()
@@ -495,6 +497,11 @@ def bench_size(size, orders, base_url, redis_url, settings, report, progress):
     )
     ready = time.monotonic() - started
     report.facts.append(f"{label} catalog ready in {ready:.0f} s ({size} products, {orders} orders)")
+    started = time.monotonic()
+    manage(env, "refresh_dashboard", "--all")
+    report.facts.append(
+        f"{label}: dashboard's daily figures rebuilt from {orders} orders in {time.monotonic() - started:.1f} s"
+    )
     timing = json.loads(manage(env, "bench_order_sql", "--market=KG").splitlines()[-1])
     column, join = timing["column"], timing["join"]
     report.facts.append(

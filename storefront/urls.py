@@ -48,6 +48,8 @@ urlpatterns = [
     path("market/", views.switch_market, name="switch_market"),
     path("csrf/", views.csrf_token, name="csrf_token"),
     path("language/", switch_language, name="switch_language"),
+    # The sales dashboard sits inside the admin (its sign-in, its look) but is the dashboard app's.
+    path("admin/dashboard/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
     # The account pages of accounts and of the apps above it share the `accounts` namespace.
     path("accounts/", include((account_urls.account_patterns + review_urls.account_patterns, "accounts"))),

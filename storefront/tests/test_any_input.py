@@ -133,6 +133,9 @@ WEB = {
     "help_page": ("GET", "/kg/help/delivery/", ["lang"]),
     "review_create": ("POST", "/kg/orders/{order}/review/{product_id}/", ["rating", "title", "comment", "next"]),
     "review_helpful": ("POST", "/kg/reviews/{review}/helpful/", ["next"]),
+    # The admin's sales dashboard (staff only: a shopper is sent to the admin's sign-in).
+    "dashboard": ("GET", "/admin/dashboard/", ["days", "start", "end"]),
+    "dashboard_csv": ("GET", "/admin/dashboard/kg/sales.csv", ["days", "start", "end"]),
 }
 # Routes that take no input of their own: allauth's names for the sign-in pages listed above.
 ALIASES = {"account_login", "account_logout", "account_signup", "account_inactive"}

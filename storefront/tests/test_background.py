@@ -164,6 +164,7 @@ def test_exclusive_lets_one_of_two_simultaneous_runs_in():
 
 def test_the_scheduler_queues_each_periodic_job_on_its_schedule():
     import checkout.tasks
+    import dashboard.tasks
     import marketing.tasks
     import reviews.tasks
     import storefront.tasks
@@ -172,6 +173,7 @@ def test_the_scheduler_queues_each_periodic_job_on_its_schedule():
     expected = {
         checkout.tasks.expire_unpaid_orders: "*/1 * * * *",
         marketing.tasks.flush_banner_stats_task: "*/1 * * * *",
+        dashboard.tasks.sweep_dashboard: "*/5 * * * *",
         checkout.tasks.delete_abandoned_carts: "40 3 * * *",
         reviews.tasks.recompute_ratings: "20 2 * * *",
         storefront.tasks.prune_task_results: "50 3 * * *",

@@ -24,6 +24,7 @@ FLOORS = {
     "promotions": 3,
     "checkout": 4,
     "reviews": 5,
+    "dashboard": 5,
     "api": 6,
     "demo": 6,
     "bench": 6,

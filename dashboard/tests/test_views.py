@@ -1,0 +1,215 @@
+import csv
+import datetime
+import io
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.tests.factories import KGUserFactory, USUserFactory
+from checkout.models import Order
+from dashboard.rollups import rebuild_days, sweep
+from dashboard.tests.conftest import days_ago, placed
+
+pytestmark = pytest.mark.django_db
+URL = "/admin/dashboard/"
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def csv_of(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+@pytest.fixture
+def two_markets():
+    placed(days_ago(1), market="KG", total="3240.00")
+    placed(days_ago(1), market="KG", total="1000.00", status=Order.Status.CANCELLED)
+    placed(days_ago(2), market="US", total="71.67")
+    sweep()
+
+
+def test_admin_index_links_to_the_dashboard_for_those_who_may_see_it(kg_manager_client):
+    assert reverse("dashboard:dashboard") in kg_manager_client.get("/admin/").content.decode()
+
+
+def test_merchandiser_without_the_permission_gets_403(merchandiser_client):
+    assert merchandiser_client.get(URL).status_code == 403
+    assert reverse("dashboard:dashboard") not in merchandiser_client.get("/admin/").content.decode()
+
+
+def test_visitor_is_sent_to_the_admin_sign_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_kg_manager_sees_kg_revenue_and_no_us_figures(kg_manager_client, two_markets):
+    page = kg_manager_client.get(URL).content.decode()
+    assert "3 240 сом" in page
+    assert "$71.67" not in page and "USD" not in page
+    assert [s["section"].code for s in kg_manager_client.get(URL).context["sections"]] == ["KG"]
+
+
+def test_kg_manager_csv_has_no_us_revenue_and_the_us_csv_is_missing(kg_manager_client, two_markets):
+    rows = csv_of(kg_manager_client.get(reverse("dashboard:dashboard_csv", args=["kg", "sales"])))
+    assert rows[0][:3] == ["Day", "Revenue", "Orders"] and rows[0][-1] == "Currency"
+    assert {row[-1] for row in rows[1:]} == {"KGS"}
+    assert "71.67" not in str(rows)
+    assert sum(Decimal(row[1]) for row in rows[1:]) == Decimal("3240.00")
+    assert kg_manager_client.get(reverse("dashboard:dashboard_csv", args=["us", "sales"])).status_code == 404
+    assert kg_manager_client.get(reverse("dashboard:dashboard_csv", args=["kg", "nothing"])).status_code == 404
+
+
+def test_superuser_sees_each_market_in_its_own_currency_never_summed(admin_client, two_markets):
+    sections = {s["section"].code: s["section"] for s in admin_client.get(URL).context["sections"]}
+    assert sections["KG"].totals["revenue"] == Decimal("3240.00")
+    assert sections["US"].totals["revenue"] == Decimal("71.67")
+    assert sections["KG"].totals["average"] == Decimal("3240.00")
+    page = admin_client.get(URL).content.decode()
+    assert "3 311" not in page and "3311" not in page  # 3240 + 71.67 appears nowhere
+
+
+def test_every_chart_has_a_table_and_a_csv(admin_client, two_markets):
+    page = admin_client.get(URL).content.decode()
+    for key in ("sales", "statuses", "codes", "banners"):
+        assert f'data-table="kg-{key}-table"' in page
+        assert f'id="kg-{key}-table"' in page
+        rows = csv_of(admin_client.get(reverse("dashboard:dashboard_csv", args=["kg", key]) + "?days=7"))
+        assert len(rows) >= 2
+    statuses = dict(csv_of(admin_client.get(reverse("dashboard:dashboard_csv", args=["kg", "statuses"])))[1:])
+    assert statuses["Delivered"] == "1" and statuses["Cancelled"] == "1"
+    assert 'src="/static/vendor/chartjs/chart.umd.min.js"' in page and "<script>" not in page
+
+
+@pytest.mark.parametrize("days", ["7", "30", "90"])
+def test_preset_periods(admin_client, days):
+    response = admin_client.get(URL, {"days": days})
+    assert response.status_code == 200
+    assert (response.context["end"] - response.context["start"]).days == int(days) - 1
+
+
+def test_end_before_start_is_a_form_error_not_a_server_error(admin_client):
+    today = timezone.localdate()
+    response = admin_client.get(
+        URL, {"start": today.isoformat(), "end": (today - datetime.timedelta(days=3)).isoformat()}
+    )
+    assert response.status_code == 200
+    assert "The end date is before the start date." in response.content.decode()
+    assert (response.context["end"] - response.context["start"]).days == 29
+
+
+def test_custom_period_is_shown_and_carried_to_the_csv(admin_client, two_markets):
+    start = timezone.localdate() - datetime.timedelta(days=1)
+    response = admin_client.get(URL, {"start": start.isoformat(), "end": start.isoformat()})
+    assert response.context["start"] == response.context["end"] == start
+    assert f"start={start.isoformat()}&amp;end={start.isoformat()}" in response.content.decode()
+    rows = csv_of(
+        admin_client.get(reverse("dashboard:dashboard_csv", args=["kg", "sales"]), {"start": start, "end": start})
+    )
+    assert len(rows) == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"start": "2026-13-01", "end": "2026-01-01"},
+        {"start": "²", "end": "\x00"},
+        {"start": "2020-01-01"},
+        {"start": "1990-01-01", "end": "1990-02-01"},
+        {"start": "2001-01-01", "end": "2009-01-01"},
+        {"days": "-1"},
+        {"days": "x" * 5000},
+    ],
+)
+def test_bad_periods_get_a_clear_message(admin_client, query):
+    response = admin_client.get(URL, query)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert admin_client.get(reverse("dashboard:dashboard_csv", args=["kg", "sales"]), query).status_code == 400
+
+
+def test_a_csv_cell_cannot_start_a_spreadsheet_formula(admin_client):
+    from catalog.tests.factories import ProductFactory, SKUFactory
+
+    sku = SKUFactory(product=ProductFactory(market="KG", name="=HYPERLINK(1)"), price="10.00")
+    line = {"sku": sku, "product_name": "=HYPERLINK(1)", "price": Decimal("10.00"), "subtotal": Decimal("10.00")}
+    placed(days_ago(1), total="10.00", items=[line])
+    sweep()
+    rows = csv_of(admin_client.get(reverse("dashboard:dashboard_csv", args=["kg", "products"])))
+    assert rows[1][0] == "'=HYPERLINK(1)"
+
+
+def test_the_page_reads_a_fixed_number_of_queries_whatever_the_orders(admin_client, django_assert_max_num_queries):
+    """A few thousand orders over 90 days: the page reads the daily rows, never the orders."""
+    now = timezone.now()
+    kg, us = KGUserFactory(), USUserFactory()
+    statuses = list(Order.Status.values)
+    orders = [
+        Order(
+            user=user,
+            market=user.market,
+            currency="KGS" if user.market == "KG" else "USD",
+            status=statuses[n % len(statuses)],
+            customer_name="Bench",
+            customer_phone=user.phone,
+            delivery_address="Chui 1",
+            delivery_city="Bishkek",
+            payment_method="cash",
+            subtotal=Decimal("100.00"),
+            tax_included=True,
+            total_amount=Decimal("100.00"),
+            order_number=f"MT-{n:08d}",
+        )
+        for n, user in enumerate([kg, us] * 1500)
+    ]
+    Order.objects.bulk_create(orders)
+    ids = Order.objects.order_by("id").values_list("id", flat=True)
+    spread = [Order(pk=pk, created_at=now - datetime.timedelta(hours=n % (89 * 24))) for n, pk in enumerate(ids)]
+    Order.objects.bulk_update(spread, ["created_at"], batch_size=1000)
+    sweep()
+    admin_client.get(URL, {"days": "90"})  # session and permissions cached like any later page
+    with django_assert_max_num_queries(16) as captured:
+        response = admin_client.get(URL, {"days": "90"})
+    assert response.status_code == 200
+    assert not any("checkout_order" in query["sql"] for query in captured.captured_queries)
+    sections = {s["section"].code: s["section"] for s in response.context["sections"]}
+    assert sections["KG"].totals["orders"] + sections["US"].totals["orders"] == 3000
+    with django_assert_max_num_queries(16):
+        assert (
+            admin_client.get(reverse("dashboard:dashboard_csv", args=["us", "sales"]), {"days": "90"}).status_code
+            == 200
+        )
+
+
+def test_the_vendored_chart_js_is_the_version_npm_pins():
+    pinned = json.loads((PROJECT / "theme/static_src/package.json").read_text())["devDependencies"]["chart.js"]
+    vendored = (PROJECT / "static/vendor/chartjs/chart.umd.min.js").read_text()[:200]
+    assert re.search(r"Chart\.js v(\S+)", vendored).group(1) == pinned
+    assert (PROJECT / "static/vendor/chartjs/LICENSE.md").exists()
+    assert "sourceMappingURL" not in (PROJECT / "static/vendor/chartjs/chart.umd.min.js").read_text()[-300:]
+
+
+def test_rollups_for_a_range_are_what_the_page_shows(admin_client):
+    placed(days_ago(5), total="400.00")
+    day = timezone.localdate() - datetime.timedelta(days=5)
+    rebuild_days(start=day, end=day)
+    kg = admin_client.get(URL, {"days": "7"}).context["sections"][0]["section"]
+    assert [d["revenue"] for d in kg.days if d["day"] == day] == [Decimal("400.00")]
+
+
+def test_manager_without_markets_sees_a_note_and_no_figures(client, two_markets):
+    from accounts.roles import MARKET_MANAGER
+    from accounts.tests.factories import staff_in_role
+
+    client.force_login(staff_in_role(MARKET_MANAGER))
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert response.context["sections"] == []
+    assert "No market is assigned to you yet" in response.content.decode()
+    assert client.get(reverse("dashboard:dashboard_csv", args=["kg", "sales"])).status_code == 404

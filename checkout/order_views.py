@@ -166,9 +166,20 @@ def _to_payment(request, order):
 @require_GET
 def checkout_summary(request):
     """The order summary for the chosen address (US sales tax depends on the state)."""
-    form = CheckoutForm(user=request.user, initial={"address": request.GET.get("address")})
-    summary = _summary_for(request, form)
-    return TemplateResponse(request, "checkout/checkout.html#checkout-summary", {"summary": summary})
+    return summary_response(request, address=request.GET.get("address"))
+
+
+def summary_response(request, *, address, code_message="", code_error=""):
+    """The checkout page's order summary for `address` (an id as posted), with what became of a
+    discount code the shopper just entered or removed there."""
+    form = CheckoutForm(user=request.user, initial={"address": address})
+    context = {
+        "summary": _summary_for(request, form),
+        "checkout_path": market_reverse("checkout:checkout", request.market),
+        "code_message": code_message,
+        "code_error": code_error,
+    }
+    return TemplateResponse(request, "checkout/checkout.html#checkout-summary", context)
 
 
 @login_required

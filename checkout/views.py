@@ -168,6 +168,11 @@ def cart_clear(request):
 def _after_code_change(request, cart, *, message="", error=""):
     """Back to the checkout page when the form came from there, else as any cart change."""
     back = local_path(request, request.POST.get("next"))
+    if back and wants_partial(request) and request.POST.get("summary") and request.user.is_authenticated:
+        # Entered on the checkout page: only its summary changes, so nothing typed there is lost.
+        from checkout.order_views import summary_response
+
+        return summary_response(request, address=request.POST.get("address"), code_message=message, code_error=error)
     if back and not wants_partial(request):
         (messages.error if error else messages.success)(request, error or message)
         return redirect(back)

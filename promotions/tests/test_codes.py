@@ -153,6 +153,29 @@ def test_the_checkout_page_offers_the_code_form_and_shows_the_discount(client, c
     assert "Discount (SPRING10)" in page and "Remove code SPRING10" in page
 
 
+def test_a_code_entered_on_the_checkout_page_with_htmx_answers_with_its_summary(
+    client, cart, signed_in, django_assert_max_num_queries
+):
+    address = AddressFactory(user=signed_in)
+    DiscountCodeFactory(code="SPRING10", percent=10)
+    client.get("/kg/checkout/")  # warm the rate and menu caches
+    posted = {"code": "nope", "next": "/kg/checkout/", "summary": "1", "address": address.pk}
+
+    refused = client.post("/kg/cart/code/", posted, headers=HTMX).content.decode()
+    with django_assert_max_num_queries(14):
+        response = client.post("/kg/cart/code/", {**posted, "code": "spring10"}, headers=HTMX)
+    removed = client.post("/kg/cart/code/remove/", {**posted, "code": ""}, headers=HTMX).content.decode()
+
+    assert 'data-testid="discount-code-error"' in refused and "<html" not in refused
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="checkout-summary"')
+    assert 'data-testid="discount">−400 som' in page and "Discount code SPRING10 applied." in page
+    # The forms in the answer send the next change to the summary again.
+    assert 'hx-target="#checkout-summary"' in page and 'name="next" value="/kg/checkout/"' in page
+    assert "Apply code" in removed and 'data-testid="discount"' not in removed
+    assert messages_of(response) == []  # said in the summary, not again on the next page
+
+
 @pytest.mark.parametrize("htmx", [False, True])
 @pytest.mark.parametrize(("url", "data"), [("/kg/cart/code/", {"code": "SPRING10"}), ("/kg/cart/code/remove/", {})])
 def test_code_actions_and_the_cart_with_a_code_stay_in_budget(

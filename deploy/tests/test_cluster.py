@@ -281,7 +281,7 @@ def killing_an_app_server_mid_run_loses_no_request_and_no_order(cluster, shirt, 
             placed.add(location)
     orders = Order.objects.filter(user=shopper)
     assert placed, "orders were placed while the server died"
-    assert {f"/kg/orders/{order.order_number}/" for order in orders} == placed
+    assert {f"/kg/orders/{order.order_number}/confirmation/" for order in orders} == placed
     shirt.refresh_from_db()
     assert shirt.stock == 50 - sum(order.items.get().quantity for order in orders)
 

@@ -141,7 +141,7 @@ def _seconds_until(until):
 def version():
     """The current version of what shared pages show: it changes with every `invalidate()`, so a
     piece kept beside the pages under a key holding it (catalog.fragments) is renewed with them."""
-    return _version()
+    return _version()[0]
 
 
 def has_own_state(request):

@@ -373,6 +373,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # django-axes reports every admin sign-in at INFO; its failures and lock-outs are warnings.
         "axes": {"level": "WARNING"},
+        # The scheduler renews its lock every few seconds and says so at INFO; its failures are warnings.
+        "apscheduler": {"level": "WARNING"},
         # The request line says what runserver's own line and django.request's 4xx warnings say
         # (and masks what they would print as typed); server errors are still logged with their traceback.
         "django.server": {"level": "ERROR"},

@@ -235,6 +235,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("ky", _("Kyrgyz"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The shop's own date formats where Django's read wrong (storefront/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["storefront.formats"]
 # A visitor's language choice (storefront.languages); a signed-in shopper's lives on their profile.
 LANGUAGE_COOKIE_NAME = "marque_language"
 LANGUAGE_COOKIE_HTTPONLY = True

@@ -233,6 +233,14 @@ def test_each_thumbnail_links_to_its_picture_in_the_swipeable_gallery(client, te
     assert re.search(r'<li id="product-photo-1"[^>]*><img id="product-main-image" src="/media/products/tee', html)
 
 
+def test_a_product_without_pictures_keeps_the_galleries_place(client, tee):
+    """A grey 4:5 block, as on the product cards, rather than an empty column beside the buy box."""
+    gallery = re.search(r'<ul id="product-gallery".*?</ul>', page(client).text, re.S).group(0)
+
+    assert re.search(r'<li class="aspect-\[4/5\][^"]*" aria-hidden="true"></li>', gallery)
+    assert "<img" not in gallery
+
+
 def test_a_variant_pick_replaces_the_address_instead_of_adding_to_history(client, tee):
     form = re.search(r'<form id="variant-picker"[^>]*>', page(client).text, re.S).group(0)
 

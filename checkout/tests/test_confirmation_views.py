@@ -6,7 +6,8 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
 
 from accounts.tests.factories import AddressFactory, KGUserFactory, USUserFactory
 from catalog.tests.factories import CategoryFactory, ProductFactory, SKUFactory
@@ -63,6 +64,18 @@ def test_cash_order_confirmation_shows_items_with_pictures_next_steps_and_delive
     assert f"Expected between {first:%B} {first.day} and {last:%B} {last.day}" in estimate
     assert "1–2 days after the order is confirmed" in estimate
     assert 'data-testid="bank-details"' not in html and 'data-testid="payment-link"' not in html
+
+
+def test_the_russian_delivery_window_puts_the_month_in_the_genitive(client, kg_shopper):
+    client.force_login(kg_shopper)
+    order = _order(kg_shopper, payment_method="cash")
+    html = client.get(f"/kg/orders/{order.order_number}/confirmation/?lang=ru").text
+    estimate = re.search(r'data-testid="delivery-estimate".*?</section>', html, re.S).group(0)
+    placed = timezone.localdate(order.order_date)
+    with translation.override("ru"):
+        first, last = (date_format(placed + datetime.timedelta(days=n), "j E") for n in (1, 2))
+    assert first in estimate and last in estimate  # "7 декабря", not "7 Декабрь"
+    assert first.split()[1].islower()
 
 
 def test_an_order_to_the_regions_takes_longer(client, kg_shopper):

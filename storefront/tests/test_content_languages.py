@@ -138,6 +138,20 @@ def test_collection_captions_read_in_the_language_like_their_alt_text():
     assert "Winter starts here" not in russian
 
 
+def test_a_collections_picture_does_not_repeat_its_caption():
+    """The caption names the link; the picture's alt adds what the merchandiser wrote, or nothing."""
+    BannerFactory(
+        title="Winter starts here", banner_type="category", market="KG", image_url="https://cdn.example.com/w.jpg"
+    )
+    BannerFactory(title="Bags for every day", alt_text="Leather totes on a bench", banner_type="category",
+                  market="KG", image_url="https://cdn.example.com/b.jpg")  # fmt: skip
+
+    html = reader("en").get("/kg/").text
+
+    assert '<img src="https://cdn.example.com/w.jpg" alt=""' in html
+    assert '<img src="https://cdn.example.com/b.jpg" alt="Leather totes on a bench"' in html
+
+
 def test_a_shopper_finds_a_product_by_its_name_in_their_language(shirt):
     ProductFactory(name="Wool Scarf", market="KG")
 

@@ -27,6 +27,9 @@ from storefront.markets import CardType, PaymentType
 
 class PaymentMethodSerializer(serializers.ModelSerializer):
     payment_type_display = serializers.CharField(source="get_payment_type_display")
+    card_type = serializers.CharField(
+        help_text="visa, mastercard, mir or amex; blank for a way to pay that is no card."
+    )
     card_type_display = serializers.CharField(source="get_card_type_display")
     card_number_masked = serializers.CharField(help_text="The last 4 digits only, such as •••• 4242; blank if no card.")
     is_test_card = serializers.SerializerMethodField(help_text="A test card, saved while Stripe is not configured.")

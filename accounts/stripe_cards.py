@@ -82,7 +82,40 @@ def finish_card_setup(user: User, session_id: str) -> PaymentMethod:
         raise CardSetupError(_("We couldn't find the card you added. Please try again."))
     if session.get("status") != "complete" or not intent or intent.get("status") != "succeeded":
         raise CardSetupError(_("The card was not saved. Please try again."))
-    method = intent["payment_method"]
+    return _keep_card(user, intent["payment_method"])
+
+
+def save_stripe_payment_method(user: User, payment_method_id: str) -> PaymentMethod:
+    """Save the display copy of a card an app gave Stripe itself (a `pm_…` id from Stripe's SDK).
+
+    The card is read from Stripe's API, never from the request: it must be a card attached to the
+    shopper's own Stripe customer, or attached to no one yet (it is then attached to theirs).
+    Saving the same card twice returns the saved one.
+    """
+    if not payment_method_id.startswith("pm_") or len(payment_method_id) > 100:
+        raise CardSetupError(_("We couldn't find the card you added. Please try again."))
+    existing = user.payment_methods.filter(gateway_reference=payment_method_id).first()
+    if existing:
+        return existing
+    try:
+        client = stripe_client.client()
+        method = client.v1.payment_methods.retrieve(payment_method_id).to_dict()
+        owner = method.get("customer")
+        if owner and owner != user.stripe_customer_id:
+            raise CardSetupError(_("We couldn't find the card you added. Please try again."))
+        if not owner:
+            customer = _customer_id(client, user)
+            method = client.v1.payment_methods.attach(payment_method_id, params={"customer": customer}).to_dict()
+    except stripe.StripeError:
+        logger.warning("Stripe payment method %s could not be read or attached", payment_method_id, exc_info=True)
+        raise CardSetupError(_("We couldn't find the card you added. Please try again.")) from None
+    if method.get("type") != "card":
+        raise CardSetupError(_("We couldn't find the card you added. Please try again."))
+    return _keep_card(user, method)
+
+
+def _keep_card(user: User, method: dict) -> PaymentMethod:
+    """The shopper's saved copy of Stripe's PaymentMethod `method` (made once, however often called)."""
     existing = user.payment_methods.filter(gateway_reference=method["id"]).first()
     if existing:
         return existing

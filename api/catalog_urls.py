@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from api import catalog
+from api import catalog, reviews
 
 urlpatterns = [
     path("products", catalog.product_list, name="product_list"),
     path("products/best-sellers", catalog.best_sellers, name="best_sellers"),
     path("products/search", catalog.product_search, name="product_search"),
     path("products/<slug:slug>", catalog.product_detail, name="product_detail"),
+    path("products/<slug:slug>/reviews", reviews.product_reviews, name="product_reviews"),
     path("categories", catalog.category_list, name="category_list"),
     path("categories/<slug:slug>", catalog.category_detail, name="category_detail"),
     path("categories/<slug:slug>/subcategories", catalog.category_subcategories, name="category_subcategories"),

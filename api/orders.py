@@ -4,7 +4,8 @@ Placing an order takes an optional `Idempotency-Key` header (8–64 letters, dig
 UUID fits): it is the checkout key of the web form, so a repeated request with the same key answers
 200 with the order the first one placed (even when the first is still running) instead of placing
 another. Without the header every request that finds a full cart places an order. Orders are looked
-up among the caller's own, so anyone else's number is a 404.
+up among the caller's own, so anyone else's number is a 404. Cancelling goes through
+`checkout.status.change_status`, as the web's cancel button does (the same rules: only before shipping).
 """
 
 import re
@@ -17,13 +18,14 @@ from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from api.errors import ApiError, conflict, error_responses, valid
+from api.errors import ApiError, ErrorSerializer, conflict, error_responses, valid
 from api.fields import MoneySerializer, absolute, id_field, money
 from api.pagination import BoundedPages
 from checkout import payments
 from checkout.forms import NOTES_MAX_LENGTH
 from checkout.models import Order, OrderItem
 from checkout.orders import CHECKOUT_KEY_PATTERN, CheckoutError, SoldOut, place_order
+from checkout.status import StatusChangeRefused, change_status
 
 # What an order number can look like (MQ-7F3K9QX2); anything else is not looked up at all.
 ORDER_NUMBER = re.compile(r"[A-Za-z0-9-]{1,20}")
@@ -318,18 +320,57 @@ def order_list(request):
     return orders_page(request)
 
 
+NUMBER_PARAMETER = OpenApiParameter(
+    "number", OpenApiTypes.STR, OpenApiParameter.PATH, description="Such as MQ-7F3K9QX2."
+)
+
+
+def own_order(request, number):
+    """One of the caller's orders by its number, or a 404 `order_not_found`."""
+    order = own_orders(request).filter(order_number=number).first() if ORDER_NUMBER.fullmatch(number) else None
+    if order is None:
+        raise ApiError("order_not_found", _("No such order."), status_code=status.HTTP_404_NOT_FOUND)
+    return order
+
+
 @extend_schema(
     tags=["orders"],
     operation_id="orders_detail",
     summary="One of the caller's orders",
-    parameters=[
-        OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH, description="Such as MQ-7F3K9QX2.")
-    ],
+    parameters=[NUMBER_PARAMETER],
     responses={200: OrderDetailSerializer, **error_responses(401, 404)},
 )
 @api_view(["GET"])
 def order_detail(request, number):
-    order = own_orders(request).filter(order_number=number).first() if ORDER_NUMBER.fullmatch(number) else None
-    if order is None:
-        raise ApiError("order_not_found", _("No such order."), status_code=status.HTTP_404_NOT_FOUND)
-    return Response(OrderDetailSerializer(order_detail_data(request, order)).data)
+    return Response(OrderDetailSerializer(order_detail_data(request, own_order(request, number))).data)
+
+
+@extend_schema(
+    tags=["orders"],
+    operation_id="orders_cancel",
+    summary="Cancel one of the caller's orders",
+    description=(
+        "As the web's cancel button: an order may be cancelled while it is pending or confirmed (`can_cancel`), "
+        "never once shipped. Its units go back on the shelf, its discount code's use is given back, anything "
+        "paid online is refunded, and the shopper is notified. 200 with the cancelled order; "
+        "`status_change_refused` (409) when it can no longer be cancelled (also when already cancelled); "
+        "`order_not_found` (404) for a number that is not one of the caller's orders."
+    ),
+    parameters=[NUMBER_PARAMETER],
+    request=None,
+    responses={
+        200: OrderDetailSerializer,
+        **error_responses(401, 404),
+        409: OpenApiResponse(
+            ErrorSerializer, description="`status_change_refused`: the order can no longer be cancelled."
+        ),
+    },
+)
+@api_view(["POST"])
+def order_cancel(request, number):
+    order = own_order(request, number)
+    try:
+        change_status(order=order, to=Order.Status.CANCELLED, by=request.user, notes="Cancelled by the customer")
+    except StatusChangeRefused as error:
+        raise conflict(error.code, error.message) from None
+    return Response(OrderDetailSerializer(order_detail_data(request, own_order(request, number))).data)

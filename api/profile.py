@@ -1,14 +1,16 @@
 """The signed-in shopper's own account: profile, addresses, order summaries and notifications.
 
-Every list starts from `request.user`, so nobody else's rows can appear. Input is validated by the
-web's own forms (ProfileForm, AddressForm: the same per-market rules) and saved by the same
-services (accounts.services.update_profile, save_address).
+Every list and every lookup starts from `request.user`, so nobody else's rows can appear and
+anyone else's id is a 404. Input is validated by the web's own forms (ProfileForm, AddressForm: the
+same per-market rules) and saved by the same services (accounts.services.update_profile,
+save_address, set_default_address, delete_address, mark_notification_read, …).
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -18,12 +20,22 @@ from accounts.forms import AddressForm, ProfileForm
 from accounts.models import Address, Notification, User
 from accounts.selectors import unread_notifications
 from api.errors import ApiError, ErrorSerializer
+from api.fields import MAX_ID
 from api.orders import ORDER_PAGE_PARAMETERS, OrderPageSerializer, orders_page
 from api.pagination import Pages
 from storefront.markets import US_STATES, Language
 
 ERRORS_400 = OpenApiResponse(ErrorSerializer, description="invalid: field errors in details.")
 ERRORS_401 = OpenApiResponse(ErrorSerializer, description="Missing, expired or blacklisted token.")
+ERRORS_404 = OpenApiResponse(ErrorSerializer, description="Not one of your own (or no such) objects.")
+
+
+def own(request, related_name, pk, code, message):
+    """`request.user.<related_name>` row `pk`, or a 404 with `code` (anyone else's row included)."""
+    obj = getattr(request.user, related_name).filter(pk=pk).first() if 0 < pk <= MAX_ID else None
+    if obj is None:
+        raise ApiError(code, message, status_code=status.HTTP_404_NOT_FOUND)
+    return obj
 
 
 def _invalid(details):
@@ -158,6 +170,73 @@ def addresses(request):
     return Response(AddressSerializer(user.addresses.all(), many=True).data)
 
 
+ADDRESS_ID = OpenApiParameter(
+    "address_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="One of your addresses."
+)
+
+
+def _own_address(request, address_id):
+    return own(request, "addresses", address_id, "address_not_found", _("Choose one of your delivery addresses."))
+
+
+@extend_schema(
+    tags=["profile"],
+    operation_id="profile_addresses_retrieve",
+    summary="One of your addresses",
+    methods=["GET"],
+    parameters=[ADDRESS_ID],
+    responses={200: AddressSerializer, 401: ERRORS_401, 404: ERRORS_404},
+)
+@extend_schema(
+    tags=["profile"],
+    operation_id="profile_addresses_update",
+    summary="Change an address",
+    description=(
+        "Send the whole address, as the web's address form does (the same per-market rules). "
+        "make_default makes it your default; the default stays the default unless another one is made so."
+    ),
+    methods=["PUT"],
+    parameters=[ADDRESS_ID],
+    request=AddressInputSerializer,
+    responses={200: AddressSerializer, 400: ERRORS_400, 401: ERRORS_401, 404: ERRORS_404},
+)
+@extend_schema(
+    tags=["profile"],
+    operation_id="profile_addresses_destroy",
+    summary="Delete an address",
+    description="When it was your default, your newest remaining address becomes the default. 204, no body.",
+    methods=["DELETE"],
+    parameters=[ADDRESS_ID],
+    responses={204: None, 401: ERRORS_401, 404: ERRORS_404},
+)
+@api_view(["GET", "PUT", "DELETE"])
+def address_detail(request, address_id):
+    address = _own_address(request, address_id)
+    if request.method == "PUT":
+        data = valid_form(AddressForm(request.data, market=request.user.market_config))
+        make_default = data.pop("make_default", False)
+        address = services.save_address(user=request.user, data=data, address=address, make_default=make_default)
+    elif request.method == "DELETE":
+        services.delete_address(address=address)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+    return Response(AddressSerializer(address).data)
+
+
+@extend_schema(
+    tags=["profile"],
+    operation_id="profile_addresses_set_default",
+    summary="Make an address your default",
+    description="Your other addresses stop being the default. 200 with every address.",
+    parameters=[ADDRESS_ID],
+    request=None,
+    responses={200: AddressSerializer(many=True), 401: ERRORS_401, 404: ERRORS_404},
+)
+@api_view(["POST"])
+def address_set_default(request, address_id):
+    services.set_default_address(address=_own_address(request, address_id))
+    return Response(AddressSerializer(request.user.addresses.all(), many=True).data)
+
+
 # --- orders -------------------------------------------------------------------------------------
 
 
@@ -218,3 +297,41 @@ class NotificationList(generics.ListAPIView):
     def get_paginated_response(self, data):
         count = unread_notifications(self.request.user).count()
         return self.paginator.get_paginated_response(data, unread_count=count)
+
+
+class NotificationsMarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many notifications this call marked read.")
+    unread_count = serializers.IntegerField(help_text="How many of your notifications are still unread.")
+
+
+@extend_schema(
+    tags=["profile"],
+    operation_id="profile_notifications_read",
+    summary="Mark one notification read",
+    description="Idempotent: a notification already read stays read. 200 with the notification.",
+    parameters=[
+        OpenApiParameter(
+            "notification_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="One of your notifications."
+        )
+    ],
+    request=None,
+    responses={200: NotificationSerializer, 401: ERRORS_401, 404: ERRORS_404},
+)
+@api_view(["POST"])
+def notification_read(request, notification_id):
+    notification = own(request, "notifications", notification_id, "notification_not_found", _("No such notification."))
+    services.mark_notification_read(notification=notification)
+    return Response(NotificationSerializer(notification).data)
+
+
+@extend_schema(
+    tags=["profile"],
+    operation_id="profile_notifications_read_all",
+    summary="Mark all your notifications read",
+    request=None,
+    responses={200: NotificationsMarkedSerializer, 401: ERRORS_401},
+)
+@api_view(["POST"])
+def notifications_read_all(request):
+    marked = services.mark_all_notifications_read(user=request.user)
+    return Response({"marked": marked, "unread_count": unread_notifications(request.user).count()})

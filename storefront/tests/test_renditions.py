@@ -251,3 +251,17 @@ def test_rendition_widths_for_each_kind_stay_within_the_source():
     assert renditions.widths_for("banner", 1600) == [320, 480, 800, 1200, 1600]
     assert renditions.widths_for("review", 500) == [160, 320, 500]
     assert renditions.widths_for("product", 200) == [200]
+
+
+@pytest.mark.parametrize(("heroes", "eager"), [(1, [True]), (2, [True, True]), (3, [True, False, False])])
+def test_the_home_page_fetches_the_first_row_of_banners_first(client, db, heroes, eager):
+    for n in range(heroes):
+        BannerFactory(image=jpeg(1600, 640, f"row-{n}.jpg"), image_url="", sort_order=n)
+    call_command("make_image_renditions", verbosity=0)
+
+    html = client.get("/kg/").content.decode()
+
+    pictures = re.findall(r"<img[^>]*renditions/banners/row-[^>]*>", html)
+    assert ['fetchpriority="high"' in tag for tag in pictures] == eager
+    assert all('loading="lazy"' in tag for tag, first in zip(pictures, eager, strict=True) if not first)
+    assert all('width="1600" height="640"' in tag for tag in pictures)

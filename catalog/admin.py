@@ -38,6 +38,7 @@ from storefront.content import translation_columns
 from storefront.media import ADMIN_THUMBNAIL_WIDTH
 from storefront.media import image_preview as sized_preview
 from storefront.money import format_money
+from storefront.renditions import queue_renditions
 
 
 def image_preview(url, alt):
@@ -544,6 +545,10 @@ class ProductAdmin(CatalogSpreadsheetMixin, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # A product saved without SKUs, or whose SKUs did not change, is in stock only if they say so.
         sync_in_stock([form.instance.pk])
+        # New or replaced pictures get their smaller copies from the task worker.
+        queue_renditions(form.instance)
+        for picture in form.instance.images.exclude(image=""):
+            queue_renditions(picture)
 
     def picture_url(self, product):
         """The product's main image, else the first picture of its gallery."""
@@ -618,6 +623,10 @@ class ProductImageAdmin(admin.ModelAdmin):
     autocomplete_fields = ("product",)
     fields = ("product", "image", "image_url", "preview", "alt_text", *translation_columns("alt_text"), "sort_order")
     readonly_fields = ("preview",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        queue_renditions(obj)
 
     @admin.display(description=_("picture"))
     def thumbnail(self, picture):

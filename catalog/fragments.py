@@ -51,6 +51,7 @@ from storefront import page_cache
 from storefront.content import translated
 from storefront.market_urls import market_reverse
 from storefront.markets import MarketConfig
+from storefront.renditions import picture_of
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ def attach_cards(products, market: MarketConfig):
             "pk": product.pk,
             "url": market_reverse("catalog:product_detail", market, kwargs={"slug": product.slug}),
             "image_url": product.image.url if product.image else "",
+            "picture": picture_of(product.image, product.renditions),
             "name": translated(product, "name", language),
             "brand": product.brand,
             "price": price.display,

@@ -18,7 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from storefront.content import content_field
 from storefront.markets import Market, MarketConfig, MarketQuerySet, MarketScope, get_market, sold_in_all_markets
-from storefront.media import UploadedOrLinkedImage
+from storefront.media import UploadedOrLinkedImage, WithRenditions
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -174,7 +174,7 @@ class ProductQuerySet(MarketQuerySet):
         )
 
 
-class Product(models.Model):
+class Product(WithRenditions):
     name = models.CharField(_("name"), max_length=200)
     name_ru = content_field(models.CharField, _("name"), "ru", max_length=200)
     name_ky = content_field(models.CharField, _("name"), "ky", max_length=200)
@@ -265,7 +265,7 @@ class Product(models.Model):
         return get_market(self.market).currency
 
 
-class ProductImage(UploadedOrLinkedImage):
+class ProductImage(UploadedOrLinkedImage, WithRenditions):
     product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(_("image"), upload_to="products/", blank=True)
     alt_text = models.CharField(_("alt text"), max_length=200, blank=True)

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from catalog.sizes import size_sort_key
 from storefront.content import translated
+from storefront.renditions import Picture, picture_of
 
 LOW_STOCK = 5
 # A swatch is drawn only from a color code (#RGB or #RRGGBB); anything else shows the color's name.
@@ -33,6 +34,7 @@ class GalleryPicture:
     dom_id: str
     url: str
     alt: str
+    picture: Picture | None = None
 
 
 class VariantChoice:
@@ -100,13 +102,22 @@ class VariantChoice:
         """The pictures the page shows in order: the picked variant's (or the product's), then the
         product's other pictures; `name` is the product's name in the page's language."""
         pictures = []
-        if self.image_url:
+        if self.sku and self.sku.variant_image:
+            first = picture_of(self.sku.variant_image)
+        else:
+            first = picture_of(self.product.image, self.product.renditions)
+        if first:
             color = translated(self.sku, "color") if self.sku and self.sku.color else ""
-            pictures.append((self.image_url, f"{name} — {color}" if color else name))
+            pictures.append((first, f"{name} — {color}" if color else name))
         pictures += [
-            (image.picture_url, translated(image, "alt_text") or name) for image in images if image.picture_url
+            (picture_of(image.image, image.renditions, url=image.image_url), translated(image, "alt_text") or name)
+            for image in images
+            if image.picture_url
         ]
-        return [GalleryPicture(f"product-photo-{n}", url, alt) for n, (url, alt) in enumerate(pictures, start=1)]
+        return [
+            GalleryPicture(f"product-photo-{n}", picture.url, alt, picture)
+            for n, (picture, alt) in enumerate(pictures, start=1)
+        ]
 
     @property
     def pick_target(self):

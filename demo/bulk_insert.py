@@ -30,7 +30,8 @@ def _left_out(model, columns):
     now = timezone.now()
     filled = []
     for field in model._meta.concrete_fields:
-        if field.primary_key or field.attname in columns:
+        # A column with a database default (the pictures' `renditions`) is the database's to fill.
+        if field.primary_key or field.attname in columns or field.has_db_default():
             continue
         automatic = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
         filled.append((field.attname, now if automatic else field.get_default()))

@@ -14,6 +14,7 @@ from marketing.tracking import is_allowed_target
 from storefront.admin_site import ReadOnlyAdminMixin
 from storefront.content import translation_columns
 from storefront.media import image_preview as sized_preview
+from storefront.renditions import queue_renditions
 
 THUMBNAIL_WIDTH = 96
 RECENT_STATS = datetime.timedelta(days=30)
@@ -129,6 +130,11 @@ class BannerAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         return type(form.__name__, (form,), {"request": request})
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A new or replaced picture gets its smaller copies from the task worker.
+        queue_renditions(obj)
 
     @admin.display(description=_("picture"))
     def thumbnail(self, banner):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from storefront.content import content_field
 from storefront.markets import Market, MarketQuerySet, MarketScope
-from storefront.media import UploadedOrLinkedImage
+from storefront.media import UploadedOrLinkedImage, WithRenditions
 
 
 def click_through_rate(clicks, views):
@@ -34,7 +34,7 @@ class BannerQuerySet(MarketQuerySet):
         return self.filter(banner_type=banner_type)
 
 
-class Banner(UploadedOrLinkedImage):
+class Banner(UploadedOrLinkedImage, WithRenditions):
     class Type(models.TextChoices):
         HERO = "hero", _("Hero")
         PROMO = "promo", _("Promo")

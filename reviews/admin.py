@@ -15,6 +15,7 @@ from storefront.admin_site import SelectRelatedInline
 from storefront.markets import Market
 from storefront.media import ADMIN_THUMBNAIL_WIDTH
 from storefront.media import image_preview as sized_preview
+from storefront.renditions import queue_renditions
 
 REVIEW_PHOTO_WIDTH = 240
 
@@ -198,6 +199,8 @@ class ReviewAdmin(admin.ModelAdmin):
         super().save_formset(request, form, formset, change)
         # A photo staff removed leaves the storage too (it may be why the review was reported).
         forget_photo_files(picture.image.name for picture in formset.deleted_objects if picture.image)
+        for picture in [*formset.new_objects, *(changed for changed, _fields in formset.changed_objects)]:
+            queue_renditions(picture)
 
     def delete_model(self, request, obj):
         delete_reviews(review_ids=[obj.pk])

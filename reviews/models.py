@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
 from checkout.models import Order
-from storefront.media import UploadedOrLinkedImage
+from storefront.media import UploadedOrLinkedImage, WithRenditions
 
 
 class ReviewQuerySet(models.QuerySet):
@@ -103,7 +103,7 @@ class Review(models.Model):
         return self.State(self.state).label
 
 
-class ReviewImage(UploadedOrLinkedImage):
+class ReviewImage(UploadedOrLinkedImage, WithRenditions):
     review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(_("image"), upload_to="reviews/", blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -23,6 +23,7 @@ from reviews.selectors import delivered_orders
 from storefront import page_cache
 from storefront.background import exclusive
 from storefront.errors import Refused
+from storefront.renditions import queue_renditions, stored_renditions_of
 
 RATINGS = (1, 2, 3, 4, 5)
 MAX_TITLE_LENGTH = Review._meta.get_field("title").max_length
@@ -74,8 +75,10 @@ def _valid_rating(rating):
 
 def _forget_files(names):
     storage = ReviewImage._meta.get_field("image").storage
-    for name in names:
-        storage.delete(name)
+    # Their smaller copies go with them (a reported photo must leave the storage whole).
+    copies = [copy for name in names for copy in stored_renditions_of(name, storage)]
+    for stored in [*names, *copies]:
+        storage.delete(stored)
 
 
 def forget_photo_files(names: Iterable[str]):
@@ -119,6 +122,7 @@ def submit_review(*, user, order, product, rating, title="", comment="", photos:
                 picture.image.save(photo.content.name, photo.content, save=False)
                 stored.append(picture.image.name)
                 picture.save()
+                queue_renditions(picture)
     except IntegrityError as error:
         _forget_files(stored)
         raise ReviewRefused(_("You have already reviewed this product from this order.")) from error

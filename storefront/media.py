@@ -32,3 +32,19 @@ def image_preview(url, alt, *, width):
         return "—"
     # Width only: the picture keeps its proportions (the CSP allows no inline style).
     return format_html('<img src="{}" alt="{}" width="{}" loading="lazy">', url, alt, width)
+
+
+class WithRenditions(models.Model):
+    """A picture (`image`) kept in several widths and formats; storefront/renditions.py makes them."""
+
+    # The database default serves rows written without the ORM (the demo seed's COPY).
+    renditions = models.JSONField(
+        _("renditions"),
+        default=dict,
+        db_default=models.Value({}, output_field=models.JSONField()),
+        blank=True,
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True

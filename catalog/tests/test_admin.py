@@ -1,8 +1,11 @@
+import io
 from decimal import Decimal
 
 import factory
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from accounts.roles import MARKET_MANAGER, MERCHANDISER
 from accounts.tests.factories import KGUserFactory, ManagedMarketFactory, staff_in_role
@@ -317,3 +320,21 @@ def test_merchandiser_admin_index_offers_catalog_and_banners_but_no_orders(merch
 
     apps = {app["app_label"] for app in response.context["app_list"]}
     assert apps == {"catalog", "help", "marketing", "promotions", "reviews"}
+
+
+def test_uploading_a_product_picture_gets_its_renditions_from_the_task(
+    admin_client, django_capture_on_commit_callbacks
+):
+    product = ProductFactory()
+    buffer = io.BytesIO()
+    Image.new("RGB", (1400, 1750), (200, 180, 160)).save(buffer, "JPEG")
+    upload = SimpleUploadedFile("side.jpg", buffer.getvalue(), content_type="image/jpeg")
+    form = {"product": product.pk, "image": upload, "image_url": "", "alt_text": "Side", "sort_order": "1"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("admin:catalog_productimage_add"), form)
+
+    assert response.status_code == 302
+    picture = product.images.get()
+    assert picture.renditions["source"] == picture.image.name
+    assert sorted({item["width"] for item in picture.renditions["files"]}) == [320, 480, 800, 1200, 1400]

@@ -13,7 +13,7 @@ from accounts.models import Address, PaymentMethod, User
 from accounts.roles import MARKET_MANAGER, MERCHANDISER
 from catalog.facets import ListingScope, precomputed_counts
 from catalog.listing import live_counts, parse_filters
-from catalog.models import SKU, Category, Product
+from catalog.models import SKU, Category, Product, ProductImage
 from catalog.pricing import MarketPricing
 from catalog.search import search_products
 from catalog.search_index import unindexed_products
@@ -248,3 +248,14 @@ def test_seed_demo_writes_help_pages_per_market_in_three_languages(seed, client)
     assert "Төлөө ыкмалары</h1>" in kg_payment and "Банк которуусу" in kg_payment
     us_payment = client.get("/us/help/payment/").text
     assert "Stripe" in us_payment and "Cash on delivery:" not in us_payment
+
+
+def test_seed_demo_gives_every_picture_its_renditions(seed):
+    seed()
+
+    for model in (Product, ProductImage, Banner):
+        pictures = model.objects.exclude(image="")
+        assert pictures.exists(), model
+        assert not pictures.filter(renditions={}).exists(), model
+    banner = Banner.objects.exclude(image="").first()
+    assert min(item["width"] for item in banner.renditions["files"]) < 400

@@ -1,9 +1,13 @@
 import datetime
+import io
+from unittest import mock
 
 import factory
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from accounts.roles import MARKET_MANAGER, MERCHANDISER
 from accounts.tests.factories import ManagedMarketFactory, staff_in_role
@@ -191,3 +195,42 @@ def test_a_banner_that_ends_before_it_starts_gets_a_field_error(admin_client):
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["end_date"] == ["The banner must end after it starts."]
+
+
+def test_uploading_a_banner_picture_queues_its_renditions(admin_client, django_capture_on_commit_callbacks):
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 640), (30, 60, 90)).save(buffer, "JPEG")
+    upload = SimpleUploadedFile("winter.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+    with mock.patch("storefront.background.import_string") as tasks, django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("admin:marketing_banner_add"), banner_form(image=upload, image_url=""))
+
+    assert response.status_code == 302
+    banner = Banner.objects.get()
+    tasks.assert_called_once_with("storefront.tasks.make_image_renditions")
+    tasks.return_value.enqueue.assert_called_once_with("marketing.banner", banner.pk)
+    assert banner.renditions == {}, "the page shows the original until the worker is done"
+
+
+def test_a_banner_upload_gets_renditions_from_the_task(admin_client, django_capture_on_commit_callbacks):
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 640), (30, 60, 90)).save(buffer, "JPEG")
+    upload = SimpleUploadedFile("winter.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:marketing_banner_add"), banner_form(image=upload, image_url=""))
+
+    banner = Banner.objects.get()
+    assert banner.renditions["source"] == banner.image.name
+    assert max(item["width"] for item in banner.renditions["files"]) == 1600
+    assert min(item["width"] for item in banner.renditions["files"]) == 320
+
+
+def test_saving_a_banner_without_a_new_picture_queues_nothing(admin_client, django_capture_on_commit_callbacks):
+    banner = BannerFactory()
+
+    with mock.patch("storefront.background.import_string") as tasks, django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("admin:marketing_banner_change", args=[banner.pk]), banner_form())
+
+    assert response.status_code == 302
+    tasks.assert_not_called()

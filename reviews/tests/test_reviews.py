@@ -372,3 +372,22 @@ def test_a_reviews_market_is_its_orders_or_without_an_order_its_products():
 
     assert set(Review.objects.from_markets(["KG"])) == {kg_review}
     assert set(Review.objects.from_markets(["US"])) == {us_review, us_product_review}
+
+
+def test_a_submitted_photo_gets_renditions_once_stored_and_loses_them_when_deleted(
+    kg_shopper, delivered, shirt, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = submit(kg_shopper, delivered, shirt, photos=[picture_upload()])
+
+    photo = ReviewImage.objects.get(review=submitted.review)
+    assert photo.renditions["source"] == photo.image.name
+    copies = settings.MEDIA_ROOT / "renditions" / "reviews"
+    assert sorted({item["format"] for item in photo.renditions["files"]}) == sorted(
+        {path.suffix.lstrip(".").replace("jpg", "jpeg") for path in copies.iterdir()}
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_reviews(review_ids=[submitted.review.pk])
+
+    assert list(copies.iterdir()) == []

@@ -9,6 +9,7 @@ so a second run adds nothing and `--products N` only adds the products a smaller
 import sys
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import capfirst
 from tqdm import tqdm
@@ -93,6 +94,8 @@ class Command(BaseCommand):
         seed_orders(shoppers=shoppers, managers=staff)
         # The catalog and its sales went in without signals (COPY, bulk updates): count the listings' facets.
         refresh_listing_facets()
+        # The smaller copies of the pictures, each file once however many products share it.
+        call_command("make_image_renditions", verbosity=0)
 
         if verbosity:
             self._report(before, pictures.drawn, time.monotonic() - started)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "marketing",
     "help",
     "reviews",
+    "returns",
     "dashboard",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",

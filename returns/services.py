@@ -122,7 +122,9 @@ def next_steps(return_request) -> tuple[str, ...]:
 
 
 def _lock(return_request, to):
-    locked = ReturnRequest.objects.select_for_update().select_related("order", "user").get(pk=return_request.pk)
+    locked = (
+        ReturnRequest.objects.select_for_update(of=("self",)).select_related("order", "user").get(pk=return_request.pk)
+    )
     if to not in TRANSITIONS[Status(locked.status)]:
         raise ReturnRefused(
             _("Return %(id)s cannot go from %(current)s to %(new)s.")

@@ -6,105 +6,247 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('checkout', '0007_relation_verbose_names'),
+        ("checkout", "0007_relation_verbose_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReturnRequest',
+            name="ReturnRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('market', models.CharField(choices=[('KG', 'Kyrgyzstan'), ('US', 'United States')], max_length=2, verbose_name='market')),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('received', 'Received'), ('refunded', 'Refunded')], default='requested', max_length=20, verbose_name='status')),
-                ('reason', models.CharField(choices=[('wrong_size', 'Wrong size'), ('not_as_described', 'Not as described'), ('damaged', 'Damaged or faulty'), ('changed_mind', 'Changed my mind'), ('other', 'Other')], max_length=30, verbose_name='reason')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('stock_restored', models.BooleanField(default=False, editable=False, verbose_name='stock returned')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='requested at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='return_requests', to='checkout.order', verbose_name='order')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='return_requests', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "market",
+                    models.CharField(
+                        choices=[("KG", "Kyrgyzstan"), ("US", "United States")], max_length=2, verbose_name="market"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("received", "Received"),
+                            ("refunded", "Refunded"),
+                        ],
+                        default="requested",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("wrong_size", "Wrong size"),
+                            ("not_as_described", "Not as described"),
+                            ("damaged", "Damaged or faulty"),
+                            ("changed_mind", "Changed my mind"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="reason",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("stock_restored", models.BooleanField(default=False, editable=False, verbose_name="stock returned")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="requested at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="return_requests",
+                        to="checkout.order",
+                        verbose_name="order",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="return_requests",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'return request',
-                'verbose_name_plural': 'return requests',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "return request",
+                "verbose_name_plural": "return requests",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReturnItem',
+            name="ReturnItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField(verbose_name='quantity')),
-                ('order_item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='return_items', to='checkout.orderitem', verbose_name='order item')),
-                ('return_request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='returns.returnrequest', verbose_name='return request')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("quantity", models.PositiveIntegerField(verbose_name="quantity")),
+                (
+                    "order_item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="return_items",
+                        to="checkout.orderitem",
+                        verbose_name="order item",
+                    ),
+                ),
+                (
+                    "return_request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="returns.returnrequest",
+                        verbose_name="return request",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'returned item',
-                'verbose_name_plural': 'returned items',
-                'ordering': ['id'],
+                "verbose_name": "returned item",
+                "verbose_name_plural": "returned items",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Refund',
+            name="Refund",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount')),
-                ('currency', models.CharField(choices=[('KGS', 'Kyrgyz som'), ('USD', 'US dollar')], max_length=3, verbose_name='currency')),
-                ('includes_delivery', models.BooleanField(default=False, verbose_name='delivery refunded')),
-                ('method', models.CharField(choices=[('stripe', 'Card (Stripe)'), ('test', 'Test payment (no money moves)'), ('manual', 'Paid out by the manager')], max_length=10, verbose_name='method')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('succeeded', 'Refunded'), ('failed', 'Failed')], default='pending', max_length=10, verbose_name='status')),
-                ('stripe_refund_id', models.CharField(blank=True, max_length=255, verbose_name='Stripe refund')),
-                ('failure_reason', models.CharField(blank=True, max_length=200, verbose_name='failure reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('refunded_at', models.DateTimeField(blank=True, null=True, verbose_name='refunded at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('return_request', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='refund', to='returns.returnrequest', verbose_name='return request')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="amount")),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[("KGS", "Kyrgyz som"), ("USD", "US dollar")], max_length=3, verbose_name="currency"
+                    ),
+                ),
+                ("includes_delivery", models.BooleanField(default=False, verbose_name="delivery refunded")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("stripe", "Card (Stripe)"),
+                            ("test", "Test payment (no money moves)"),
+                            ("manual", "Paid out by the manager"),
+                        ],
+                        max_length=10,
+                        verbose_name="method",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("succeeded", "Refunded"), ("failed", "Failed")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("stripe_refund_id", models.CharField(blank=True, max_length=255, verbose_name="Stripe refund")),
+                ("failure_reason", models.CharField(blank=True, max_length=200, verbose_name="failure reason")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("refunded_at", models.DateTimeField(blank=True, null=True, verbose_name="refunded at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "return_request",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="refund",
+                        to="returns.returnrequest",
+                        verbose_name="return request",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'refund',
-                'verbose_name_plural': 'refunds',
-                'ordering': ['-created_at'],
+                "verbose_name": "refund",
+                "verbose_name_plural": "refunds",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReturnStatusHistory',
+            name="ReturnStatusHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('received', 'Received'), ('refunded', 'Refunded')], max_length=20, verbose_name='status')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='changed at')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='return_status_changes', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
-                ('return_request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='returns.returnrequest', verbose_name='return request')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("received", "Received"),
+                            ("refunded", "Refunded"),
+                        ],
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="changed at")),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="return_status_changes",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
+                (
+                    "return_request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="returns.returnrequest",
+                        verbose_name="return request",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'return status change',
-                'verbose_name_plural': 'return status history',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "return status change",
+                "verbose_name_plural": "return status history",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='returnrequest',
-            index=models.Index(fields=['market', 'status', '-created_at'], name='return_market_status_idx'),
+            model_name="returnrequest",
+            index=models.Index(fields=["market", "status", "-created_at"], name="return_market_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='returnrequest',
-            index=models.Index(fields=['user', '-created_at'], name='return_user_created_idx'),
+            model_name="returnrequest",
+            index=models.Index(fields=["user", "-created_at"], name="return_user_created_idx"),
         ),
         migrations.AddConstraint(
-            model_name='returnitem',
-            constraint=models.UniqueConstraint(fields=('return_request', 'order_item'), name='return_item_unique_line'),
+            model_name="returnitem",
+            constraint=models.UniqueConstraint(fields=("return_request", "order_item"), name="return_item_unique_line"),
         ),
         migrations.AddConstraint(
-            model_name='returnitem',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='return_item_quantity_positive'),
+            model_name="returnitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gte", 1)), name="return_item_quantity_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='refund',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='refund_amount_not_negative'),
+            model_name="refund",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="refund_amount_not_negative"
+            ),
         ),
     ]

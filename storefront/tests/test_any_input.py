@@ -268,7 +268,7 @@ def test_no_api_input_is_a_server_error(world, method, path, query, body, data):
     if data.draw(st.booleans()):
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(world['user']).access_token}")
     url = path.replace("{slug}", world["product"]).replace("{number}", world["order"])
-    url = url.replace("{pk}", str(world["return_request"]))
+    url = url.replace("{id}", str(world["return_request"]))
     if params:
         url += "?" + urlencode(params)
     # json.dumps escapes a lone surrogate ("\ud800"), as any JSON library sends it.

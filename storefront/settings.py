@@ -528,5 +528,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Orders and returns both have a `status`: each choice set gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "checkout.models.Order.Status",
+        "ReturnStatusEnum": "returns.models.ReturnRequest.Status",
+    },
 }
 # ----------------------------------------------------------------------------------------------

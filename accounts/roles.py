@@ -63,6 +63,13 @@ ROLE_PERMISSIONS = {
             "sale": ALL_ACTIONS,
             "discountcode": ALL_ACTIONS,
         },
+        # Returns of their markets' orders: approve or reject, mark received, refund (returns.admin).
+        "returns": {
+            "returnrequest": ("view", "change"),
+            "returnitem": ("view",),
+            "returnstatushistory": ("view",),
+            "refund": ("view",),
+        },
         # The sales dashboard of their own markets: a permission of its own, named in full.
         "dashboard": {
             "dailysales": ("view_dashboard",),

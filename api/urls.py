@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("api.cart_urls")),
     path("", include("api.wishlist_urls")),
     path("", include("api.order_urls")),
+    path("", include("api.return_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "marketing",
     "help",
     "reviews",
+    "returns",
     "dashboard",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
@@ -531,5 +532,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Orders and returns both have a `status`: each choice set gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "checkout.models.Order.Status",
+        "ReturnStatusEnum": "returns.models.ReturnRequest.Status",
+    },
 }
 # ----------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 
 from storefront.tests.page_text import read_text
 
-PROJECT_APPS = ("accounts", "catalog", "checkout", "marketing", "promotions", "reviews")
+PROJECT_APPS = ("accounts", "catalog", "checkout", "marketing", "promotions", "reviews", "returns")
 # English words that are also the Russian text (codes and names).
 SAME_IN_RUSSIAN = {"SKU", "ID"}
 

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import get_resolver
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,6 +26,7 @@ from accounts.tests.factories import AddressFactory, KGUserFactory, Notification
 from catalog.models import Wishlist, WishlistItem
 from catalog.tests.factories import CategoryFactory, ProductFactory, SKUFactory, SubcategoryFactory
 from checkout.tests.factories import CartFactory, CartItemFactory, OrderFactory, OrderItemFactory
+from returns.services import request_return
 from reviews.tests.factories import ReviewFactory
 
 EXAMPLES = 8
@@ -133,6 +135,8 @@ WEB = {
     "help_page": ("GET", "/kg/help/delivery/", ["lang"]),
     "review_create": ("POST", "/kg/orders/{order}/review/{product_id}/", ["rating", "title", "comment", "next"]),
     "review_helpful": ("POST", "/kg/reviews/{review}/helpful/", ["next"]),
+    "return_create": ("POST", "/kg/orders/{delivered_order}/return/", ["reason", "note", "quantity_{return_line}"]),
+    "return_detail": ("GET", "/kg/returns/{return_request}/", ["x"]),
     # The admin's sales dashboard (staff only: a shopper is sent to the admin's sign-in).
     "dashboard": ("GET", "/admin/dashboard/", ["days", "start", "end"]),
     "dashboard_csv": ("GET", "/admin/dashboard/kg/sales.csv", ["days", "start", "end"]),
@@ -179,6 +183,9 @@ def world(db, client):
     CartItemFactory(cart=CartFactory(user=user), sku=sku, quantity=1)
     order = OrderFactory(user=user)
     OrderItemFactory(order=order, sku=sku)
+    delivered = OrderFactory(user=user, status="delivered", delivered_date=timezone.now())
+    return_line = OrderItemFactory(order=delivered, sku=sku, quantity=2)
+    return_request = request_return(user=user, order=delivered, quantities={return_line.pk: 1}, reason="damaged")
     wishlist_item = WishlistItem.objects.create(wishlist=Wishlist.objects.create(user=user), product=product)
     client.force_login(user)
     return {
@@ -195,6 +202,9 @@ def world(db, client):
         "wishlist_item": wishlist_item.pk,
         "order": order.order_number,
         "review": ReviewFactory(product=product).pk,
+        "delivered_order": delivered.order_number,
+        "return_line": return_line.pk,
+        "return_request": return_request.pk,
     }
 
 
@@ -239,7 +249,9 @@ def _send(client, method, url, values, htmx):
 @given(data=st.data())
 def test_no_web_input_is_a_server_error(world, route, data):
     method, path, fields = WEB[route]
-    values = data.draw(st.fixed_dictionaries({name: st.lists(WEB_TEXT, min_size=1, max_size=2) for name in fields}))
+    values = data.draw(
+        st.fixed_dictionaries({name.format(**world): st.lists(WEB_TEXT, min_size=1, max_size=2) for name in fields})
+    )
 
     response = _send(world["client"], method, path.format(**world), values, htmx=data.draw(st.booleans()))
 
@@ -256,6 +268,7 @@ def test_no_api_input_is_a_server_error(world, method, path, query, body, data):
     if data.draw(st.booleans()):
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(world['user']).access_token}")
     url = path.replace("{slug}", world["product"]).replace("{number}", world["order"])
+    url = url.replace("{id}", str(world["return_request"]))
     if params:
         url += "?" + urlencode(params)
     # json.dumps escapes a lone surrogate ("\ud800"), as any JSON library sends it.

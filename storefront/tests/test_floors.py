@@ -24,6 +24,8 @@ FLOORS = {
     "promotions": 3,
     "checkout": 4,
     "reviews": 5,
+    # Returns of delivered orders: on checkout (orders, payments) and catalog (stock).
+    "returns": 5,
     "dashboard": 5,
     "api": 6,
     "demo": 6,

@@ -1,4 +1,5 @@
-"""Telling a customer what happened to their order: an in-app notification and an SMS by market.
+"""Telling a customer what happened to their order: an in-app notification, an SMS by market, and
+an email (emails/order_emails.py) to a verified address, each as the shopper's preferences allow.
 
 The notification is written in the same transaction as the change; the SMS is queued as a task
 once that transaction commits, so a rolled-back change texts nobody and a slow SMS provider never
@@ -9,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification
+from emails.events import STATUS_EVENTS
 from storefront.background import enqueue_after_commit
 from storefront.market_urls import market_reverse
 from storefront.money import format_money
@@ -58,6 +60,8 @@ def notify_customer(order, status):
         link_url=market_reverse("checkout:order_detail", order.market_config, kwargs={"number": order.order_number}),
     )
     enqueue_after_commit("checkout.tasks.text_order_update", order.pk, status)
+    if event := STATUS_EVENTS.get(status):
+        enqueue_after_commit("emails.tasks.email_order_update", order.pk, event.value)
     return notification
 
 

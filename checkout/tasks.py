@@ -12,6 +12,8 @@ from django.tasks import TaskContext, task
 from checkout import cart, payments
 from checkout.models import Order
 from checkout.notify import sms_text
+from emails.events import STATUS_KINDS
+from emails.preferences import SMS, wants
 from storefront.background import Backoff, RetryLater, with_retries
 from storefront.sms import SMSError, send_sms
 
@@ -23,7 +25,7 @@ REFUND_BACKOFF = Backoff(attempts=6, first_seconds=60)
 
 def _text_order_update(order_id: int, status: str) -> bool:
     order = Order.objects.select_related("user").filter(pk=order_id).first()
-    if order is None:
+    if order is None or not wants(order.user, STATUS_KINDS[status], SMS):
         return False
     try:
         send_sms(phone=order.customer_phone, text=sms_text(order, status), market=order.market_config)
@@ -36,8 +38,9 @@ def _text_order_update(order_id: int, status: str) -> bool:
 
 @task(takes_context=True)
 def text_order_update(context: TaskContext, order_id: int, status: str, attempt: int = 1) -> bool | None:
-    """Text the customer that their order reached `status`; tried again only when the provider
-    surely did not take the text, so nobody gets the same text twice."""
+    """Text the customer that their order reached `status`, unless they chose not to get that kind of
+    message by SMS; tried again only when the provider surely did not take the text, so nobody gets
+    the same text twice."""
     return with_retries(context, lambda: _text_order_update(order_id, status), attempt=attempt, backoff=TEXT_BACKOFF)
 
 

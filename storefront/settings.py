@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "help",
     "reviews",
     "dashboard",
+    "emails",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
@@ -330,6 +331,8 @@ MAILERS = {
         else {},
     }
 }
+# The shop's public address, for the links in emails (sent by the task worker, with no request).
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MARQUE <hello@marque.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -4,6 +4,7 @@ for 3 days, and an expired, altered or outdated link is a clear message, never a
 import time
 
 import pytest
+from django.conf import settings
 from django.core import mail, signing
 from django.urls import reverse
 
@@ -38,6 +39,7 @@ def test_a_new_address_gets_a_link_and_opening_it_verifies_it(client, signed_in,
     assert verified_address(signed_in) == ""
 
     client.logout()  # the link works from any browser
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get(link_in(message).removeprefix("https://shop.example"))
     assert response.status_code == 200
     assert "is verified" in response.text

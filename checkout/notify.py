@@ -6,11 +6,12 @@ once that transaction commits, so a rolled-back change texts nobody and a slow S
 holds up a checkout or an admin action.
 """
 
+from collections.abc import Callable
+
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification
-from emails.events import STATUS_EVENTS
 from storefront.background import enqueue_after_commit
 from storefront.market_urls import market_reverse
 from storefront.money import format_money
@@ -45,6 +46,22 @@ def _texts(order, status):
     return texts[status]
 
 
+# Apps above checkout say whether a shopper takes an order's SMS (the emails app: their message
+# preferences); each check is `check(order, status) -> bool`, and every one must agree.
+_sms_consents: list[Callable[[object, str], bool]] = []
+
+
+def register_sms_consent(check: Callable[[object, str], bool]) -> None:
+    """Add a check that may keep an order's SMS from a shopper who chose not to get it."""
+    if check not in _sms_consents:
+        _sms_consents.append(check)
+
+
+def takes_sms(order, status) -> bool:
+    """Whether the SMS for `order` reaching `status` goes out (yes, unless a registered check says no)."""
+    return all(check(order, status) for check in _sms_consents)
+
+
 def notify_customer(order, status):
     """Record an in-app notification for `order` reaching `status` and queue its SMS after commit."""
     user = order.user
@@ -60,8 +77,8 @@ def notify_customer(order, status):
         link_url=market_reverse("checkout:order_detail", order.market_config, kwargs={"number": order.order_number}),
     )
     enqueue_after_commit("checkout.tasks.text_order_update", order.pk, status)
-    if event := STATUS_EVENTS.get(status):
-        enqueue_after_commit("emails.tasks.email_order_update", order.pk, event.value)
+    # The emails app (above checkout) picks the email for the status, if any, and who takes it.
+    enqueue_after_commit("emails.tasks.email_status_update", order.pk, status)
     return notification
 
 

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from accounts import stripe_client
 from checkout.models import Order, PaymentEvent
 from checkout.status import StatusChangeRefused, change_status
-from emails.events import OrderEvent
 from storefront.background import RetryLater, enqueue_after_commit, exclusive
 from storefront.errors import Refused
 from storefront.market_urls import market_reverse
@@ -191,8 +190,7 @@ def record_payment(order: Order, *, amount: int, currency: str, reference: str) 
         if locked.status == Order.Status.PENDING:
             change_status(order=locked, to=Order.Status.CONFIRMED, notes="Payment received")
         # A card order is announced once paid: its confirmation email carries the paid receipt.
-        event = OrderEvent.PLACED if locked.pays_online else OrderEvent.PAID
-        enqueue_after_commit("emails.tasks.email_order_update", locked.pk, event.value)
+        enqueue_after_commit("emails.tasks.email_order_update", locked.pk, "placed" if locked.pays_online else "paid")
         return "paid"
 
 
@@ -224,7 +222,7 @@ def record_offline_payment(order: Order, *, by=None) -> Order:
         locked.paid_at = timezone.now()
         locked.payment_reference = f"received by {by}"[:255] if by else "received"
         locked.save(update_fields=["payment_status", "paid_at", "payment_reference", "updated_at"])
-        enqueue_after_commit("emails.tasks.email_order_update", locked.pk, OrderEvent.PAID.value)
+        enqueue_after_commit("emails.tasks.email_order_update", locked.pk, "paid")
     return locked
 
 

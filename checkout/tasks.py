@@ -11,9 +11,7 @@ from django.tasks import TaskContext, task
 
 from checkout import cart, payments
 from checkout.models import Order
-from checkout.notify import sms_text
-from emails.events import STATUS_KINDS
-from emails.preferences import SMS, wants
+from checkout.notify import sms_text, takes_sms
 from storefront.background import Backoff, RetryLater, with_retries
 from storefront.sms import SMSError, send_sms
 
@@ -25,7 +23,7 @@ REFUND_BACKOFF = Backoff(attempts=6, first_seconds=60)
 
 def _text_order_update(order_id: int, status: str) -> bool:
     order = Order.objects.select_related("user").filter(pk=order_id).first()
-    if order is None or not wants(order.user, STATUS_KINDS[status], SMS):
+    if order is None or not takes_sms(order, status):
         return False
     try:
         send_sms(phone=order.customer_phone, text=sms_text(order, status), market=order.market_config)

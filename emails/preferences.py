@@ -1,5 +1,6 @@
 """Reading a shopper's message preferences and whether their email address is verified."""
 
+from emails.events import STATUS_KINDS, MessageKind
 from emails.models import MessagePreferences
 
 SMS, EMAIL = "sms", "email"
@@ -16,6 +17,11 @@ def wants(user, kind: str, channel: str) -> bool:
     if user is None:
         return channel == SMS
     return preferences_for(user).wants(kind, channel)
+
+
+def takes_order_sms(order, status: str) -> bool:
+    """Whether the shopper of `order` takes the SMS for `status` (registered with checkout.notify)."""
+    return wants(order.user, STATUS_KINDS.get(status, MessageKind.ORDER_UPDATES), SMS)
 
 
 def verified_address(user) -> str:

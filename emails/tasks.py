@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.tasks import TaskContext, task
 
 from emails import order_emails, verification
+from emails.events import STATUS_EVENTS
 from storefront.background import Backoff, with_retries
 
 # Five tries over about a quarter of an hour, as order texts.
@@ -18,6 +19,20 @@ def email_order_update(context: TaskContext, order_id: int, event: str, parcels=
     return with_retries(
         context,
         lambda: order_emails.email_order_update(order_id=order_id, event=event, parcels=parcels or ()),
+        attempt=attempt,
+        backoff=EMAIL_BACKOFF,
+    )
+
+
+@task(takes_context=True)
+def email_status_update(context: TaskContext, order_id: int, status: str, attempt: int = 1):
+    """Email the shopper about their order reaching `status`, when that status has an email."""
+    event = STATUS_EVENTS.get(status)
+    if event is None:
+        return False
+    return with_retries(
+        context,
+        lambda: order_emails.email_order_update(order_id=order_id, event=event.value),
         attempt=attempt,
         backoff=EMAIL_BACKOFF,
     )

@@ -25,6 +25,8 @@ FLOORS = {
     "checkout": 4,
     "reviews": 5,
     "dashboard": 5,
+    # Order emails, the printable receipt, message preferences and verified addresses.
+    "emails": 5,
     "api": 6,
     "demo": 6,
     "bench": 6,

@@ -310,8 +310,9 @@ TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=14)
 # Visitors' carts untouched (nor any of their lines) for this many days are deleted nightly.
 ABANDONED_CART_DAYS = env.int("ABANDONED_CART_DAYS", default=30)
 
-# Email through Django's mailers; EMAIL_URL such as smtp+tls://user:pass@host:587.
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+# Email through Django's mailers; EMAIL_URL such as smtp+tls://user:pass@host:587. EMAIL_BACKEND
+# names another backend (an email provider's package) that reads its own settings.
+_email = env.email_url("EMAIL_URL", default="consolemail://", backend=env.str("EMAIL_BACKEND", default="") or None)
 MAILERS = {
     "default": {
         "BACKEND": _email["EMAIL_BACKEND"],
@@ -324,6 +325,8 @@ MAILERS = {
                 "password": _email.get("EMAIL_HOST_PASSWORD"),
                 "use_tls": _email.get("EMAIL_USE_TLS"),
                 "use_ssl": _email.get("EMAIL_USE_SSL"),
+                # A mail server that stops answering fails the try (it is retried), not the worker.
+                "timeout": env.int("EMAIL_TIMEOUT", default=10),
             }.items()
             if value not in (None, "")
         }

@@ -27,6 +27,7 @@ def kg_order(db, sms_outbox):
     user = verify(KGUserFactory(email="aida@example.com"))
     order = OrderFactory(
         user=user,
+        delivery_address="Chui Avenue 120, apt. 4, Bishkek",
         subtotal=Decimal("2990.00"),
         shipping_cost=Decimal("250.00"),
         discount=Decimal("300.00"),
@@ -46,7 +47,7 @@ def us_order(db, sms_outbox):
     user = verify(USUserFactory(email="sam@example.com"))
     order = OrderFactory(
         user=user,
-        delivery_address="500 Congress Ave",
+        delivery_address="500 Congress Ave, Austin, TX 73301",  # as checkout writes it: one line
         delivery_city="Austin",
         delivery_state="TX",
         delivery_postal_code="73301",

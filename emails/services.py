@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from storefront.errors import Refused
 
 VERIFICATION_SALT = "emails.verify-address"
 VERIFICATION_MAX_AGE = 3 * 24 * 3600  # three days
+RESEND_SECONDS = 60
 
 PREFERENCE_FIELDS = ("order_updates_sms", "order_updates_email", "shipping_updates_sms", "shipping_updates_email")
 
@@ -53,9 +55,12 @@ def verification_url(*, user, email: str) -> str:
 
 
 def request_verification(*, user) -> bool:
-    """Queue a verification link to the user's address, unless it has none or is verified already."""
+    """Queue a verification link to the user's address, unless it has none or is verified already;
+    VerificationFailed when a link was sent less than a minute ago (no mailbox gets flooded)."""
     if not user.email or preferences_for(user).email_verified_for(user.email):
         return False
+    if not cache.add(f"emails:verification-sent:{user.pk}", True, RESEND_SECONDS):
+        raise VerificationFailed(_("We just sent you a link. Wait a minute before asking for another."))
     enqueue_after_commit("emails.tasks.send_verification_email", user.pk, user.email)
     return True
 

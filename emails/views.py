@@ -38,7 +38,12 @@ def message_preferences(request):
 @login_required
 @require_POST
 def email_resend(request):
-    if services.request_verification(user=request.user):
+    try:
+        sent = services.request_verification(user=request.user)
+    except services.VerificationFailed as refusal:
+        messages.error(request, refusal.message)
+        return redirect("accounts:profile")
+    if sent:
         messages.success(
             request, _("We sent a new link to %(email)s. It works for 3 days.") % {"email": request.user.email}
         )

@@ -129,6 +129,14 @@ def test_the_profile_shows_a_verified_address(client, signed_in):
     assert "Resend verification link" not in response.text
 
 
+def test_a_second_resend_within_a_minute_is_refused_politely(client, signed_in, run_tasks):
+    with run_tasks():
+        client.post(reverse("accounts:email_resend"))
+        response = client.post(reverse("accounts:email_resend"), follow=True)
+    assert len(mail.outbox) == 1
+    assert "Wait a minute" in response.text
+
+
 def test_no_link_is_resent_to_a_verified_address(client, signed_in, run_tasks):
     verify(signed_in)
     with run_tasks():

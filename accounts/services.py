@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts import stripe_client
 from accounts.models import Address, Notification, PaymentMethod, User, VerificationCode
 from accounts.selectors import unread_notifications
+from storefront.background import enqueue_after_commit
 from storefront.markets import CardType, Market, MarketConfig, PaymentType, get_market, normalize_phone
 
 TEST_CARD_PREFIX = "test_card"
@@ -83,10 +84,16 @@ def find_or_create_shopper(*, verification: VerificationCode, language: str = ""
 
 
 def update_profile(*, user: User, full_name: str, email: str, language: str) -> User:
-    """Name, email and language; market and currency follow the phone and are not touched."""
+    """Name, email and language; market and currency follow the phone and are not touched.
+
+    A new or changed email address is sent a verification link once this commits; receipts go to
+    it only after it is verified (emails/services.py)."""
     _check_language(user, language)
+    changed = user.email.strip().casefold() != email.strip().casefold()
     user.full_name, user.email, user.language = full_name.strip(), email.strip(), language
     user.save(update_fields=["full_name", "email", "language", "updated_at"])
+    if changed and user.email:
+        enqueue_after_commit("emails.tasks.send_verification_email", user.pk, user.email)
     return user
 
 

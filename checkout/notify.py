@@ -1,9 +1,12 @@
-"""Telling a customer what happened to their order: an in-app notification and an SMS by market.
+"""Telling a customer what happened to their order: an in-app notification, an SMS by market, and
+an email (emails/order_emails.py) to a verified address, each as the shopper's preferences allow.
 
 The notification is written in the same transaction as the change; the SMS is queued as a task
 once that transaction commits, so a rolled-back change texts nobody and a slow SMS provider never
 holds up a checkout or an admin action.
 """
+
+from collections.abc import Callable
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -43,6 +46,22 @@ def _texts(order, status):
     return texts[status]
 
 
+# Apps above checkout say whether a shopper takes an order's SMS (the emails app: their message
+# preferences); each check is `check(order, status) -> bool`, and every one must agree.
+_sms_consents: list[Callable[[object, str], bool]] = []
+
+
+def register_sms_consent(check: Callable[[object, str], bool]) -> None:
+    """Add a check that may keep an order's SMS from a shopper who chose not to get it."""
+    if check not in _sms_consents:
+        _sms_consents.append(check)
+
+
+def takes_sms(order, status) -> bool:
+    """Whether the SMS for `order` reaching `status` goes out (yes, unless a registered check says no)."""
+    return all(check(order, status) for check in _sms_consents)
+
+
 def notify_customer(order, status):
     """Record an in-app notification for `order` reaching `status` and queue its SMS after commit."""
     user = order.user
@@ -58,6 +77,8 @@ def notify_customer(order, status):
         link_url=market_reverse("checkout:order_detail", order.market_config, kwargs={"number": order.order_number}),
     )
     enqueue_after_commit("checkout.tasks.text_order_update", order.pk, status)
+    # The emails app (above checkout) picks the email for the status, if any, and who takes it.
+    enqueue_after_commit("emails.tasks.email_status_update", order.pk, status)
     return notification
 
 

@@ -189,6 +189,8 @@ def record_payment(order: Order, *, amount: int, currency: str, reference: str) 
             return "paid after cancellation: refunding"
         if locked.status == Order.Status.PENDING:
             change_status(order=locked, to=Order.Status.CONFIRMED, notes="Payment received")
+        # A card order is announced once paid: its confirmation email carries the paid receipt.
+        enqueue_after_commit("emails.tasks.email_order_update", locked.pk, "placed" if locked.pays_online else "paid")
         return "paid"
 
 
@@ -220,6 +222,7 @@ def record_offline_payment(order: Order, *, by=None) -> Order:
         locked.paid_at = timezone.now()
         locked.payment_reference = f"received by {by}"[:255] if by else "received"
         locked.save(update_fields=["payment_status", "paid_at", "payment_reference", "updated_at"])
+        enqueue_after_commit("emails.tasks.email_order_update", locked.pk, "paid")
     return locked
 
 

@@ -11,7 +11,7 @@ from django.tasks import TaskContext, task
 
 from checkout import cart, payments
 from checkout.models import Order
-from checkout.notify import sms_text
+from checkout.notify import sms_text, takes_sms
 from storefront.background import Backoff, RetryLater, with_retries
 from storefront.sms import SMSError, send_sms
 
@@ -23,7 +23,7 @@ REFUND_BACKOFF = Backoff(attempts=6, first_seconds=60)
 
 def _text_order_update(order_id: int, status: str) -> bool:
     order = Order.objects.select_related("user").filter(pk=order_id).first()
-    if order is None:
+    if order is None or not takes_sms(order, status):
         return False
     try:
         send_sms(phone=order.customer_phone, text=sms_text(order, status), market=order.market_config)
@@ -36,8 +36,9 @@ def _text_order_update(order_id: int, status: str) -> bool:
 
 @task(takes_context=True)
 def text_order_update(context: TaskContext, order_id: int, status: str, attempt: int = 1) -> bool | None:
-    """Text the customer that their order reached `status`; tried again only when the provider
-    surely did not take the text, so nobody gets the same text twice."""
+    """Text the customer that their order reached `status`, unless they chose not to get that kind of
+    message by SMS; tried again only when the provider surely did not take the text, so nobody gets
+    the same text twice."""
     return with_retries(context, lambda: _text_order_update(order_id, status), attempt=attempt, backoff=TEXT_BACKOFF)
 
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "reviews",
     "returns",
     "dashboard",
+    "emails",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
@@ -312,8 +313,9 @@ TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=14)
 # Visitors' carts untouched (nor any of their lines) for this many days are deleted nightly.
 ABANDONED_CART_DAYS = env.int("ABANDONED_CART_DAYS", default=30)
 
-# Email through Django's mailers; EMAIL_URL such as smtp+tls://user:pass@host:587.
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+# Email through Django's mailers; EMAIL_URL such as smtp+tls://user:pass@host:587. EMAIL_BACKEND
+# names another backend (an email provider's package) that reads its own settings.
+_email = env.email_url("EMAIL_URL", default="consolemail://", backend=env.str("EMAIL_BACKEND", default="") or None)
 MAILERS = {
     "default": {
         "BACKEND": _email["EMAIL_BACKEND"],
@@ -326,6 +328,8 @@ MAILERS = {
                 "password": _email.get("EMAIL_HOST_PASSWORD"),
                 "use_tls": _email.get("EMAIL_USE_TLS"),
                 "use_ssl": _email.get("EMAIL_USE_SSL"),
+                # A mail server that stops answering fails the try (it is retried), not the worker.
+                "timeout": env.int("EMAIL_TIMEOUT", default=10),
             }.items()
             if value not in (None, "")
         }
@@ -333,6 +337,8 @@ MAILERS = {
         else {},
     }
 }
+# The shop's public address, for the links in emails (sent by the task worker, with no request).
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MARQUE <hello@marque.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

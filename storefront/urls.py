@@ -10,6 +10,7 @@ from accounts.views import switch_language
 from catalog import views as catalog_views
 from catalog.sitemaps import market_sitemaps
 from checkout.order_views import stripe_webhook
+from emails import urls as email_urls
 from reviews import urls as review_urls
 from storefront import views
 from storefront.market_urls import MarketConverter
@@ -31,6 +32,7 @@ market_patterns = [
     path("", include("checkout.urls")),
     path("", include("reviews.urls")),
     path("", include("returns.urls")),
+    path("", include("emails.urls")),
 ]
 
 sitemaps = market_sitemaps()
@@ -53,7 +55,12 @@ urlpatterns = [
     path("admin/dashboard/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
     # The account pages of accounts and of the apps above it share the `accounts` namespace.
-    path("accounts/", include((account_urls.account_patterns + review_urls.account_patterns, "accounts"))),
+    path(
+        "accounts/",
+        include(
+            (account_urls.account_patterns + review_urls.account_patterns + email_urls.account_patterns, "accounts")
+        ),
+    ),
     path("accounts/", include(account_urls.allauth_patterns)),
     path("api/v1/", include("api.urls")),
     path("payments/stripe/webhook/", stripe_webhook, name="stripe_webhook"),

@@ -27,6 +27,8 @@ FLOORS = {
     # Returns of delivered orders: on checkout (orders, payments) and catalog (stock).
     "returns": 5,
     "dashboard": 5,
+    # Order emails, the printable receipt, message preferences and verified addresses.
+    "emails": 5,
     "api": 6,
     "demo": 6,
     "bench": 6,

@@ -58,6 +58,11 @@ ROLE_PERMISSIONS = {
             # US sales tax: the admin lets only managers of the US market change it.
             "salestaxrate": ("view", "change"),
         },
+        # Parcels of their markets' orders: recorded, never edited afterwards.
+        "shipments": {
+            "parcel": ("view", "add"),
+            "parcelitem": ("view", "add"),
+        },
         # Sales and codes of their own markets (the admin scopes them).
         "promotions": {
             "sale": ALL_ACTIONS,

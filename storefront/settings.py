@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "marketing",
     "help",
     "reviews",
+    "shipments",
+    "alerts",
     "dashboard",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",

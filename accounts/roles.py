@@ -43,6 +43,10 @@ ROLE_PERMISSIONS = {
         "help": {
             "helppage": ALL_ACTIONS,
         },
+        # What shoppers wait for, to plan restocks.
+        "alerts": {
+            "stockalert": ("view",),
+        },
     },
     MARKET_MANAGER: {
         "reviews": {

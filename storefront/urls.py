@@ -30,6 +30,7 @@ market_patterns = [
     path("help/", include("help.urls")),
     path("", include("checkout.urls")),
     path("", include("reviews.urls")),
+    path("", include("alerts.urls")),
 ]
 
 sitemaps = market_sitemaps()

@@ -61,6 +61,7 @@ def test_stock_back_through_a_save_tells_each_shopper_once(
     english = next(n for n in notes if n.user == waiting[0])
     assert english.title == "Back in stock: Oxford (M)" and english.link_url == "/kg/p/oxford/?size=M&color=Blue"
     assert next(t for t in texts if t.phone == waiting[0].phone).text.startswith("Oxford (M) is back in stock")
+    assert next(n for n in notes if n.user == waiting[1]).title == "Снова в наличии: Oxford (M)"
     assert not StockAlert.objects.pending().exists() and StockAlert.objects.count() == 2
 
     # Sold out and back again: nobody is told twice.

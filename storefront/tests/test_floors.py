@@ -22,8 +22,12 @@ FLOORS = {
     # Help pages: on the market rule, and granted to the merchandisers (accounts.roles).
     "help": 2,
     "promotions": 3,
+    # Back-in-stock alerts: on the catalog's SKUs and the accounts' notifications.
+    "alerts": 3,
     "checkout": 4,
     "reviews": 5,
+    # Parcels of orders, recorded in checkout's order admin.
+    "shipments": 5,
     "dashboard": 5,
     "api": 6,
     "demo": 6,

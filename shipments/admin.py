@@ -11,7 +11,9 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from checkout.admin import MarketScopedAdmin, OrderAdmin, OrderMarketFilter
@@ -19,7 +21,7 @@ from checkout.models import Order
 from shipments.forms import ParcelForm
 from shipments.models import Parcel
 from shipments.services import SHIPPABLE, ParcelRefused, record_parcel, remaining_quantities
-from storefront.admin_site import ReadOnlyAdminMixin, ViewOnlyInline
+from storefront.admin_site import ReadOnlyAdminMixin
 
 
 def _contents(parcel):
@@ -34,24 +36,6 @@ def _tracking(parcel):
             '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>', parcel.tracking_url, parcel.tracking_number
         )
     return parcel.tracking_number or "—"
-
-
-class ParcelInline(ViewOnlyInline):
-    model = Parcel
-    fields = ("shipped_at", "carrier", "tracking", "contents", "recorded_by")
-    readonly_fields = fields
-    related = ("recorded_by",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_contents()
-
-    @admin.display(description=_("tracking number"))
-    def tracking(self, parcel):
-        return _tracking(parcel)
-
-    @admin.display(description=_("contents"))
-    def contents(self, parcel):
-        return _contents(parcel)
 
 
 class ShippingFilter(admin.SimpleListFilter):
@@ -73,14 +57,28 @@ class ShippingFilter(admin.SimpleListFilter):
 
 class ShippingOrderAdmin(OrderAdmin):
     list_filter = (OrderMarketFilter, ShippingFilter, "status", "payment_status", *OrderAdmin.list_filter[3:])
-    inlines = (*OrderAdmin.inlines, ParcelInline)
-    readonly_fields = (*OrderAdmin.readonly_fields, "record_parcel_link")
+    # Parcels are shown as a read-only field, not an inline: the order's form posts no formset for them.
+    readonly_fields = (*OrderAdmin.readonly_fields, "parcels", "record_parcel_link")
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not self._may_record_parcel(request, obj):
+        if obj is None:
             return fieldsets
-        return ((_("Parcels"), {"fields": ("record_parcel_link",)}), *fieldsets)
+        fields = ("parcels", "record_parcel_link") if self._may_record_parcel(request, obj) else ("parcels",)
+        return ((_("Parcels"), {"fields": fields}), *fieldsets)
+
+    @admin.display(description=_("parcels"))
+    def parcels(self, order):
+        rows = Parcel.objects.filter(order=order).with_contents().select_related("recorded_by")
+        lines = format_html_join(
+            "",
+            "<li>{} · {} · {} · {}</li>",
+            (
+                (date_format(localtime(p.shipped_at), "DATETIME_FORMAT"), p.carrier_name, _tracking(p), _contents(p))
+                for p in rows
+            ),
+        )
+        return format_html("<ul>{}</ul>", lines) if lines else _("None yet")
 
     def get_urls(self):
         record = self.admin_site.admin_view(self.record_parcel_view)

@@ -70,5 +70,11 @@ def sku_changed(sender, instance, raw=False, **kwargs):
     """A post_save/post_delete receiver for SKU: its product's `in_stock` follows."""
     if not raw:
         sync_in_stock([instance.product_id])
-        if kwargs.get("signal") is post_save and instance.is_active and instance.stock > 0:
+        # A new SKU has nobody waiting for it yet.
+        if (
+            kwargs.get("signal") is post_save
+            and not kwargs.get("created")
+            and instance.is_active
+            and instance.stock > 0
+        ):
             announce_units_returned([instance.pk])

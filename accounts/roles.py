@@ -43,6 +43,10 @@ ROLE_PERMISSIONS = {
         "help": {
             "helppage": ALL_ACTIONS,
         },
+        # What shoppers wait for, to plan restocks.
+        "alerts": {
+            "stockalert": ("view",),
+        },
     },
     MARKET_MANAGER: {
         "reviews": {
@@ -57,6 +61,11 @@ ROLE_PERMISSIONS = {
             "paymentevent": ("view",),
             # US sales tax: the admin lets only managers of the US market change it.
             "salestaxrate": ("view", "change"),
+        },
+        # Parcels of their markets' orders: recorded, never edited afterwards.
+        "shipments": {
+            "parcel": ("view", "add"),
+            "parcelitem": ("view", "add"),
         },
         # Sales and codes of their own markets (the admin scopes them).
         "promotions": {

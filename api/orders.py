@@ -26,6 +26,7 @@ from checkout.forms import NOTES_MAX_LENGTH
 from checkout.models import Order, OrderItem
 from checkout.orders import CHECKOUT_KEY_PATTERN, CheckoutError, SoldOut, place_order
 from checkout.status import StatusChangeRefused, change_status
+from shipments.models import Parcel
 
 # What an order number can look like (MQ-7F3K9QX2); anything else is not looked up at all.
 ORDER_NUMBER = re.compile(r"[A-Za-z0-9-]{1,20}")
@@ -75,6 +76,23 @@ class StatusChangeSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
+class ParcelItemSerializer(serializers.Serializer):
+    sku_code = serializers.CharField()
+    name = serializers.CharField()
+    size = serializers.CharField()
+    color = serializers.CharField()
+    quantity = serializers.IntegerField(help_text="Units of this order line in the parcel.")
+
+
+class ParcelSerializer(serializers.Serializer):
+    carrier = serializers.CharField(help_text="The carrier's code: usps, ups, fedex, kep, courier or other.")
+    carrier_name = serializers.CharField()
+    tracking_number = serializers.CharField(help_text="Empty when the carrier gave none.")
+    tracking_url = serializers.CharField(allow_null=True, help_text="The carrier's tracking page, when it has one.")
+    shipped_at = serializers.DateTimeField()
+    items = ParcelItemSerializer(many=True)
+
+
 class BankDetailsSerializer(serializers.Serializer):
     recipient = serializers.CharField()
     bank = serializers.CharField()
@@ -101,6 +119,7 @@ class OrderDetailSerializer(OrderListItemSerializer):
     can_cancel = serializers.BooleanField()
     bank_details = BankDetailsSerializer(allow_null=True, help_text="Where to send a bank transfer still due.")
     timeline = StatusChangeSerializer(many=True)
+    parcels = ParcelSerializer(many=True, help_text="How the order left the warehouse, oldest first.")
 
 
 class PaymentStepSerializer(serializers.Serializer):
@@ -202,12 +221,34 @@ def order_detail_data(request, order):
             {"status": change.status, "status_display": change.get_status_display(), "at": change.created_at}
             for change in order.status_history.all()
         ],
+        "parcels": [
+            {
+                "carrier": parcel.carrier,
+                "carrier_name": str(parcel.carrier_name),
+                "tracking_number": parcel.tracking_number,
+                "tracking_url": parcel.tracking_url or None,
+                "shipped_at": parcel.shipped_at,
+                "items": [
+                    {
+                        "sku_code": line.order_item.sku_code,
+                        "name": line.order_item.product_name,
+                        "size": line.order_item.size,
+                        "color": line.order_item.color,
+                        "quantity": line.quantity,
+                    }
+                    for line in parcel.items.all()
+                ],
+            }
+            for parcel in order.parcels.all()
+        ],
     }
 
 
 def own_orders(request):
     return request.user.orders.prefetch_related(
-        Prefetch("items", queryset=OrderItem.objects.select_related("product")), "status_history"
+        Prefetch("items", queryset=OrderItem.objects.select_related("product")),
+        "status_history",
+        Prefetch("parcels", queryset=Parcel.objects.with_contents()),
     )
 
 

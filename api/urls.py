@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("api.catalog_urls")),
     path("", include("api.cart_urls")),
     path("", include("api.wishlist_urls")),
+    path("", include("api.alerts_urls")),
     path("", include("api.order_urls")),
     path("", include("api.return_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -7,14 +7,31 @@ a SKU saved or deleted through the ORM (the admin, imports through the ORM) by t
 catalog's AppConfig connects, and the services that write stock with `QuerySet.update()` (placing an
 order, returning a cancelled order's units) by calling `sync_in_stock` themselves. After writes
 that bypass both (raw SQL, bulk loads), `manage.py refresh_stock_flags` recomputes every product.
+
+`units_returned` tells apps above the catalog (back-in-stock alerts) which SKUs may have units on
+sale again: sent for a SKU saved through the ORM with stock and by `announce_units_returned` from
+services that put units back with `update()` (a cancelled order's).
 """
 
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Greatest
+from django.db.models.signals import post_save
+from django.dispatch import Signal
 
 from catalog import facets
 from catalog.models import SKU, Product
 from storefront import page_cache
+
+# Sent with `sku_ids`: these SKUs may have units on sale again. The catalog stands below the apps
+# that act on it, so they listen here rather than being called.
+units_returned = Signal()
+
+
+def announce_units_returned(sku_ids) -> None:
+    """Tell the listeners of `units_returned` that `sku_ids` may be back on sale."""
+    sku_ids = list(sku_ids)
+    if sku_ids:
+        units_returned.send(sender=SKU, sku_ids=sku_ids)
 
 
 def _has_stock():
@@ -53,3 +70,11 @@ def sku_changed(sender, instance, raw=False, **kwargs):
     """A post_save/post_delete receiver for SKU: its product's `in_stock` follows."""
     if not raw:
         sync_in_stock([instance.product_id])
+        # A new SKU has nobody waiting for it yet.
+        if (
+            kwargs.get("signal") is post_save
+            and not kwargs.get("created")
+            and instance.is_active
+            and instance.stock > 0
+        ):
+            announce_units_returned([instance.pk])

@@ -17,9 +17,31 @@ from storefront.market_urls import market_reverse
 from storefront.money import format_money
 
 
+def _tracking_numbers(order):
+    """The tracking numbers of the order's parcels (the `shipments` app records them), oldest first."""
+    parcels = getattr(order, "parcels", None)
+    if parcels is None:
+        return []
+    return [
+        number for number in parcels.order_by("shipped_at", "pk").values_list("tracking_number", flat=True) if number
+    ]
+
+
+def _shipped_text(order):
+    tracking = _tracking_numbers(order)
+    if not tracking:
+        return _("Your order %(number)s has shipped.") % {"number": order.order_number}
+    return _("Your order %(number)s has shipped. Tracking number: %(tracking)s.") % {
+        "number": order.order_number,
+        "tracking": ", ".join(tracking),
+    }
+
+
 def _texts(order, status):
     """(title, message) for an order that reached `status`, in the active language."""
     number, total = order.order_number, format_money(order.total_amount, order.currency)
+    if status == "shipped":
+        return _("Order %(number)s is on its way") % {"number": number}, _shipped_text(order)
     texts = {
         "pending": (
             _("Order %(number)s received") % {"number": number},
@@ -29,10 +51,6 @@ def _texts(order, status):
         "confirmed": (
             _("Order %(number)s confirmed") % {"number": number},
             _("Your order %(number)s is confirmed and is being prepared.") % {"number": number},
-        ),
-        "shipped": (
-            _("Order %(number)s is on its way") % {"number": number},
-            _("Your order %(number)s has shipped.") % {"number": number},
         ),
         "delivered": (
             _("Order %(number)s delivered") % {"number": number},

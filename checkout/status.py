@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import SKU
-from catalog.stock import add_sales, sync_in_stock
+from catalog.stock import add_sales, announce_units_returned, sync_in_stock
 from checkout.models import Order, OrderStatusHistory
 from checkout.notify import notify_customer
 from promotions.codes import release_use
@@ -97,6 +97,7 @@ def restore_stock(order) -> bool:
         # The units come back on the shelf and out of the sales figures.
         sync_in_stock(SKU.objects.filter(pk__in=quantities).values_list("product_id", flat=True).distinct())
         add_sales(sold)
+        announce_units_returned(quantities)
     return True
 
 

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "help",
     "reviews",
     "returns",
+    "shipments",
+    "alerts",
     "dashboard",
     "emails",
     "rest_framework",
@@ -527,8 +529,8 @@ SIMPLE_JWT = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "MARQUE API",
     "DESCRIPTION": (
-        "The MARQUE shop for mobile apps: phone sign-in by SMS code, the catalog of a market, cart, "
-        'wishlist, orders and profile. Errors are JSON: {"error": {"code", "message", "details"}}.'
+        "The MARQUE shop for mobile apps: phone sign-in by SMS code, the catalog of a market, cart, wishlist, "
+        'back-in-stock alerts, orders and profile. Errors are JSON: {"error": {"code", "message", "details"}}.'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

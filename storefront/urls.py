@@ -33,6 +33,7 @@ market_patterns = [
     path("", include("reviews.urls")),
     path("", include("returns.urls")),
     path("", include("emails.urls")),
+    path("", include("alerts.urls")),
 ]
 
 sitemaps = market_sitemaps()

@@ -319,7 +319,7 @@ def test_merchandiser_admin_index_offers_catalog_and_banners_but_no_orders(merch
     response = merchandiser_client.get(reverse("admin:index"))
 
     apps = {app["app_label"] for app in response.context["app_list"]}
-    assert apps == {"catalog", "help", "marketing", "promotions", "reviews"}
+    assert apps == {"alerts", "catalog", "help", "marketing", "promotions", "reviews"}
 
 
 def test_uploading_a_product_picture_gets_its_renditions_from_the_task(

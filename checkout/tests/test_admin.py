@@ -254,5 +254,5 @@ def test_market_manager_admin_index_offers_orders_reviews_and_promotions_and_not
 
     models = {model["object_name"] for app in response.context["app_list"] for model in app["models"]}
     orders = {"Order", "OrderItem", "OrderStatusHistory", "PaymentEvent", "SalesTaxRate"}
-    # Sales and codes of their own market (promotions/admin.py scopes them).
-    assert models == orders | {"Review", "Sale", "DiscountCode"}
+    # Sales and codes of their own market (promotions/admin.py scopes them); their orders' parcels.
+    assert models == orders | {"Review", "Sale", "DiscountCode", "Parcel"}

@@ -22,10 +22,14 @@ FLOORS = {
     # Help pages: on the market rule, and granted to the merchandisers (accounts.roles).
     "help": 2,
     "promotions": 3,
+    # Back-in-stock alerts: on the catalog's SKUs and the accounts' notifications.
+    "alerts": 3,
     "checkout": 4,
     "reviews": 5,
     # Returns of delivered orders: on checkout (orders, payments) and catalog (stock).
     "returns": 5,
+    # Parcels of orders, recorded in checkout's order admin.
+    "shipments": 5,
     "dashboard": 5,
     # Order emails, the printable receipt, message preferences and verified addresses.
     "emails": 5,

@@ -19,6 +19,7 @@ from checkout.models import Order
 from emails.events import EVENT_KINDS, OrderEvent
 from emails.models import SentEmail
 from emails.preferences import EMAIL, verified_address, wants
+from shipments.models import Parcel
 from storefront.background import RetryLater
 from storefront.market_urls import market_reverse
 from storefront.money import format_money
@@ -69,8 +70,8 @@ def build_order_email(*, order, event: str, to: str, parcels=()) -> EmailMultiAl
     """The email for `order` and `event` to `to`, in the shopper's language.
 
     `parcels` is a list of {"carrier", "tracking_number", "tracking_url"} (each key optional) that
-    the shipped email lists with its tracking links; orders have no parcels of their own yet, so
-    the caller that knows them passes them in.
+    the shipped email lists with its tracking links (`email_order_update` reads the order's parcels
+    from the shipments app when the caller gives none).
     """
     event = OrderEvent(event)
     language = order.user.language if order.user_id else None
@@ -100,6 +101,14 @@ def build_order_email(*, order, event: str, to: str, parcels=()) -> EmailMultiAl
     return message
 
 
+def parcels_of(order) -> list[dict]:
+    """The order's parcels as the shipped email lists them: carrier, tracking number and link."""
+    return [
+        {"carrier": parcel.carrier_name, "tracking_number": parcel.tracking_number, "tracking_url": parcel.tracking_url}
+        for parcel in Parcel.objects.filter(order=order).order_by("shipped_at", "pk")
+    ]
+
+
 def email_order_update(*, order_id: int, event: str, parcels=()) -> bool:
     """Email the shopper about `event` of their order once, if they take order emails at a verified
     address; True when it was sent now. A failure of the mail server may be tried again (RetryLater):
@@ -117,6 +126,8 @@ def email_order_update(*, order_id: int, event: str, parcels=()) -> bool:
         logger.info("Order %s: the %s email was already sent", order.order_number, event)
         return False
     try:
+        if event == OrderEvent.SHIPPED and not parcels:
+            parcels = parcels_of(order)
         build_order_email(order=order, event=event, to=to, parcels=parcels).send()
     except (smtplib.SMTPException, OSError) as error:
         claim.delete()

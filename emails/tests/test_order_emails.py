@@ -17,6 +17,7 @@ from checkout.tests.factories import CartFactory, CartItemFactory
 from emails.models import MessagePreferences, SentEmail
 from emails.order_emails import build_order_email, email_order_update
 from emails.tests.conftest import verify
+from shipments.services import record_parcel
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +207,13 @@ def test_a_mail_server_failure_gives_the_claim_back(kg_order, monkeypatch):
     with pytest.raises(RetryLater):
         email_order_update(order_id=kg_order.pk, event="placed")
     assert not SentEmail.objects.exists()
+
+
+def test_recording_the_first_parcel_emails_its_tracking_link(us_order, run_tasks):
+    payments.pay_with_test_method(us_order, succeed=True)  # paid, so confirmed
+    line = us_order.items.get()
+    with run_tasks():
+        record_parcel(order=us_order, carrier="ups", tracking_number="1Z999AA10123456784", quantities={line.pk: 1})
+    (message,) = [m for m in mail.outbox if "on its way" in m.subject]
+    assert "UPS: 1Z999AA10123456784 https://www.ups.com/track?tracknum=1Z999AA10123456784" in message.body
+    assert 'href="https://www.ups.com/track?tracknum=1Z999AA10123456784"' in html_of(message)

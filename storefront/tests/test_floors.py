@@ -31,8 +31,9 @@ FLOORS = {
     # Parcels of orders, recorded in checkout's order admin.
     "shipments": 5,
     "dashboard": 5,
-    # Order emails, the printable receipt, message preferences and verified addresses.
-    "emails": 5,
+    # Order emails, the printable receipt, message preferences and verified addresses: above
+    # shipments, whose parcels the shipped email lists.
+    "emails": 6,
     "api": 6,
     "demo": 6,
     "bench": 6,

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from emails.models import MessagePreferences, SentEmail
+from emails.models import MessagePreferences, SentEmail, SentReturnEmail
 
 
 @admin.register(SentEmail)
@@ -10,6 +10,21 @@ class SentEmailAdmin(admin.ModelAdmin):
     search_fields = ("order__order_number", "to_email")
     list_select_related = ("order",)
     readonly_fields = ("order", "event", "to_email", "language", "sent_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SentReturnEmail)
+class SentReturnEmailAdmin(admin.ModelAdmin):
+    list_display = ("return_request", "status", "to_email", "language", "sent_at")
+    list_filter = ("status",)
+    search_fields = ("return_request__order__order_number", "to_email")
+    list_select_related = ("return_request__order",)
+    readonly_fields = ("return_request", "status", "to_email", "language", "sent_at")
 
     def has_add_permission(self, request):
         return False

@@ -43,6 +43,29 @@ class MessagePreferences(models.Model):
         return bool(email) and self.verified_email.casefold() == email.strip().casefold()
 
 
+class SentReturnEmail(models.Model):
+    """A return's email that went out (or is going out right now): one row per return and step."""
+
+    return_request = models.ForeignKey(
+        "returns.ReturnRequest", on_delete=models.CASCADE, related_name="sent_emails", verbose_name=_("return")
+    )
+    status = models.CharField(_("status"), max_length=20)
+    to_email = models.EmailField(_("sent to"))
+    language = models.CharField(_("language"), max_length=5)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sent return email")
+        verbose_name_plural = _("sent return emails")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["return_request", "status"], name="sent_email_once_per_return_step")
+        ]
+
+    def __str__(self):
+        return f"{self.return_request_id} {self.status} → {self.to_email}"
+
+
 class SentEmail(models.Model):
     """An order email that went out (or is going out right now): one row per order and event."""
 

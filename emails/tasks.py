@@ -4,7 +4,7 @@ once the change that asked for them commits (`storefront.background.enqueue_afte
 from django.contrib.auth import get_user_model
 from django.tasks import TaskContext, task
 
-from emails import order_emails, verification
+from emails import order_emails, return_emails, verification
 from emails.events import STATUS_EVENTS
 from storefront.background import Backoff, with_retries
 
@@ -33,6 +33,17 @@ def email_status_update(context: TaskContext, order_id: int, status: str, attemp
     return with_retries(
         context,
         lambda: order_emails.email_order_update(order_id=order_id, event=event.value),
+        attempt=attempt,
+        backoff=EMAIL_BACKOFF,
+    )
+
+
+@task(takes_context=True)
+def email_return_update(context: TaskContext, return_id: int, status: str, attempt: int = 1):
+    """Email the shopper that their return reached `status`, once."""
+    return with_retries(
+        context,
+        lambda: return_emails.email_return_update(return_id=return_id, status=status),
         attempt=attempt,
         backoff=EMAIL_BACKOFF,
     )

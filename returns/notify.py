@@ -1,5 +1,5 @@
 """Telling the shopper what happened to their return: an in-app notification written with the
-change, and an SMS queued once the change commits (as `checkout.notify` does for orders)."""
+change, and an SMS and an email queued once the change commits (as `checkout.notify` does for orders)."""
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from storefront.market_urls import market_reverse
 from storefront.money import format_money
 
 
-def _texts(return_request, status):
+def texts(return_request, status):
     """(title, message) for a return that reached `status`, in the active language."""
     number = return_request.order.order_number
     amount = ""
@@ -48,7 +48,7 @@ def notify_shopper(return_request, status):
     if user is None:
         return None
     with translation.override(user.language):
-        title, message = _texts(return_request, status)
+        title, message = texts(return_request, status)
     notification = Notification.objects.create(
         user=user,
         type=Notification.Type.ORDER,
@@ -59,6 +59,8 @@ def notify_shopper(return_request, status):
         ),
     )
     enqueue_after_commit("returns.tasks.text_return_update", return_request.pk, status)
+    # The emails app stands above returns: its task is queued by name, as checkout queues its own.
+    enqueue_after_commit("emails.tasks.email_return_update", return_request.pk, status)
     return notification
 
 
@@ -66,4 +68,4 @@ def sms_text(return_request, status):
     """The SMS for the return reaching `status`, in the shopper's language."""
     language = return_request.user.language if return_request.user_id else None
     with translation.override(language):
-        return _texts(return_request, status)[1]
+        return texts(return_request, status)[1]

@@ -254,5 +254,6 @@ def test_market_manager_admin_index_offers_orders_reviews_and_promotions_and_not
 
     models = {model["object_name"] for app in response.context["app_list"] for model in app["models"]}
     orders = {"Order", "OrderItem", "OrderStatusHistory", "PaymentEvent", "SalesTaxRate"}
-    # Sales and codes of their own market (promotions/admin.py scopes them); their orders' parcels.
-    assert models == orders | {"Review", "Sale", "DiscountCode", "Parcel"}
+    # Sales and codes of their own market (promotions/admin.py scopes them); their orders' parcels
+    # and returns.
+    assert models == orders | {"Review", "Sale", "DiscountCode", "Parcel", "ReturnRequest"}

@@ -145,6 +145,8 @@ WEB = {
     "review_helpful": ("POST", "/kg/reviews/{review}/helpful/", ["next"]),
     "return_create": ("POST", "/kg/orders/{delivered_order}/return/", ["reason", "note", "quantity_{return_line}"]),
     "return_detail": ("GET", "/kg/returns/{return_request}/", ["x"]),
+    "alert_add": ("POST", "/kg/alerts/add/", ["sku", "next"]),
+    "alert_remove": ("POST", "/kg/alerts/remove/", ["sku", "next"]),
     # The admin's sales dashboard (staff only: a shopper is sent to the admin's sign-in).
     "dashboard": ("GET", "/admin/dashboard/", ["days", "start", "end"]),
     "dashboard_csv": ("GET", "/admin/dashboard/kg/sales.csv", ["days", "start", "end"]),

@@ -55,8 +55,12 @@ class ReturnStatusHistoryInline(ViewOnlyInline):
 
 class RefundInline(ViewOnlyInline):
     model = Refund
-    fields = ("amount", "currency", "includes_delivery", "method", "status", "stripe_refund_id", "refunded_at")
+    fields = ("refunded_amount", "includes_delivery", "method", "status", "stripe_refund_id", "refunded_at")
     readonly_fields = fields
+
+    @admin.display(description=_("amount"))
+    def refunded_amount(self, refund):
+        return format_money(refund.amount, refund.currency)
 
 
 class ReturnRequestAdminForm(forms.ModelForm):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from checkout.models import MONEY, Order, OrderItem
 from storefront.markets import Currency, Market, MarketQuerySet, get_market
+from storefront.money import format_money
 
 
 class ReturnRequestQuerySet(MarketQuerySet):
@@ -162,7 +163,7 @@ class Refund(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="refund_amount_not_negative")]
 
     def __str__(self):
-        return f"{self.get_method_display()} {self.amount} {self.currency}"
+        return f"{self.get_method_display()}: {format_money(self.amount, self.currency)}"
 
     @property
     def idempotency_key(self):

@@ -12,6 +12,7 @@ from accounts.tests.factories import staff_in_role
 from returns import services
 from returns.models import Refund, ReturnRequest
 from returns.tests.factories import kg_delivered_order, us_delivered_card_order
+from storefront.money import format_money
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +84,11 @@ def test_a_manager_moves_a_return_to_refunded_with_notes(client, kg_manager):
         ("received", kg_manager.pk, ""),
         ("refunded", kg_manager.pk, "Cash"),
     ]
+    # The refund reads as money, as everywhere else in the admin.
+    page = client.get(change_url(return_request)).content.decode()
+    shown = format_money(return_request.refund.amount, "KGS")
+    assert shown.endswith("som") and shown in page
+    assert f"{return_request.refund.amount} KGS" not in page
 
 
 def test_a_refund_sent_twice_from_a_stale_page_is_refused(client, kg_manager):

@@ -1,5 +1,7 @@
 // Banner impressions: a banner counts once per page view, when at least half of it is on screen.
-// Reads the endpoint from <body data-banner-impressions-url> and the CSRF token from <body hx-headers>;
+// Reads the endpoint from <body data-banner-impressions-url> and the CSRF token from <body hx-headers>
+// (a page from the shared cache holds a placeholder there: storefront.js's marqueCsrfToken() fetches a
+// real token as soon as a banner is seen, so it is ready even when the page is left);
 // banners are elements carrying data-banner-id. Without this file the shop works, uncounted.
 (function () {
   "use strict";
@@ -21,9 +23,26 @@
     }
   }
 
+  var PLACEHOLDER = "csrf-token-on-request"; // storefront/page_cache.py
+  var tokenReady = null;
+
+  function realToken() {
+    var token = csrfToken();
+    if (token && token !== PLACEHOLDER) return Promise.resolve(token);
+    if (!window.marqueCsrfToken) return Promise.reject(new Error("no CSRF token"));
+    tokenReady = tokenReady || window.marqueCsrfToken().catch(function (error) { tokenReady = null; throw error; });
+    return tokenReady;
+  }
+
   function post(ids, leaving) {
+    var token = csrfToken();
+    if (!token || token === PLACEHOLDER) {
+      // Not fetched yet (or it failed): count these once a token comes.
+      realToken().then(function () { post(ids, leaving); }, function () {});
+      return;
+    }
     var data = new FormData();
-    data.append("csrfmiddlewaretoken", csrfToken());
+    data.append("csrfmiddlewaretoken", token);
     ids.forEach(function (id) { data.append("ids", id); });
     // On the way out only a beacon is sure to leave; otherwise fetch (keepalive) is as good.
     if (leaving && navigator.sendBeacon && navigator.sendBeacon(url, data)) return;
@@ -47,7 +66,9 @@
       seen.add(id);
       pending.push(id);
     });
-    if (pending.length && timer === null) timer = setTimeout(function () { flush(false); }, DEBOUNCE_MS);
+    if (!pending.length) return;
+    realToken().catch(function () {}); // under way while the batch waits
+    if (timer === null) timer = setTimeout(function () { flush(false); }, DEBOUNCE_MS);
   }, { threshold: 0.5 });
 
   function watch(root) {

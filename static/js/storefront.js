@@ -119,6 +119,14 @@
     var headers = document.body.getAttribute("hx-headers");
     if (headers && headers.indexOf(PLACEHOLDER) !== -1) document.body.setAttribute("hx-headers", headers.split(PLACEHOLDER).join(token));
   }
+  // For other scripts (banners.js): a promise of a real token, fetched only when the page holds none.
+  window.marqueCsrfToken = function () {
+    var headers = document.body.getAttribute("hx-headers") || "";
+    if (headers.indexOf(PLACEHOLDER) === -1) {
+      try { return Promise.resolve(JSON.parse(headers || "{}")["X-CSRFToken"] || ""); } catch (error) { /* fetch one */ }
+    }
+    return fetchToken().then(function (token) { fillToken(token); return token; });
+  };
   function pageNeedsToken() {
     return (document.body.getAttribute("hx-headers") || "").indexOf(PLACEHOLDER) !== -1 ||
       document.querySelector('input[name="csrfmiddlewaretoken"][value="' + PLACEHOLDER + '"]') !== null;

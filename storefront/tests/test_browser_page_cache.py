@@ -1,5 +1,6 @@
 """Pages from the shared cache in Chromium: a visitor adds to the cart from a cached page, with
-JavaScript (a token fetched before the HTMX request) and without it (a confirmation)."""
+JavaScript (a token fetched before the HTMX request) and without it (a confirmation), and the
+banners they see are counted."""
 
 from decimal import Decimal
 
@@ -10,6 +11,9 @@ from playwright.sync_api import expect
 from catalog.models import ExchangeRate
 from catalog.tests.factories import CategoryFactory, ProductFactory, SKUFactory
 from checkout.models import CartItem
+from marketing.models import BannerStat
+from marketing.tests.factories import BannerFactory
+from marketing.tracking import flush_banner_stats
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -66,3 +70,22 @@ def test_without_javascript_the_visitor_confirms_and_the_item_is_added(browser, 
     expect(page.locator("#cart-badge")).to_have_attribute("data-count", "1")
     assert CartItem.objects.get().sku.size == "40"
     context.close()
+
+
+def test_a_banner_seen_on_a_cached_home_page_is_counted(page, live_server):
+    banner = BannerFactory(market="KG", title="Winter edit")
+    Client(HTTP_ACCEPT_LANGUAGE="en").get("/kg/")  # another visitor was here first
+    page.set_extra_http_headers({"Accept-Language": "en"})
+    posts = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
+
+    response = page.goto(live_server.url + "/kg/")
+
+    assert response.headers.get("x-page-cache") == "hit"
+    # The page holds no token of its own: one is fetched, then the view is counted with it.
+    with page.expect_response(lambda r: r.url.endswith("/kg/b/impressions/")) as counted:
+        pass
+    assert counted.value.status == 204, counted.value.status
+    assert len(posts) == 1
+    flush_banner_stats()
+    assert BannerStat.objects.get(banner=banner, market="KG").views == 1

@@ -26,7 +26,19 @@ from operator import and_, or_
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Case, Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Greatest
 from django.utils.translation import get_language
 
@@ -59,6 +71,9 @@ FEW_RESULTS = 3
 MAX_CORRECTIONS = 3
 CORRECTION_CUTOFF = 0.75
 VOCABULARY_ROWS = 2000
+# Up to this many products found, a search names them by id to the listing's later queries; beyond
+# it (a word most products share) each query matches the words itself.
+MAX_NAMED_IDS = 5000
 
 # Weights of the portable search, in the order PostgreSQL's A, B, C and D weights rank them.
 FIELD_WEIGHTS = {
@@ -104,10 +119,18 @@ def search_products(queryset, query, *, language=None):
         return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
     if connections[queryset.db].vendor != "postgresql":
         return _portable_search(queryset, query)
-    exact = _as_typed(queryset, query, language or get_language())
+    match, rank = _as_typed(queryset, query, language or get_language())
+    exact = queryset.filter(match).annotate(search_rank=rank)
     typos = _a_typo_away(queryset, query)
-    if typos is None or _has_rows(exact):
+    if typos is None:
         return exact
+    found = _matching_ids(exact)
+    if found is None:
+        return exact
+    if found:
+        # Named by id: the listing's later queries (facets, the page) read these rows by key
+        # instead of matching the words through the GIN indexes again, each.
+        return queryset.filter(_AmongIds(found)).annotate(search_rank=rank)
     return typos
 
 
@@ -120,7 +143,8 @@ def suggest(queryset, query, *, limit=8, language=None) -> list[dict]:
         return []
     if connections[queryset.db].vendor != "postgresql":
         return _best(_portable_search(queryset, query), limit)
-    found = _best(_as_typed(queryset, query, language or get_language()), limit)
+    match, rank = _as_typed(queryset, query, language or get_language())
+    found = _best(queryset.filter(match).annotate(search_rank=rank), limit)
     typos = _a_typo_away(queryset, query)
     if found or typos is None:
         return found
@@ -168,20 +192,52 @@ def set_typo_similarity(sender, connection, **kwargs):
         cursor.execute(f"SET pg_trgm.word_similarity_threshold = {float(TYPO_SIMILARITY)}")
 
 
-def _has_rows(queryset):
-    """Whether `queryset` has a row, asked so PostgreSQL plans for all of its rows.
+def _matching_ids(queryset):
+    """The ids of `queryset`'s rows in one query, or None when there are more than MAX_NAMED_IDS.
 
-    Under `EXISTS` or `LIMIT 1` PostgreSQL expects a match to turn up soon; for words common alone
-    but never together ("linen boots") it then reads the whole table looking for one. A
-    materialized CTE is planned for every row (the GIN indexes' bitmap) and still stops at the first.
+    Asked so PostgreSQL plans for all of its rows: under `EXISTS` or `LIMIT` it expects a match to
+    turn up soon and, for words common alone but never together ("linen boots"), then reads the
+    whole table looking for one. A materialized CTE is planned for every row (the GIN indexes'
+    bitmap).
     """
     try:
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # a queryset.none()
-        return False
+        return []
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(f"WITH found AS MATERIALIZED ({sql}) SELECT EXISTS (SELECT 1 FROM found)", params)  # noqa: S608
-        return cursor.fetchone()[0]
+        cursor.execute(
+            f"WITH found AS MATERIALIZED ({sql}) SELECT pk FROM found LIMIT %s",  # noqa: S608
+            (*params, MAX_NAMED_IDS + 1),
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    return None if len(ids) > MAX_NAMED_IDS else ids
+
+
+class _AmongIds(Expression):
+    """`id = ANY(%s)`: the rows named by a list of ids, sent as one array parameter (Django's `__in`
+    compiles a placeholder per id, which costs more than matching the words again)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, ids):
+        super().__init__()
+        self.ids = list(ids)
+        self.column = F("pk")
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        resolved = self.copy()
+        resolved.column = self.column.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return resolved
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        return f"{column} = ANY(%s)", (*params, self.ids)
 
 
 def _best(results, limit):
@@ -192,7 +248,8 @@ def _best(results, limit):
 
 
 def _as_typed(queryset, query, language):
-    """PostgreSQL: products with the words of `query` in any language's column, ranked in `language`'s."""
+    """PostgreSQL: (the condition, the rank) of products with the words of `query` in any language's
+    column, ranked in `language`'s."""
     # websearch_to_tsquery accepts any input (quotes, &, |, !, :*) without a syntax error. The query
     # is read in every language's configuration and tested against that language's column, each
     # test answered by the column's GIN index: a KG shopper reading Russian who types English finds
@@ -208,7 +265,7 @@ def _as_typed(queryset, query, language):
             for lang, text_query in queries.items()
         )
     )
-    return queryset.filter(match).annotate(search_rank=_as_float(rank))
+    return match, _as_float(rank)
 
 
 def _a_typo_away(queryset, query):

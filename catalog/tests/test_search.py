@@ -5,7 +5,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.db.models import Value
+from django.test.utils import CaptureQueriesContext
 
+from catalog import search
 from catalog.listing import SEARCH_ORDER
 from catalog.models import Product
 from catalog.pricing import MarketPricing
@@ -280,12 +282,36 @@ def test_postgresql_matches_words_through_the_gin_indexes(sneakers, language):
     if connection.vendor != "postgresql":
         assert search_products(kg_products(), "sneakers", language=language).get() == sneakers
         return
-    explained = plan(search_products(all_products(), "sneakers", language=language))
+    with CaptureQueriesContext(connection) as run:
+        results = search_products(all_products(), "sneakers", language=language)
+    (matching,) = run.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {matching['sql']}")
+        explained = "\n".join(row[0] for row in cursor.fetchall())
 
+    # The words are matched once, through the indexes; the results are then read by their ids.
     assert "Bitmap Index Scan on catalog_product_search_en" in explained
     assert "Bitmap Index Scan on catalog_product_search_ru" in explained
     assert "Bitmap Index Scan on catalog_product_search_ky" in explained
     assert "catalog_product_search_text_trgm" not in explained
+    read = plan(results)
+    assert "catalog_product_pkey" in read
+    assert "catalog_product_search" not in read
+    assert list(results) == [sneakers]
+
+
+def test_a_word_most_products_share_is_matched_in_each_query(sneakers, monkeypatch):
+    monkeypatch.setattr(search, "MAX_NAMED_IDS", 0)
+
+    results = search_products(all_products(), "sneakers", language="en")
+
+    assert list(results) == [sneakers]
+    if connection.vendor != "postgresql":
+        return
+    explained = plan(results)
+    assert "Bitmap Index Scan on catalog_product_search_en" in explained
+    assert "catalog_product_pkey" not in explained
 
 
 def test_postgresql_matches_typos_through_the_trigram_index(sneakers):

@@ -47,6 +47,10 @@ ROLE_PERMISSIONS = {
         "alerts": {
             "stockalert": ("view",),
         },
+        # The sales dashboard of every market: they run the sales and codes of both.
+        "dashboard": {
+            "dailysales": ("view_dashboard",),
+        },
     },
     MARKET_MANAGER: {
         "reviews": {

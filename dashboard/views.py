@@ -10,10 +10,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.roles import MERCHANDISER
 from dashboard.forms import PeriodForm
 from dashboard.models import RollupState
 from dashboard.reports import sales_report
 from dashboard.tables import TABLES, csv_rows, tables_of
+from storefront.markets import Market
 
 PERMISSION = "dashboard.view_dashboard"
 
@@ -31,8 +33,12 @@ def dashboard_view(view):
 
 
 def viewer_markets(request):
-    """The markets whose figures the signed-in staff member may see (all for a superuser)."""
-    return request.user.managed_market_codes
+    """The markets whose figures the signed-in staff member may see: every market for a superuser
+    and a merchandiser (who run the sales and codes of both), their own for a market manager."""
+    user = request.user
+    if not user.is_superuser and user.groups.filter(name=MERCHANDISER).exists():
+        return [market.value for market in Market]
+    return user.managed_market_codes
 
 
 @require_GET

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.tests.factories import KGUserFactory, USUserFactory
+from accounts.tests.factories import KGUserFactory, StaffFactory, USUserFactory
 from checkout.models import Order
 from dashboard.rollups import rebuild_days, sweep
 from dashboard.tests.conftest import days_ago, placed
@@ -38,9 +38,18 @@ def test_admin_index_links_to_the_dashboard_for_those_who_may_see_it(kg_manager_
     assert reverse("dashboard:dashboard") in kg_manager_client.get("/admin/").content.decode()
 
 
-def test_merchandiser_without_the_permission_gets_403(merchandiser_client):
-    assert merchandiser_client.get(URL).status_code == 403
-    assert reverse("dashboard:dashboard") not in merchandiser_client.get("/admin/").content.decode()
+def test_staff_without_the_permission_get_403(client):
+    client.force_login(StaffFactory())
+    assert client.get(URL).status_code == 403
+    assert reverse("dashboard:dashboard") not in client.get("/admin/").content.decode()
+
+
+def test_a_merchandiser_sees_every_market_as_they_run_the_sales_of_both(merchandiser_client, two_markets):
+    assert reverse("dashboard:dashboard") in merchandiser_client.get("/admin/").content.decode()
+    response = merchandiser_client.get(URL)
+    assert [s["section"].code for s in response.context["sections"]] == ["KG", "US"]
+    assert "3 240 som" in response.content.decode() and "$71.67" in response.content.decode()
+    assert merchandiser_client.get(reverse("dashboard:dashboard_csv", args=["us", "sales"])).status_code == 200
 
 
 def test_visitor_is_sent_to_the_admin_sign_in(client):

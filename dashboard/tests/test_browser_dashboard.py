@@ -72,6 +72,11 @@ def test_charts_draw_without_overflow(page, live_server, browser_sign_in, shop_h
     assert box["width"] > 200 and box["height"] > 200
     assert page.evaluate(OVERFLOW) <= 0
     assert errors == []  # no CSP refusal, no script error
+    # Orders are counted in whole numbers: the orders axis says 1, 2, 3, never 0.5.
+    order_ticks = page.evaluate(
+        "() => window.Chart.getChart(document.querySelector('canvas[data-table]')).scales.y1.ticks.map(t => t.value)"
+    )
+    assert order_ticks and all(value == int(value) for value in order_ticks), order_ticks
     if os.environ.get("MARQUE_SCREENSHOTS"):
         folder = Path(os.environ["MARQUE_SCREENSHOTS"])
         folder.mkdir(parents=True, exist_ok=True)

@@ -45,20 +45,31 @@
         backgroundColor: color,
         borderColor: color,
         borderWidth: 2,
-        tension: 0.25,
+        tension: 0, // straight between days: a count does not dip between two whole days
         pointRadius: rows.length > 40 ? 0 : 2,
       };
     });
+    // An axis whose figures are all whole (orders, units, codes used) gets whole-number ticks.
+    function whole(axisId) {
+      return datasets.every(function (set) {
+        return (horizontal ? "x" : set.yAxisID || "y") !== axisId ||
+          set.data.every(function (value) { return Math.round(value) === value; });
+      });
+    }
+    function ticked(axisId, scale) {
+      if (whole(axisId)) scale.ticks = Object.assign({}, scale.ticks, { precision: 0 });
+      return scale;
+    }
     var scales;
     if (horizontal) {
       scales = {
-        x: { beginAtZero: true },
+        x: ticked("x", { beginAtZero: true }),
         y: { ticks: { autoSkip: false, callback: function (value) { return shortLabel(this.getLabelForValue(value)); } } },
       };
     } else {
-      scales = { x: { ticks: { maxRotation: 0, autoSkipPadding: 8 } }, y: { beginAtZero: true, position: "left" } };
+      scales = { x: { ticks: { maxRotation: 0, autoSkipPadding: 8 } }, y: ticked("y", { beginAtZero: true, position: "left" }) };
       if (datasets.some(function (set) { return set.yAxisID === "y1"; })) {
-        scales.y1 = { beginAtZero: true, position: "right", grid: { drawOnChartArea: false } };
+        scales.y1 = ticked("y1", { beginAtZero: true, position: "right", grid: { drawOnChartArea: false } });
       }
     }
     new window.Chart(canvas, {

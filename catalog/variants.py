@@ -60,7 +60,13 @@ class VariantChoice:
         self.needs_size = bool(sizes) and not self.size
         self.needs_color = bool(colors) and not self.color
         self.sku = self._match(sizes, colors)
-        self.price = pricing.sku_price(self.sku, product) if self.sku else pricing.product_price(product)
+        if self.sku:
+            self.price = pricing.sku_price(self.sku, product)
+        elif skus:
+            # "from" the lowest a variant costs, which need not be the product's own price.
+            self.price = min((pricing.sku_price(sku, product) for sku in skus), key=lambda price: price.amount)
+        else:
+            self.price = pricing.product_price(product)
 
     def _option(self, value, field, other_field, other_value, swatch=""):
         matches = [s for s in self.skus if getattr(s, field) == value]

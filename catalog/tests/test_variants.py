@@ -165,6 +165,19 @@ def test_before_a_pick_the_page_shows_the_products_price_as_a_from_price(client,
     assert re.search(r"from</span> 2 990 som", response.text)
 
 
+def test_the_from_price_is_the_cheapest_variant_when_every_variant_costs_less_than_the_product(client):
+    # An import that changed the SKUs' prices and left the product's: "from" what a shopper would pay.
+    product = ProductFactory(slug="snood", name="Snood", price="3090.00")
+    SKUFactory(product=product, size="One size", color="Olive", price="2790.00", stock=4)
+    SKUFactory(product=product, size="One size", color="Navy", price="2890.00", stock=4)
+
+    response = page(client, slug="snood")
+
+    assert response.context["price"].amount == Decimal("2790.00")
+    assert re.search(r"from</span> 2 790 som", response.text)
+    assert "3 090 som" not in response.text
+
+
 def test_a_sku_level_market_price_wins_for_that_sku_in_that_market(client):
     product = ProductFactory(slug="tee", market="ALL", price="25.00")
     fixed = SKUFactory(product=product, size="M", color="Navy", price="25.00")

@@ -34,11 +34,13 @@
     return tokenReady;
   }
 
-  function post(ids, leaving) {
-    var token = csrfToken();
+  function post(ids, leaving, known) {
+    var token = known || csrfToken();
     if (!token || token === PLACEHOLDER) {
-      // Not fetched yet (or it failed): count these once a token comes.
-      realToken().then(function () { post(ids, leaving); }, function () {});
+      // Not fetched yet: count these once a token comes (and never ask twice for the same batch).
+      realToken().then(function (real) {
+        if (real && real !== PLACEHOLDER) post(ids, leaving, real);
+      }, function () {});
       return;
     }
     var data = new FormData();

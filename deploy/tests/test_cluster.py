@@ -223,7 +223,8 @@ def killing_an_app_server_mid_run_loses_no_request_and_no_order(cluster, shirt, 
     def attempt(send):
         try:
             response = send()
-        except requests.ConnectionError as error:
+        except requests.RequestException as error:
+            # Refused, reset, or an answer cut off mid-body (ChunkedEncodingError): lost, counted.
             lost.append((time.monotonic(), repr(error)))
             return None
         if response.status_code >= 500:

@@ -11,6 +11,12 @@ MARKET_MANAGER = "Market manager"
 ALL_ACTIONS = ("view", "add", "change", "delete")
 
 
+def oversees_every_market(user) -> bool:
+    """Whether a staff user works across markets (superusers and merchandisers); a market manager
+    sees only the markets assigned to them (`User.managed_market_codes`)."""
+    return user.is_superuser or user.groups.filter(name=MERCHANDISER).exists()
+
+
 def codename(action, model):
     """An action on a model (`view` on `order`: `view_order`), or a custom permission named in full."""
     return action if "_" in action else f"{action}_{model}"

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.roles import MERCHANDISER
+from accounts.roles import oversees_every_market
 from dashboard.forms import PeriodForm
 from dashboard.models import RollupState
 from dashboard.reports import sales_report
@@ -35,10 +35,9 @@ def dashboard_view(view):
 def viewer_markets(request):
     """The markets whose figures the signed-in staff member may see: every market for a superuser
     and a merchandiser (who run the sales and codes of both), their own for a market manager."""
-    user = request.user
-    if not user.is_superuser and user.groups.filter(name=MERCHANDISER).exists():
+    if oversees_every_market(request.user):
         return [market.value for market in Market]
-    return user.managed_market_codes
+    return request.user.managed_market_codes
 
 
 @require_GET

@@ -8,7 +8,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.roles import MERCHANDISER
+from accounts.roles import oversees_every_market
 from reviews.models import Review, ReviewImage
 from reviews.services import approve_reviews, delete_reviews, forget_photo_files, reject_reviews
 from storefront.admin_site import SelectRelatedInline
@@ -51,7 +51,7 @@ def review_markets(request):
     """
     if not hasattr(request, "_review_markets"):
         user = request.user
-        if user.is_superuser or user.groups.filter(name=MERCHANDISER).exists():
+        if oversees_every_market(user):
             request._review_markets = None
         else:
             request._review_markets = user.managed_market_codes

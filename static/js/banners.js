@@ -1,7 +1,7 @@
 // Banner impressions: a banner counts once per page view, when at least half of it is on screen.
-// Reads the endpoint from <body data-banner-impressions-url> and the CSRF token from <body hx-headers>
-// (a page from the shared cache holds a placeholder there: storefront.js's marqueCsrfToken() fetches a
-// real token as soon as a banner is seen, so it is ready even when the page is left);
+// Reads the endpoint from <body data-banner-impressions-url> and the CSRF token through storefront.js's
+// marqueCsrfToken (on a page from the shared cache it is fetched as soon as a banner is seen, so it is
+// ready even when the page is left);
 // banners are elements carrying data-banner-id. Without this file the shop works, uncounted.
 (function () {
   "use strict";
@@ -15,32 +15,15 @@
   var pending = [];
   var timer = null;
 
-  function csrfToken() {
-    try {
-      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
-    } catch (error) {
-      return "";
-    }
-  }
-
-  var PLACEHOLDER = "csrf-token-on-request"; // storefront/page_cache.py
-  var tokenReady = null;
-
-  function realToken() {
-    var token = csrfToken();
-    if (token && token !== PLACEHOLDER) return Promise.resolve(token);
-    if (!window.marqueCsrfToken) return Promise.reject(new Error("no CSRF token"));
-    tokenReady = tokenReady || window.marqueCsrfToken().catch(function (error) { tokenReady = null; throw error; });
-    return tokenReady;
-  }
+  // storefront.js keeps the token: a page from the shared cache holds none until it is fetched.
+  var csrf = window.marqueCsrfToken;
+  function noop() {}
 
   function post(ids, leaving, known) {
-    var token = known || csrfToken();
-    if (!token || token === PLACEHOLDER) {
-      // Not fetched yet: count these once a token comes (and never ask twice for the same batch).
-      realToken().then(function (real) {
-        if (real && real !== PLACEHOLDER) post(ids, leaving, real);
-      }, function () {});
+    var token = known || (csrf ? csrf.now() : "");
+    if (!token) {
+      // Not fetched yet: count these once a token comes (never asking again for the same batch).
+      if (csrf) csrf().then(function (real) { if (real) post(ids, leaving, real); }, noop);
       return;
     }
     var data = new FormData();
@@ -48,7 +31,7 @@
     ids.forEach(function (id) { data.append("ids", id); });
     // On the way out only a beacon is sure to leave; otherwise fetch (keepalive) is as good.
     if (leaving && navigator.sendBeacon && navigator.sendBeacon(url, data)) return;
-    fetch(url, { method: "POST", body: data, credentials: "same-origin", keepalive: true }).catch(function () {});
+    fetch(url, { method: "POST", body: data, credentials: "same-origin", keepalive: true }).catch(noop);
   }
 
   function flush(leaving) {
@@ -69,7 +52,7 @@
       pending.push(id);
     });
     if (!pending.length) return;
-    realToken().catch(function () {}); // under way while the batch waits
+    if (csrf) csrf().catch(noop); // under way while the batch waits
     if (timer === null) timer = setTimeout(function () { flush(false); }, DEBOUNCE_MS);
   }, { threshold: 0.5 });
 

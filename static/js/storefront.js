@@ -119,14 +119,21 @@
     var headers = document.body.getAttribute("hx-headers");
     if (headers && headers.indexOf(PLACEHOLDER) !== -1) document.body.setAttribute("hx-headers", headers.split(PLACEHOLDER).join(token));
   }
-  // For other scripts (banners.js): a promise of a real token, fetched only when the page holds none.
-  window.marqueCsrfToken = function () {
-    var headers = document.body.getAttribute("hx-headers") || "";
-    if (headers.indexOf(PLACEHOLDER) === -1) {
-      try { return Promise.resolve(JSON.parse(headers || "{}")["X-CSRFToken"] || ""); } catch (error) { /* fetch one */ }
+  // For other scripts (banners.js): marqueCsrfToken.now() is the page's real token or "";
+  // marqueCsrfToken() a promise of one, fetched (once, shared with the forms) when the page holds none.
+  function currentToken() {
+    try {
+      var token = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+      return token === PLACEHOLDER ? "" : token;
+    } catch (error) {
+      return "";
     }
-    return fetchToken().then(function (token) { fillToken(token); return token; });
+  }
+  window.marqueCsrfToken = function () {
+    var token = currentToken();
+    return token ? Promise.resolve(token) : fetchToken().then(function (fetched) { fillToken(fetched); return fetched; });
   };
+  window.marqueCsrfToken.now = currentToken;
   function pageNeedsToken() {
     return (document.body.getAttribute("hx-headers") || "").indexOf(PLACEHOLDER) !== -1 ||
       document.querySelector('input[name="csrfmiddlewaretoken"][value="' + PLACEHOLDER + '"]') !== null;

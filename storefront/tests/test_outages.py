@@ -178,6 +178,17 @@ def proxy():
 # --- browsing without Redis -------------------------------------------------------------------------
 
 
+def test_every_cache_call_shares_one_redis_client_per_server(settings):
+    # Django builds a redis.Redis per call, a tenth of a millisecond each; the backend keeps one.
+    redis_settings(settings, f"redis://{REDIS[0]}:{REDIS[1]}/{REDIS_DB}")
+    backend = caches["default"]
+    client = backend._cache.get_client("any", write=True)
+
+    backend.set("kept", "yes")
+    assert backend.get("kept") == "yes" and backend.get_many(["kept"]) == {"kept": "yes"}
+    assert backend._cache.get_client("other") is client
+
+
 def test_browsing_answers_from_the_database_while_redis_is_down(court, redis_down, monkeypatch):
     attempts = []
     monkeypatch.setattr(Breaker, "trip", spy(Breaker.trip, attempts))

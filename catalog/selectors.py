@@ -11,6 +11,7 @@ from catalog.listing import PAGE_SIZE, build_listing, on_sale_count, parse_filte
 from catalog.models import Category, Product, running_sales_condition
 from catalog.pricing import MarketPricing
 from catalog.variants import VariantChoice
+from marketing.models import Banner
 from storefront.market_urls import market_reverse
 from storefront.markets import MarketConfig, get_market, is_sold_in
 
@@ -63,11 +64,13 @@ def product_listing(
     with_subcategories=True,
     order_by=None,
     per_page=PAGE_SIZE,
+    ranked_ids=None,
 ):
     """The listing every product list shows: `query`'s filters on `base`, sorted, paged and priced.
 
     `scope`, when `base` is `listed_products(pricing, scope)`, lets an unfiltered listing take its
-    counts from the rows `catalog.facets` keeps instead of counting them.
+    counts from the rows `catalog.facets` keeps instead of counting them. `ranked_ids`: `base`'s
+    product ids in `order_by`'s order, when known (`catalog.listing.build_listing`).
     """
     filters = parse_filters(query, default_sort=default_sort)
     counts = precomputed_counts(scope, pricing.market, filters) if scope is not None else None
@@ -83,6 +86,7 @@ def product_listing(
         order_by=order_by,
         per_page=per_page,
         counts=counts,
+        ranked_ids=ranked_ids,
     )
     priced(listing.products, pricing)
     return listing
@@ -117,6 +121,23 @@ def product_page_rows(slug, pricing: MarketPricing):
         return product, list(product.images.all()), list(product.features.all())
 
     return kept_until_changed("product-rows", (pricing.market.code, str(pricing.rate), slug), read)
+
+
+def home_rows(pricing: MarketPricing, shelf_size):
+    """(live banners, featured products, best sellers) of the home page in `pricing`'s market, the
+    products priced; kept until a merchandiser's next change, as a product page's rows are (a
+    banner's start or end, like a sale's, is a scheduled change of the shared pages' version)."""
+
+    def read():
+        banners = Banner.objects.live().for_market(pricing.market).order_by("sort_order", "-created_at")
+        products = market_products(pricing)
+        return (
+            list(banners),
+            priced(list(products.featured().order_by("-created_at", "-id")[:shelf_size]), pricing),
+            priced(list(products.best_sellers()[:shelf_size]), pricing),
+        )
+
+    return kept_until_changed("home", (pricing.market.code, str(pricing.rate), shelf_size), read)
 
 
 def related_products(product, pricing: MarketPricing):

@@ -16,12 +16,12 @@ from catalog.listing import ALL_PRODUCTS_SORT, BEST_SELLER_ORDER, SEARCH_ORDER, 
 from catalog.models import Product, Subcategory
 from catalog.pricing import MarketPricing
 from catalog.product_page import sections_context
-from catalog.search import MIN_QUERY_LENGTH, clean_query, did_you_mean, search_products, suggest
+from catalog.search import MIN_QUERY_LENGTH, clean_query, did_you_mean, ranked_search, suggest
 from catalog.selectors import (
     category_in_market,
+    home_rows,
     listed_products,
     market_products,
-    priced,
     product_listing,
     product_page_rows,
     related_products,
@@ -57,14 +57,13 @@ def without_empty_parameters(view):
 @require_safe
 def home(request):
     pricing = MarketPricing.load(request.market)
-    banners = list(Banner.objects.live().for_market(request.market).order_by("sort_order", "-created_at"))
-    products = market_products(pricing)
+    banners, featured, best_sellers = home_rows(pricing, HOME_SHELF)
     context = {
         "hero_banners": [b for b in banners if b.banner_type == Banner.Type.HERO],
         "promo_banners": [b for b in banners if b.banner_type == Banner.Type.PROMO],
         "category_banners": [b for b in banners if b.banner_type == Banner.Type.CATEGORY],
-        "featured": priced(list(products.featured().order_by("-created_at", "-id")[:HOME_SHELF]), pricing),
-        "best_sellers": priced(list(products.best_sellers()[:HOME_SHELF]), pricing),
+        "featured": featured,
+        "best_sellers": best_sellers,
         "alternates": structured_data.alternates(request, "home"),
     }
     return TemplateResponse(request, "home.html", context)
@@ -270,9 +269,11 @@ def search(request):
     context = {"heading": _("Search"), "search_query": query}
     if not query:
         return _render_listing(request, "catalog/product_list.html", context, products.none(), pricing)
-    base = search_products(products, query, language=request.LANGUAGE_CODE)
-    relevance = None if "sort" in request.GET else SEARCH_ORDER
-    listing = product_listing(request.GET, base, pricing, order_by=relevance)
+    base, ranked_ids = ranked_search(products, query, language=request.LANGUAGE_CODE)
+    if "sort" in request.GET:
+        listing = product_listing(request.GET, base, pricing)
+    else:
+        listing = product_listing(request.GET, base, pricing, order_by=SEARCH_ORDER, ranked_ids=ranked_ids)
     context["suggestions"] = did_you_mean(
         products, query, found=listing.paginator.count, language=request.LANGUAGE_CODE
     )

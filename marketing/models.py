@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +29,15 @@ class BannerQuerySet(MarketQuerySet):
             Q(end_date__isnull=True) | Q(end_date__gt=at),
             is_active=True,
         )
+
+    def next_boundary(self, now=None):
+        """The soonest start or end after `now` of the active banners, else None (the shared pages'
+        version ends then, so a banner appears and leaves on time: storefront.page_cache)."""
+        now = now or timezone.now()
+        soonest = self.filter(is_active=True).aggregate(
+            start=Min("start_date", filter=Q(start_date__gt=now)), end=Min("end_date", filter=Q(end_date__gt=now))
+        )
+        return min((moment for moment in soonest.values() if moment), default=None)
 
     def of_type(self, banner_type):
         return self.filter(banner_type=banner_type)

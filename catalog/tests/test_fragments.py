@@ -3,12 +3,16 @@ rendered afresh, each page's own CSRF token and return path, hearts only for the
 every change to what a card shows visible at once."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from catalog.fragments import CSRF_STAND_IN, NEXT_STAND_IN
 from catalog.models import SKU, MarketPrice, Product, Wishlist, WishlistItem
+from marketing.models import Banner
+from marketing.tests.factories import BannerFactory
 from reviews.services import approve_reviews
 from reviews.tests.factories import ReviewFactory
 from storefront import page_cache
@@ -197,3 +201,64 @@ def test_a_product_page_is_read_afresh_when_the_kept_rows_cannot_be_reached(clie
 
     assert product_page(client, "Oxford").status_code == 200
     assert "Oxford</h3>" in product_page(client, "Poplin").content.decode()
+
+
+# --- the home page's banners and shelves, kept until a change ---------------------------------------------
+
+
+@pytest.fixture
+def shop_window(wardrobe):
+    """Oxford featured, and a KG hero banner live now."""
+    Product.objects.filter(name="Oxford").update(is_featured=True)
+    BannerFactory(title="Linen week", market="KG")
+    cache.clear()
+
+
+def test_the_home_page_reads_its_banners_and_shelves_once(client, shop_window, fresh_pages, django_assert_num_queries):
+    first = client.get("/kg/").content.decode()
+    with django_assert_num_queries(0):
+        again = client.get("/kg/").content.decode()
+
+    assert without_tokens(again) == without_tokens(first)
+    assert "Linen week" in again and ">Oxford</h3>" in again
+
+
+def test_a_merchandisers_change_shows_on_the_next_home_page(
+    client, shop_window, fresh_pages, django_capture_on_commit_callbacks
+):
+    client.get("/kg/")  # keeps the rows
+
+    poplin = Product.objects.get(name="Poplin")
+    poplin.name, poplin.is_featured = "Poplin Deluxe", True
+    with django_capture_on_commit_callbacks(execute=True):
+        poplin.save()
+        BannerFactory(title="Wool week", market="KG")
+
+    page = client.get("/kg/").content.decode()
+    assert ">Poplin Deluxe</h3>" in page and "Wool week" in page
+
+
+def test_a_scheduled_banner_shows_on_a_kept_home_page_the_moment_it_starts_and_ends(
+    client, shop_window, fresh_pages, monkeypatch
+):
+    now = timezone.now()
+    starts, ends = now + timedelta(minutes=10), now + timedelta(minutes=40)
+    BannerFactory(title="Winter drop", market="KG", start_date=starts, end_date=ends)
+    cache.clear()
+
+    assert "Winter drop" not in client.get("/kg/").content.decode()
+    monkeypatch.setattr(timezone, "now", lambda: starts + timedelta(seconds=1))
+    assert "Winter drop" in client.get("/kg/").content.decode()
+    monkeypatch.setattr(timezone, "now", lambda: ends)
+    assert "Winter drop" not in client.get("/kg/").content.decode()
+
+
+def test_a_banners_start_and_end_are_the_shared_pages_next_scheduled_changes():
+    now = timezone.now()
+    BannerFactory(start_date=now + timedelta(hours=2), end_date=now + timedelta(hours=5))
+    BannerFactory(end_date=now + timedelta(hours=3))
+    BannerFactory(start_date=now + timedelta(hours=1), is_active=False)  # switched off: never shows
+
+    assert Banner.objects.next_boundary(now) == now + timedelta(hours=2)
+    assert Banner.objects.next_boundary(now + timedelta(hours=2)) == now + timedelta(hours=3)
+    assert Banner.objects.next_boundary(now + timedelta(hours=5)) is None

@@ -16,11 +16,11 @@ path of its forms, which the kept HTML holds as stand-ins that each page replace
 the wishlist heart, kept only in its empty state: a card whose product is on the shopper's
 wishlist is rendered afresh for them, never kept.
 
-The filter sidebar (`templates/catalog/_filters.html`) of a listing without filters or a search
-is the same for every shopper of a market and language, so it is kept too, under a key made of
-everything it shows (every option with its count, the sort, the path); filtered listings and
-search results render theirs each time (their combinations are endless, and their counts are
-counted afresh anyway).
+The filter sidebar (`templates/catalog/_filters.html`) is the same for every shopper of a market
+and language who sees the same options and counts, so it is kept too, under a key made of
+everything it shows (the path, the search words, the filters chosen, every option with its count);
+its counts are worked out before the key, so a changed count is a new key. A filtered listing or a
+search keeps its own, which a shopper paging, sorting or coming back to it renders no more.
 
 Both are rendered from only the values their key is made of, never from the whole page context,
 so nothing else can slip into kept HTML.
@@ -133,7 +133,7 @@ def render_cards(context, products, *, eager=0):
 
 
 def render_filter_sidebar(context):
-    """The filter sidebar of the page's listing; kept when the listing has no filter and no search."""
+    """The filter sidebar of the page's listing, kept under everything it shows."""
     request, listing, filters = context["request"], context["listing"], context["filters"]
     market, search_query = request.market, context.get("search_query") or ""
     values = {
@@ -144,13 +144,12 @@ def render_filter_sidebar(context):
         "search_query": search_query,
     }
     template = get_template(FILTERS_TEMPLATE)
-    if search_query or filters.active_count:
-        return mark_safe(template.render(values))  # noqa: S308 - rendered with autoescaping
     shown = (
         request.path,
         market.code,
         market.currency,
-        filters.sort,
+        search_query,
+        repr(filters),
         [(value, str(label)) for value, label in listing.sort_options],
         sorted((name, repr(options)) for name, options in listing.facets.items()),
     )

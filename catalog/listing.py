@@ -10,13 +10,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, Count, F, Max, When
+from django.db import connections
+from django.db.models import BooleanField, Case, Count, F, Max, Q, When
 from django.http import QueryDict
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import SKU, on_sale_condition
+from catalog.search import SEARCH_ORDER, AmongIds  # noqa: F401 - SEARCH_ORDER is the listings' too
 from catalog.sizes import size_sort_key
 from storefront.content import translated_column
 from storefront.markets import MarketConfig
@@ -33,10 +36,10 @@ SORTS = {
     "rating": (_("Top rated"), ["-rating", "-reviews_count", "-id"]),
 }
 LIST_FILTERS = ("sub", "brand", "size", "color")
+# Facets counted over the products' SKUs.
+SKU_FACETS = ("size", "color")
 # Best sellers list as the home page shelf does, unless the shopper picks a sort.
 BEST_SELLER_ORDER = ["-is_best_seller", "-sales_count", "-id"]
-# The order of search results unless the shopper picks a sort: most relevant, then best selling.
-SEARCH_ORDER = ["-search_rank", "-sales_count", "-id"]
 # "All products" lists the newest first unless the shopper picks a sort.
 ALL_PRODUCTS_SORT = "new"
 
@@ -279,18 +282,52 @@ def on_sale_count(base, filters, market: MarketConfig) -> int:
     return _apply(base, filters, market, skip=("flags",)).filter(on_sale_condition(market)).count()
 
 
-def live_counts(base, filters, market: MarketConfig):
+def live_counts(base, filters, market: MarketConfig, *, named_ids=None):
     """Every count a listing shows, counted over `base` (products of `market`) under `filters`: the
-    total, the options of each facet as [{"value", "label", "n"}], and the in-stock and on-sale flags."""
+    total, the options of each facet as [{"value", "label", "n"}], and the in-stock and on-sale flags.
+
+    `named_ids`: the ids of `base`'s products when the caller knows them (a search's results), so
+    without filters their SKUs are read by those ids, without reading the products again."""
     counts = _field_counts(base, filters, market)
-    for name in ("size", "color"):
-        products = _apply(base, filters, market, skip=(name,)).values("pk")
-        counts[name] = list(
-            SKU.objects.filter(is_active=True, product__in=products)
-            .values(value=F(name))
-            .annotate(n=Count("product_id", distinct=True), label=Max(translated_column(name)))
-            .order_by()
+    if named_ids is not None and not filters.active_count and connections[base.db].vendor == "postgresql":
+        counts.update(_sku_counts_together(AmongIds(named_ids, "product_id")))
+    elif filters.size or filters.color or connections[base.db].vendor != "postgresql":
+        for name in SKU_FACETS:
+            products = _apply(base, filters, market, skip=(name,)).values("pk")
+            counts[name] = list(
+                SKU.objects.filter(is_active=True, product__in=products)
+                .values(value=F(name))
+                .annotate(n=Count("product_id", distinct=True), label=Max(translated_column(name)))
+                .order_by()
+            )
+    else:
+        counts.update(_sku_counts_together(Q(product__in=_apply(base, filters, market).values("pk"))))
+    return counts
+
+
+def _sku_counts_together(products):
+    """The size and color facets of the products `products` (a condition on SKUs) selects, from one
+    pass over their SKUs (PostgreSQL's GROUPING SETS): with neither filter chosen both count over
+    the same products, and reading their SKUs once saves a second walk through them."""
+    skus = SKU.objects.filter(products, is_active=True).values(
+        "product_id", *SKU_FACETS, **{f"{name}_label": translated_column(name) for name in SKU_FACETS}
+    )
+    counts = {name: [] for name in SKU_FACETS}
+    try:
+        sql, params = skus.order_by().query.sql_with_params()
+    except EmptyResultSet:  # no products (a queryset.none())
+        return counts
+    with connections[skus.db].cursor() as cursor:
+        cursor.execute(
+            "SELECT GROUPING(size), size, color, COUNT(DISTINCT product_id), MAX(size_label), MAX(color_label) "  # noqa: S608
+            f"FROM ({sql}) AS skus GROUP BY GROUPING SETS ((size), (color))",
+            params,
         )
+        for by_color, size, color, n, size_label, color_label in cursor.fetchall():
+            if by_color:
+                counts["color"].append({"value": color, "n": n, "label": color_label})
+            else:
+                counts["size"].append({"value": size, "n": n, "label": size_label})
     return counts
 
 
@@ -304,18 +341,28 @@ def build_listing(
     order_by=None,
     per_page=PAGE_SIZE,
     counts=None,
+    ranked_ids=None,
 ):
     """Filter, count, sort and page `base` (a priced product queryset of `market`).
 
     `counts` are `live_counts(base, filters, market)` known already (`catalog.facets` keeps them
-    for the unfiltered listings); without them they are counted here.
+    for the unfiltered listings); without them they are counted here. `ranked_ids` are the ids of
+    `base`'s products in the order `order_by` asks for, when the caller knows them (a search's
+    results in relevance order, `catalog.search.ranked_search`): without filters, the page reads
+    its own products by id instead of sorting every product of `base`.
     """
     if counts is None:
-        counts = live_counts(base, filters, market)
+        counts = live_counts(base, filters, market, named_ids=ranked_ids)
     ordering = order_by or SORTS.get(filters.sort, SORTS["best"])[1]
-    paginator = Paginator(_apply(base, filters, market).order_by(*ordering), per_page)
-    paginator.__dict__["count"] = counts["total"]  # already counted: saves a COUNT query
-    page = paginator.get_page(page_number)
+    if ranked_ids is not None and order_by and not filters.active_count:
+        paginator = Paginator(ranked_ids, per_page)
+        page = paginator.get_page(page_number)
+        rows = {product.pk: product for product in base.filter(pk__in=page.object_list).order_by()}
+        page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    else:
+        paginator = Paginator(_apply(base, filters, market).order_by(*ordering), per_page)
+        paginator.__dict__["count"] = counts["total"]  # already counted: saves a COUNT query
+        page = paginator.get_page(page_number)
 
     facets = {"brand": _options(counts["brand"], filters.brand, name="brand"), "flags": counts["flags"]}
     if with_subcategories:

@@ -74,6 +74,8 @@ VOCABULARY_ROWS = 2000
 # Up to this many products found, a search names them by id to the listing's later queries; beyond
 # it (a word most products share) each query matches the words itself.
 MAX_NAMED_IDS = 5000
+# The order of search results unless the shopper picks a sort: most relevant, then best selling.
+SEARCH_ORDER = ["-search_rank", "-sales_count", "-id"]
 
 # Weights of the portable search, in the order PostgreSQL's A, B, C and D weights rank them.
 FIELD_WEIGHTS = {
@@ -114,24 +116,36 @@ def search_products(queryset, query, *, language=None):
     (does any product have the words as typed? if not, words a typo away match instead); the
     results are lazy, as is everything on other databases.
     """
+    return ranked_search(queryset, query, language=language)[0]
+
+
+def ranked_search(queryset, query, *, language=None):
+    """(`search_products`' results, their ids in relevance order or None).
+
+    The ids come when PostgreSQL named the results (the words as typed match at most MAX_NAMED_IDS
+    products), in the listing's relevance order (`catalog.listing.SEARCH_ORDER`), ranked once by
+    the query that found them: a listing without filters shows a page of them without ranking and
+    sorting every match again (`catalog.listing.build_listing`).
+    """
     query = clean_query(query)
     if not query:
-        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField())), None
     if connections[queryset.db].vendor != "postgresql":
-        return _portable_search(queryset, query)
+        return _portable_search(queryset, query), None
     match, rank = _as_typed(queryset, query, language or get_language())
     exact = queryset.filter(match).annotate(search_rank=rank)
     typos = _a_typo_away(queryset, query)
     if typos is None:
-        return exact
-    found = _matching_ids(exact)
+        return exact, None
+    found = _ranked_ids(exact)
     if found is None:
-        return exact
+        return exact, None
     if found:
         # Named by id: the listing's later queries (facets, the page) read these rows by key
         # instead of matching the words through the GIN indexes again, each.
-        return queryset.filter(_AmongIds(found)).annotate(search_rank=rank)
-    return typos
+        # Ranked by their place among the ids, which already hold the search's order.
+        return queryset.filter(AmongIds(found)).annotate(search_rank=_RankAmong(found)), found
+    return typos, None
 
 
 def suggest(queryset, query, *, limit=8, language=None) -> list[dict]:
@@ -192,37 +206,42 @@ def set_typo_similarity(sender, connection, **kwargs):
         cursor.execute(f"SET pg_trgm.word_similarity_threshold = {float(TYPO_SIMILARITY)}")
 
 
-def _matching_ids(queryset):
-    """The ids of `queryset`'s rows in one query, or None when there are more than MAX_NAMED_IDS.
+def _ranked_ids(queryset):
+    """The ids of `queryset`'s rows (annotated with `search_rank`) in the listing's relevance order,
+    in one query, or None when there are more than MAX_NAMED_IDS.
 
     Asked so PostgreSQL plans for all of its rows: under `EXISTS` or `LIMIT` it expects a match to
     turn up soon and, for words common alone but never together ("linen boots"), then reads the
     whole table looking for one. A materialized CTE is planned for every row (the GIN indexes'
-    bitmap).
+    bitmap), and ranks each while it has its row at hand.
     """
+    columns = [name.lstrip("-") for name in SEARCH_ORDER]
+    order = ", ".join(f"{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}" for name in SEARCH_ORDER)
     try:
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        sql, params = queryset.order_by().values(*columns).query.sql_with_params()
     except EmptyResultSet:  # a queryset.none()
         return []
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(
-            f"WITH found AS MATERIALIZED ({sql}) SELECT pk FROM found LIMIT %s",  # noqa: S608
+            f"WITH found AS MATERIALIZED ({sql}) SELECT id FROM found ORDER BY {order} LIMIT %s",  # noqa: S608
             (*params, MAX_NAMED_IDS + 1),
         )
         ids = [row[0] for row in cursor.fetchall()]
     return None if len(ids) > MAX_NAMED_IDS else ids
 
 
-class _AmongIds(Expression):
-    """`id = ANY(%s)`: the rows named by a list of ids, sent as one array parameter (Django's `__in`
-    compiles a placeholder per id, which costs more than matching the words again)."""
+class AmongIds(Expression):
+    """`id = ANY(%s::bigint[])` (or another column's): the rows named by a list of ids, sent as one
+    array parameter (Django's `__in` compiles a placeholder per id, which costs more than matching
+    the words again). The array goes as its text, written once: psycopg checks every item of a list
+    it is given, for each query."""
 
     output_field = BooleanField()
 
-    def __init__(self, ids):
+    def __init__(self, ids, column="pk"):
         super().__init__()
-        self.ids = list(ids)
-        self.column = F("pk")
+        self.ids = "{%s}" % ",".join(str(int(pk)) for pk in ids)  # noqa: UP031 - braces of the array literal
+        self.column = F(column)
 
     def get_source_expressions(self):
         return [self.column]
@@ -237,7 +256,7 @@ class _AmongIds(Expression):
 
     def as_sql(self, compiler, connection):
         column, params = compiler.compile(self.column)
-        return f"{column} = ANY(%s)", (*params, self.ids)
+        return f"{column} = ANY(%s::bigint[])", (*params, self.ids)
 
 
 def _best(results, limit):
@@ -381,3 +400,14 @@ def _may_be_misspelled(token):
 def _vocabulary(queryset):
     rows = queryset.order_by("-sales_count", "-id").values_list(*VOCABULARY_FIELDS)[:VOCABULARY_ROWS]
     return sorted({token for row in rows for text in row if text for token in _tokens(text)})
+
+
+class _RankAmong(AmongIds):
+    """A row's rank from its place among ids listed best first: `1 / array_position(%s::bigint[], id)`
+    (positive, higher is better, as `search_rank` is everywhere), with no text ranked again."""
+
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        return f"(1.0 / array_position(%s::bigint[], {column}))::float", (self.ids, *params)

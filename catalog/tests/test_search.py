@@ -1,8 +1,10 @@
 """Product search: weighting, typo tolerance, suggestions, corrections, market isolation, hostile input."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Value
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +15,7 @@ from catalog.models import Product
 from catalog.pricing import MarketPricing
 from catalog.search import FEW_RESULTS, MAX_QUERY_LENGTH, clean_query, did_you_mean, search_products, suggest
 from catalog.selectors import market_products
-from catalog.tests.factories import CategoryFactory, ProductFactory, SubcategoryFactory
+from catalog.tests.factories import CategoryFactory, ProductFactory, SKUFactory, SubcategoryFactory
 from storefront.markets import MARKETS
 
 pytestmark = pytest.mark.django_db
@@ -410,3 +412,61 @@ class TestSearchSuggestions:
         client.get("/kg/search/suggestions/", {"q": "sne"})
         with django_assert_max_num_queries(3):
             client.get("/kg/search/suggestions/", {"q": "sne"}, headers={"HX-Request": "true"})
+
+
+# --- a search named by id pages through its ranked ids -------------------------------------------------
+
+CARD_NAME = re.compile(r"<h3[^>]*>(.*?)</h3>", re.S)
+SIDEBAR_COUNT = re.compile(r'name="(\w+)" value="([^"]*)"[^>]*>\s*<span>[^<]*</span> <span[^>]*>\((\d+)\)</span>')
+
+
+@pytest.fixture
+def linen_rack():
+    """Thirty linen products over two pages of results, ranked apart by how often they say "linen"
+    and by their sales, with sizes and colors to count."""
+    shirts = SubcategoryFactory(category=CategoryFactory(name="Men", slug="men"), name="Shirts", slug="shirts")
+    for n in range(30):
+        product = ProductFactory(
+            category=shirts.category,
+            subcategory=shirts,
+            name=f"{'Linen ' * (1 + n % 3)}Shirt {n}",
+            brand=("Atelier", "Nord")[n % 2],
+            sales_count=n * 7 % 11,
+            in_stock=n % 4 != 0,
+        )
+        for size, color in (("S", "White"), ("M", ("Black", "Sand")[n % 2]))[: 1 + n % 2]:
+            SKUFactory(product=product, size=size, color=color, stock=n % 4)
+    ProductFactory(name="Wool Coat", description="Boiled wool.")
+
+
+def search_page(client, **query):
+    page = client.get("/kg/search/", {"q": "linen", **query}).content.decode()
+    return CARD_NAME.findall(page), sorted(SIDEBAR_COUNT.findall(page))
+
+
+@pytest.mark.parametrize("query", [{}, {"page": "2"}, {"brand": "Nord"}, {"sort": "price_asc"}, {"size": "M"}])
+def test_a_search_named_by_id_shows_what_matching_the_words_in_each_query_shows(client, linen_rack, monkeypatch, query):
+    named = search_page(client, **query)
+    monkeypatch.setattr(search, "MAX_NAMED_IDS", 0)
+    cache.clear()
+
+    assert search_page(client, **query) == named
+    names, counts = named
+    assert "Wool Coat" not in names and counts
+    if not query:
+        assert len(names) == 24 and names[0].startswith("Linen Linen Linen")
+    if "page" in query:
+        assert len(names) == 6
+
+
+def test_a_search_without_filters_reads_only_its_pages_products(client, linen_rack):
+    if connection.vendor != "postgresql":
+        return  # other databases match the words in every query
+    with CaptureQueriesContext(connection) as run:
+        client.get("/kg/search/", {"q": "linen", "page": "2"})
+
+    (ranked,) = [query["sql"] for query in run.captured_queries if query["sql"].startswith("WITH found")]
+    (page,) = [query["sql"] for query in run.captured_queries if '"catalog_product"."renditions"' in query["sql"]]
+    assert "ts_rank" in ranked and "ORDER BY search_rank DESC, sales_count DESC, id DESC" in ranked
+    # Page 2 of 30: the six products it shows, by id, ranked no more.
+    assert "ts_rank" not in page and "ORDER BY" not in page and page.count("%s") + page.count(", ") >= 6

@@ -20,7 +20,7 @@ Staleness: a merchandiser's change (a product, SKU, price, picture, category, ba
 or review) calls `invalidate()` after its transaction commits, which moves every key to a new
 version, so the next request renders afresh. Writes that send no signal (stock taken by orders,
 bulk updates) show within `PAGE_CACHE_SECONDS` (60 by default; 0 turns the cache off). Changes
-that come by themselves at a set time (a sale starting or ending) are known beforehand: apps
+that come by themselves at a set time (a sale or a banner starting or ending) are known beforehand: apps
 register a `next_change()` with `register_schedule`, the version remembers the soonest such moment,
 and the first request at or after it moves to a new version, so the pages change at that moment,
 not up to `PAGE_CACHE_SECONDS` later; kept pages and `s-maxage` never outlast it either.

@@ -123,7 +123,7 @@ def ranked_search(queryset, query, *, language=None):
     """(`search_products`' results, their ids in relevance order or None).
 
     The ids come when PostgreSQL named the results (the words as typed match at most MAX_NAMED_IDS
-    products), in the listing's relevance order (`catalog.listing.SEARCH_ORDER`), ranked once by
+    products), in the listing's relevance order (`SEARCH_ORDER`), ranked once by
     the query that found them: a listing without filters shows a page of them without ranking and
     sorting every match again (`catalog.listing.build_listing`).
     """
@@ -137,14 +137,13 @@ def ranked_search(queryset, query, *, language=None):
     typos = _a_typo_away(queryset, query)
     if typos is None:
         return exact, None
-    found = _ranked_ids(exact)
+    found = _ranked_ids(exact, rank)
     if found is None:
         return exact, None
     if found:
         # Named by id: the listing's later queries (facets, the page) read these rows by key
         # instead of matching the words through the GIN indexes again, each.
-        # Ranked by their place among the ids, which already hold the search's order.
-        return queryset.filter(AmongIds(found)).annotate(search_rank=_RankAmong(found)), found
+        return queryset.filter(AmongIds(found)).annotate(search_rank=rank), found
     return typos, None
 
 
@@ -206,28 +205,32 @@ def set_typo_similarity(sender, connection, **kwargs):
         cursor.execute(f"SET pg_trgm.word_similarity_threshold = {float(TYPO_SIMILARITY)}")
 
 
-def _ranked_ids(queryset):
-    """The ids of `queryset`'s rows (annotated with `search_rank`) in the listing's relevance order,
-    in one query, or None when there are more than MAX_NAMED_IDS.
+def _ranked_ids(queryset, rank):
+    """The ids of `queryset`'s rows in the listing's relevance order (`rank` the search's), or None
+    when there are more than MAX_NAMED_IDS.
 
-    Asked so PostgreSQL plans for all of its rows: under `EXISTS` or `LIMIT` it expects a match to
-    turn up soon and, for words common alone but never together ("linen boots"), then reads the
-    whole table looking for one. A materialized CTE is planned for every row (the GIN indexes'
-    bitmap), and ranks each while it has its row at hand.
+    Two queries. The first reads the ids alone, asked so PostgreSQL plans for all of its rows:
+    under `EXISTS` or `LIMIT` it expects a match to turn up soon and, for words common alone but
+    never together ("linen boots"), then reads the whole table looking for one; a materialized CTE
+    is planned for every row (the GIN indexes' bitmap). Only when they are few enough to name does
+    the second rank them, reading them by id: words most products share are never ranked here.
     """
-    columns = [name.lstrip("-") for name in SEARCH_ORDER]
-    order = ", ".join(f"{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}" for name in SEARCH_ORDER)
     try:
-        sql, params = queryset.order_by().values(*columns).query.sql_with_params()
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # a queryset.none()
         return []
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(
-            f"WITH found AS MATERIALIZED ({sql}) SELECT id FROM found ORDER BY {order} LIMIT %s",  # noqa: S608
+            f"WITH found AS MATERIALIZED ({sql}) SELECT pk FROM found LIMIT %s",  # noqa: S608
             (*params, MAX_NAMED_IDS + 1),
         )
         ids = [row[0] for row in cursor.fetchall()]
-    return None if len(ids) > MAX_NAMED_IDS else ids
+    if len(ids) > MAX_NAMED_IDS:
+        return None
+    if len(ids) <= 1:
+        return ids
+    named = queryset.model._base_manager.filter(AmongIds(ids)).annotate(search_rank=rank)
+    return list(named.order_by(*SEARCH_ORDER).values_list("pk", flat=True))
 
 
 class AmongIds(Expression):
@@ -400,14 +403,3 @@ def _may_be_misspelled(token):
 def _vocabulary(queryset):
     rows = queryset.order_by("-sales_count", "-id").values_list(*VOCABULARY_FIELDS)[:VOCABULARY_ROWS]
     return sorted({token for row in rows for text in row if text for token in _tokens(text)})
-
-
-class _RankAmong(AmongIds):
-    """A row's rank from its place among ids listed best first: `1 / array_position(%s::bigint[], id)`
-    (positive, higher is better, as `search_rank` is everywhere), with no text ranked again."""
-
-    output_field = FloatField()
-
-    def as_sql(self, compiler, connection):
-        column, params = compiler.compile(self.column)
-        return f"(1.0 / array_position(%s::bigint[], {column}))::float", (self.ids, *params)

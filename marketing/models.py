@@ -4,13 +4,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Min, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from storefront.content import content_field
 from storefront.markets import Market, MarketQuerySet, MarketScope
 from storefront.media import UploadedOrLinkedImage, WithRenditions
+from storefront.page_cache import soonest_boundary
 
 
 def click_through_rate(clicks, views):
@@ -33,11 +34,7 @@ class BannerQuerySet(MarketQuerySet):
     def next_boundary(self, now=None):
         """The soonest start or end after `now` of the active banners, else None (the shared pages'
         version ends then, so a banner appears and leaves on time: storefront.page_cache)."""
-        now = now or timezone.now()
-        soonest = self.filter(is_active=True).aggregate(
-            start=Min("start_date", filter=Q(start_date__gt=now)), end=Min("end_date", filter=Q(end_date__gt=now))
-        )
-        return min((moment for moment in soonest.values() if moment), default=None)
+        return soonest_boundary(self.filter(is_active=True), "start_date", "end_date", now)
 
     def of_type(self, banner_type):
         return self.filter(banner_type=banner_type)

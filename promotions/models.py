@@ -6,12 +6,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Min, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from storefront.content import content_field
 from storefront.markets import Currency, MarketQuerySet, MarketScope, sold_in_all_markets
+from storefront.page_cache import soonest_boundary
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -28,11 +29,7 @@ class ScheduledQuerySet(MarketQuerySet):
 
     def next_boundary(self, now=None):
         """The soonest start or end after `now` of the switched-on rows, else None."""
-        now = now or timezone.now()
-        soonest = self.filter(is_active=True).aggregate(
-            start=Min("starts_at", filter=Q(starts_at__gt=now)), end=Min("ends_at", filter=Q(ends_at__gt=now))
-        )
-        return min((moment for moment in soonest.values() if moment), default=None)
+        return soonest_boundary(self.filter(is_active=True), "starts_at", "ends_at", now)
 
 
 class Scheduled(models.Model):

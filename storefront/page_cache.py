@@ -44,6 +44,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Min, Q
 from django.http import HttpResponse
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
@@ -83,6 +84,16 @@ def register_schedule(next_change):
     """Renew the shared pages at every moment `next_change()` gives (a sale's start or end)."""
     if next_change not in _schedules:
         _schedules.append(next_change)
+
+
+def soonest_boundary(rows, start, end, now=None):
+    """The soonest `start` or `end` moment after `now` (the present by default) among `rows`, else
+    None: what a schedule registered with `register_schedule` gives for rows that start and end."""
+    now = now or timezone.now()
+    soonest = rows.aggregate(
+        start=Min(start, filter=Q(**{f"{start}__gt": now})), end=Min(end, filter=Q(**{f"{end}__gt": now}))
+    )
+    return min((moment for moment in soonest.values() if moment), default=None)
 
 
 def _next_change():

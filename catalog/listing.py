@@ -236,23 +236,44 @@ def _listed(totals, labels):
     return [{"value": value, "label": labels.get(value, value), "n": n} for value, n in totals.items()]
 
 
+def facet_values(market):
+    """The values of a product that the results count and the brand, subcategory and flag facets
+    tally, by name: a search names its results with them (`catalog.search.ranked_search`)."""
+    return {
+        "brand": F("brand"),
+        "in_stock": F("in_stock"),
+        "on_sale": Case(When(on_sale_condition(market), then=True), default=False, output_field=BooleanField()),
+        "sub": F("subcategory__slug"),
+        "sub_name": translated_column("subcategory__name"),
+    }
+
+
 def _field_counts(base, filters, market):
     """The results count and the brand, subcategory and flag facets, from one grouped query.
 
-    The query applies every filter but these four and groups by their fields; each facet then
-    applies the other three in Python, as an option must count what ticking it would leave.
+    The query applies every filter but these four and groups by their fields (`facet_values`);
+    `_tally` then applies the other three to each facet.
     """
+    values = {f"facet_{name}": expression for name, expression in facet_values(market).items()}
     rows = (
         _apply(base, filters, market, skip=("sub", "brand", "flags"))
-        .annotate(on_sale=Case(When(on_sale_condition(market), then=True), default=False, output_field=BooleanField()))
-        .values_list("brand", "in_stock", "on_sale", F("subcategory__slug"), translated_column("subcategory__name"))
+        .annotate(**values)
+        .values_list(*values)
         .annotate(n=Count("id"))
         .order_by()
     )
+    return _tally(rows, filters)
+
+
+def _tally(rows, filters):
+    """The counts of `_field_counts` from rows of `facet_values` and how many products have them.
+
+    An option must count what ticking it would leave: each count keeps the rows every filter but
+    its own would leave, all in one pass.
+    """
     subs, brands = set(filters.sub), set(filters.brand)
     total = in_stock = sale = 0
     brand_totals, sub_totals, sub_labels = {}, {}, {}
-    # One pass: each count keeps the rows every filter but its own would leave.
     for brand, is_in_stock, on_sale, sub, sub_name, n in rows:
         sub_ok = not subs or sub in subs
         brand_ok = not brands or brand in brands
@@ -282,16 +303,19 @@ def on_sale_count(base, filters, market: MarketConfig) -> int:
     return _apply(base, filters, market, skip=("flags",)).filter(on_sale_condition(market)).count()
 
 
-def live_counts(base, filters, market: MarketConfig, *, named_ids=None):
+def live_counts(base, filters, market: MarketConfig, *, named=None):
     """Every count a listing shows, counted over `base` (products of `market`) under `filters`: the
     total, the options of each facet as [{"value", "label", "n"}], and the in-stock and on-sale flags.
 
-    `named_ids`: the ids of `base`'s products when the caller knows them (a search's results), so
-    without filters their SKUs are read by those ids, without reading the products again."""
+    `named`: `base`'s products as rows `(id, *facet_values(market))` when the caller has them (a
+    search's results): without filters they are tallied as they are and their SKUs read by id,
+    without reading the products again."""
+    if named is not None and not filters.active_count and connections[base.db].vendor == "postgresql":
+        counts = _tally(((*row[1:], 1) for row in named), filters)
+        counts.update(_sku_counts_together(AmongIds((row[0] for row in named), "product_id")))
+        return counts
     counts = _field_counts(base, filters, market)
-    if named_ids is not None and not filters.active_count and connections[base.db].vendor == "postgresql":
-        counts.update(_sku_counts_together(AmongIds(named_ids, "product_id")))
-    elif filters.size or filters.color or connections[base.db].vendor != "postgresql":
+    if filters.size or filters.color or connections[base.db].vendor != "postgresql":
         for name in SKU_FACETS:
             products = _apply(base, filters, market, skip=(name,)).values("pk")
             counts[name] = list(
@@ -341,21 +365,22 @@ def build_listing(
     order_by=None,
     per_page=PAGE_SIZE,
     counts=None,
-    ranked_ids=None,
+    named=None,
 ):
     """Filter, count, sort and page `base` (a priced product queryset of `market`).
 
     `counts` are `live_counts(base, filters, market)` known already (`catalog.facets` keeps them
-    for the unfiltered listings); without them they are counted here. `ranked_ids` are the ids of
-    `base`'s products in the order `order_by` asks for, when the caller knows them (a search's
-    results in relevance order, `catalog.search.ranked_search`): without filters, the page reads
-    its own products by id instead of sorting every product of `base`.
+    for the unfiltered listings); without them they are counted here. `named` are `base`'s products
+    as rows `(id, *facet_values(market))` in the order `order_by` asks for, when the caller has them
+    (a search's results in relevance order, `catalog.search.ranked_search`): without filters, the
+    facets are tallied from them and the page reads its own products by id instead of sorting every
+    product of `base`.
     """
     if counts is None:
-        counts = live_counts(base, filters, market, named_ids=ranked_ids)
+        counts = live_counts(base, filters, market, named=named)
     ordering = order_by or SORTS.get(filters.sort, SORTS["best"])[1]
-    if ranked_ids is not None and order_by and not filters.active_count:
-        paginator = Paginator(ranked_ids, per_page)
+    if named is not None and order_by and not filters.active_count:
+        paginator = Paginator([row[0] for row in named], per_page)
         page = paginator.get_page(page_number)
         rows = {product.pk: product for product in base.filter(pk__in=page.object_list).order_by()}
         page.object_list = [rows[pk] for pk in page.object_list if pk in rows]

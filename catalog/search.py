@@ -119,13 +119,15 @@ def search_products(queryset, query, *, language=None):
     return ranked_search(queryset, query, language=language)[0]
 
 
-def ranked_search(queryset, query, *, language=None):
-    """(`search_products`' results, their ids in relevance order or None).
+def ranked_search(queryset, query, *, language=None, values=None):
+    """(`search_products`' results, those results named or None).
 
-    The ids come when PostgreSQL named the results (the words as typed match at most MAX_NAMED_IDS
-    products), in the listing's relevance order (`SEARCH_ORDER`), ranked once by
-    the query that found them: a listing without filters shows a page of them without ranking and
-    sorting every match again (`catalog.listing.build_listing`).
+    They are named when PostgreSQL found at most MAX_NAMED_IDS products with the words as typed: a
+    row `(id, *values)` per product, in the listing's relevance order (`SEARCH_ORDER`), where
+    `values` (name → expression, such as the fields a listing's facets count) are read by the same
+    query that found and ranked them. A listing without filters shows a page and counts its facets
+    from these rows (`catalog.listing.build_listing`), without matching, ranking or reading the
+    results again.
     """
     query = clean_query(query)
     if not query:
@@ -137,13 +139,13 @@ def ranked_search(queryset, query, *, language=None):
     typos = _a_typo_away(queryset, query)
     if typos is None:
         return exact, None
-    found = _ranked_ids(exact, rank)
+    found = _named(exact, values or {})
     if found is None:
         return exact, None
     if found:
-        # Named by id: the listing's later queries (facets, the page) read these rows by key
-        # instead of matching the words through the GIN indexes again, each.
-        return queryset.filter(AmongIds(found)).annotate(search_rank=rank), found
+        # Named by id: the listing's later queries (the page, its SKUs' facets) read these rows by
+        # key instead of matching the words through the GIN indexes again, each.
+        return queryset.filter(AmongIds(row[0] for row in found)).annotate(search_rank=rank), found
     return typos, None
 
 
@@ -205,32 +207,32 @@ def set_typo_similarity(sender, connection, **kwargs):
         cursor.execute(f"SET pg_trgm.word_similarity_threshold = {float(TYPO_SIMILARITY)}")
 
 
-def _ranked_ids(queryset, rank):
-    """The ids of `queryset`'s rows in the listing's relevance order (`rank` the search's), or None
-    when there are more than MAX_NAMED_IDS.
+def _named(queryset, values):
+    """Rows `(id, *values)` of `queryset`'s products (annotated with `search_rank`) in the listing's
+    relevance order, or None when there are more than MAX_NAMED_IDS.
 
-    Two queries. The first reads the ids alone, asked so PostgreSQL plans for all of its rows:
-    under `EXISTS` or `LIMIT` it expects a match to turn up soon and, for words common alone but
-    never together ("linen boots"), then reads the whole table looking for one; a materialized CTE
-    is planned for every row (the GIN indexes' bitmap). Only when they are few enough to name does
-    the second rank them, reading them by id: words most products share are never ranked here.
+    One query: its materialized CTE is planned for every row (the GIN indexes' bitmap): under
+    `EXISTS` or `LIMIT` PostgreSQL expects a match to turn up soon and, for words common alone but
+    never together ("linen boots"), then reads the whole table looking for one. The CTE is read
+    only as far as the outer `LIMIT`, so a word most products share costs MAX_NAMED_IDS + 1 rows
+    and is ranked by the page's own query instead. Rows are sorted here, as `SEARCH_ORDER` sorts.
     """
+    names = {f"named_{name}": expression for name, expression in values.items()}
+    columns = queryset.annotate(**names).order_by().values_list("pk", "search_rank", "sales_count", *names)
     try:
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        sql, params = columns.query.sql_with_params()
     except EmptyResultSet:  # a queryset.none()
         return []
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(
-            f"WITH found AS MATERIALIZED ({sql}) SELECT pk FROM found LIMIT %s",  # noqa: S608
+            f"WITH found AS MATERIALIZED ({sql}) SELECT * FROM found LIMIT %s",  # noqa: S608
             (*params, MAX_NAMED_IDS + 1),
         )
-        ids = [row[0] for row in cursor.fetchall()]
-    if len(ids) > MAX_NAMED_IDS:
+        rows = cursor.fetchall()
+    if len(rows) > MAX_NAMED_IDS:
         return None
-    if len(ids) <= 1:
-        return ids
-    named = queryset.model._base_manager.filter(AmongIds(ids)).annotate(search_rank=rank)
-    return list(named.order_by(*SEARCH_ORDER).values_list("pk", flat=True))
+    rows.sort(key=lambda row: (row[1], row[2], row[0]), reverse=True)
+    return [(row[0], *row[3:]) for row in rows]
 
 
 class AmongIds(Expression):

@@ -64,13 +64,14 @@ def product_listing(
     with_subcategories=True,
     order_by=None,
     per_page=PAGE_SIZE,
-    ranked_ids=None,
+    named=None,
 ):
     """The listing every product list shows: `query`'s filters on `base`, sorted, paged and priced.
 
     `scope`, when `base` is `listed_products(pricing, scope)`, lets an unfiltered listing take its
-    counts from the rows `catalog.facets` keeps instead of counting them. `ranked_ids`: `base`'s
-    product ids in `order_by`'s order, when known (`catalog.listing.build_listing`).
+    counts from the rows `catalog.facets` keeps instead of counting them. `named`: `base`'s
+    products as rows of their facet values in `order_by`'s order, when known
+    (`catalog.listing.build_listing`).
     """
     filters = parse_filters(query, default_sort=default_sort)
     counts = precomputed_counts(scope, pricing.market, filters) if scope is not None else None
@@ -86,7 +87,7 @@ def product_listing(
         order_by=order_by,
         per_page=per_page,
         counts=counts,
-        ranked_ids=ranked_ids,
+        named=named,
     )
     priced(listing.products, pricing)
     return listing

@@ -12,7 +12,14 @@ from django.views.decorators.vary import vary_on_headers
 
 from catalog import structured_data
 from catalog.facets import ListingScope
-from catalog.listing import ALL_PRODUCTS_SORT, BEST_SELLER_ORDER, SEARCH_ORDER, filter_chips, without_empty_values
+from catalog.listing import (
+    ALL_PRODUCTS_SORT,
+    BEST_SELLER_ORDER,
+    SEARCH_ORDER,
+    facet_values,
+    filter_chips,
+    without_empty_values,
+)
 from catalog.models import Product, Subcategory
 from catalog.pricing import MarketPricing
 from catalog.product_page import sections_context
@@ -269,11 +276,11 @@ def search(request):
     context = {"heading": _("Search"), "search_query": query}
     if not query:
         return _render_listing(request, "catalog/product_list.html", context, products.none(), pricing)
-    base, ranked_ids = ranked_search(products, query, language=request.LANGUAGE_CODE)
+    base, named = ranked_search(products, query, language=request.LANGUAGE_CODE, values=facet_values(request.market))
     if "sort" in request.GET:
         listing = product_listing(request.GET, base, pricing)
     else:
-        listing = product_listing(request.GET, base, pricing, order_by=SEARCH_ORDER, ranked_ids=ranked_ids)
+        listing = product_listing(request.GET, base, pricing, order_by=SEARCH_ORDER, named=named)
     context["suggestions"] = did_you_mean(
         products, query, found=listing.paginator.count, language=request.LANGUAGE_CODE
     )

@@ -7,10 +7,11 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Value
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from catalog import search
-from catalog.listing import SEARCH_ORDER
+from catalog.listing import SEARCH_ORDER, facet_values, live_counts, parse_filters
 from catalog.models import Product
 from catalog.pricing import MarketPricing
 from catalog.search import FEW_RESULTS, MAX_QUERY_LENGTH, clean_query, did_you_mean, search_products, suggest
@@ -467,10 +468,37 @@ def test_a_search_without_filters_reads_only_its_pages_products(client, linen_ra
 
     sqls = [query["sql"] for query in run.captured_queries]
     (matched,) = [sql for sql in sqls if sql.startswith("WITH found")]
-    (ranked,) = [sql for sql in sqls if "ts_rank" in sql and "ANY(" in sql and '"renditions"' not in sql]
+    skus = [sql for sql in sqls if '"catalog_sku"' in sql and "ANY(" in sql]
     (page,) = [sql for sql in sqls if '"catalog_product"."renditions"' in sql]
-    # The words are matched once, the thirty matches ranked once, by id.
-    assert "ts_rank" not in matched
-    assert "ORDER BY" in ranked and "LIMIT" not in ranked
+    # The words are matched and the thirty matches ranked once, with the values the facets count;
+    # the sizes and colors are counted over those thirty by id.
+    assert "ts_rank" in matched and '"catalog_product"."brand"' in matched
+    assert skus and all("ts_rank" not in sql and "websearch_to_tsquery" not in sql for sql in skus)
     # Page 2 of 30: the six products it shows, read by id, not all thirty ranked and sorted again.
     assert "ORDER BY" not in page and '"catalog_product"."id" IN (' in page
+
+
+def test_a_searchs_named_rows_count_each_facet_as_counting_its_results_does(linen_rack):
+    if connection.vendor != "postgresql":
+        return  # other databases never name their results
+    # A second subcategory, marked down, so every facet has more than one value to count.
+    tops = SubcategoryFactory(category=CategoryFactory(name="Women", slug="women"), name="Tops", slug="tops")
+    for n in range(3):
+        ProductFactory(
+            category=tops.category,
+            subcategory=tops,
+            name=f"Linen Top {n}",
+            brand="Nord",
+            price=Decimal("900"),
+            original_price=Decimal("1200"),
+        )
+    market = MARKETS["KG"]
+    products = market_products(MarketPricing.load(market))
+    base, named = search.ranked_search(products, "linen", language="ru", values=facet_values(market))
+    filters = parse_filters(QueryDict())
+
+    assert len(named) == 33
+    tallied = live_counts(base, filters, market, named=named)
+    counted = live_counts(base, filters, market)
+    assert tallied == counted
+    assert tallied["flags"]["sale"] == 3 and len(tallied["sub"]) == 2 and len(tallied["brand"]) == 2

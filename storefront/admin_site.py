@@ -29,7 +29,13 @@ class MarqueAdminSite(AdminSite):
     def has_permission(self, request):
         # A staff member who signed in to shop by SMS code is asked for their password first.
         signed_in_with_password = request.session.get(BACKEND_SESSION_KEY) == PASSWORD_BACKEND
-        return super().has_permission(request) and signed_in_with_password
+        if not (super().has_permission(request) and signed_in_with_password):
+            return False
+        # Checked dozens of times a page: read from the shared cache, not two queries a page.
+        from storefront import permission_cache  # here: this module is imported before the models are
+
+        permission_cache.load(request.user)
+        return True
 
 
 class MarqueAdminConfig(AdminConfig):

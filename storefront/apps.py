@@ -7,7 +7,9 @@ class StorefrontConfig(AppConfig):
 
     def ready(self):
         # Connects the receiver that logs admin sign-in lock-outs.
-        from storefront import admin_lockout  # noqa: F401
+        from storefront import admin_lockout, permission_cache  # noqa: F401
+
+        permission_cache.connect()
         from storefront.background import queue_depth, task_backlog
         from storefront.health import register_check
         from storefront.metrics import register_gauge

@@ -9,15 +9,17 @@ gunicorn twice, each time on a flushed Redis database:
 - fresh (`PAGE_CACHE_SECONDS=0`): every page is rendered for every request: the visitor pages,
   the HTMX add to cart of visitors with a session, the KG manager's order list in the admin (and
   its copy that finds the orders through the shopper's market), the KG sales dashboard over 90 days
-  (its daily figures rebuilt first by `refresh_dashboard --all`), the API's product list; each is
+  (its daily figures rebuilt first by `refresh_dashboard --all`), the API's product list and a
+  shopper's order list (a bearer token minted by `bench_catalog`); each is
   followed by the template loop of the same HTML size (`/bench/loop/?cards=N`);
 - cached (`PAGE_CACHE_SECONDS=60`): the visitor pages from the shared cache, each followed by the
   same HTML served as a fixed template (`/bench/fixed/?cards=N`).
 
 Page and ceiling alternate, row by row, so each ratio compares two figures taken in the same
 minute on the same noisy machine. wrk runs 16 connections on 2 threads against 127.0.0.1 only,
-after a warm-up; a search and the admin list are also timed alone (1 connection), for their
-latency targets. The table goes to stdout and to docs/benchmarks.md, under "Latest run".
+after a warm-up; a search, the admin list and the API's order list are also timed alone
+(1 connection), for their latency targets. The table goes to stdout and to docs/benchmarks.md,
+under "Latest run".
 """
 
 import argparse
@@ -104,6 +106,8 @@ def shop_environment(database_url, redis_url, secret_key, page_cache_seconds=0):
         "CSRF_COOKIE_SECURE": "false",
         "SECURE_HSTS_SECONDS": "0",
         "LOG_LEVEL": "WARNING",
+        # The shopper's API token is minted when the catalog is loaded and used for the whole run.
+        "JWT_ACCESS_MINUTES": "240",
     }
 
 
@@ -413,6 +417,12 @@ def fresh_phase(env, targets, label, settings, report, progress):
             Page(f"admin: {market.upper()} sales dashboard, 90 days", "/admin/dashboard/?days=90", admin),
             Page(f"API: products ?market={market.upper()}", f"/api/v1/products?market={market.upper()}"),
         ]
+        shopper = targets.get("shopper")
+        api_orders = None
+        if shopper:
+            bearer = {"Authorization": f"Bearer {shopper['token']}"}
+            api_orders = Page(f"API: a {market.upper()} shopper's orders", "/api/v1/orders", bearer)
+            pages.append(api_orders)
         session, cookie, token = sessions[0].split()
         cart_headers = {
             "Cookie": f"{SESSION_COOKIE}={session}; {CSRF_COOKIE}={cookie}",
@@ -449,6 +459,16 @@ def fresh_phase(env, targets, label, settings, report, progress):
                 f"p95 {alone_orders.p95_us / 1000:.1f} ms",
             )
         )
+        if api_orders is not None:
+            alone_api, _ = measure_one(api_orders, shop.port, client, alone)
+            report.targets.append(
+                Target(
+                    f"API order list p50, {label} catalog, 1 connection",
+                    alone_api.p50_us / 1000,
+                    ADMIN_TARGET_MS,
+                    f"p95 {alone_api.p95_us / 1000:.1f} ms",
+                )
+            )
 
 
 def cached_phase(env, targets, label, settings, report, progress):

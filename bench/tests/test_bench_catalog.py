@@ -96,6 +96,21 @@ def test_bench_catalog_prints_the_pages_to_measure(load_bench, settings):
     assert targets["manager"]["phone"] == MANAGER_PHONE
 
 
+def test_bench_catalogs_shopper_token_lists_their_orders_through_the_api(load_bench, client):
+    out = StringIO()
+    load_bench(products=30, orders=40, json=True, stdout=out)
+    shopper = json.loads(out.getvalue().splitlines()[-1])["shopper"]
+
+    response = client.get("/api/v1/orders", headers={"Authorization": f"Bearer {shopper['token']}"})
+
+    assert response.status_code == 200
+    theirs = Order.objects.filter(user__phone=shopper["phone"])
+    assert theirs.exists() and theirs.first().market == "KG"
+    listed = [order["number"] for order in response.json()["results"]]
+    assert listed == list(theirs.order_by("-created_at", "-pk").values_list("order_number", flat=True)[:20])
+    assert client.get("/api/v1/orders").status_code == 401
+
+
 def test_bench_order_sql_times_the_kg_list_both_ways(load_bench):
     load_bench(products=30, orders=100)
     out = StringIO()

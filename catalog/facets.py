@@ -23,8 +23,6 @@ schedule. A listing with no rows yet is counted live. An unfiltered listing's co
 the cache too, under a version each recount renews when it commits.
 """
 
-import logging
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -44,12 +42,10 @@ from catalog.models import (
     best_seller_condition,
     on_sale_condition,
 )
+from storefront import cache_versions
 from storefront.background import enqueue_after_commit
 from storefront.content import CONTENT_LANGUAGES, translated
 from storefront.markets import MARKETS, MarketConfig
-from storefront.resilient_cache import CacheUnavailable
-
-logger = logging.getLogger(__name__)
 
 Kind = ListingFacet.Kind
 COUNTS_VERSION_KEY = "listing-facets:version"
@@ -96,12 +92,12 @@ def precomputed_counts(scope: ListingScope, market: MarketConfig, filters):
     if filters.sub:
         return _read_counts(scope, market, filters)
     key = _counts_key(scope, market)
-    kept = _cache_call(cache.get, key) if key else None
+    kept = cache_versions.call_quietly(cache.get, key) if key else None
     if kept is not None:
         return kept[0]
     counts = _read_counts(scope, market, filters)
     if key:
-        _cache_call(cache.set, key, (counts,), COUNTS_SECONDS)
+        cache_versions.call_quietly(cache.set, key, (counts,), COUNTS_SECONDS)
     return counts
 
 
@@ -134,29 +130,15 @@ _READ = ("subcategory_id", "kind", "value", "count", *LABEL_FIELDS)
 
 
 def _counts_key(scope, market):
-    version = _cache_call(cache.get, COUNTS_VERSION_KEY)
+    version = cache_versions.current(COUNTS_VERSION_KEY)
     if version is None:
-        version = uuid.uuid4().hex[:12]
-        if not _cache_call(cache.add, COUNTS_VERSION_KEY, version, None):
-            version = _cache_call(cache.get, COUNTS_VERSION_KEY)
-        if version is None:
-            return None  # no cache to keep counts in
+        return None  # no cache to keep counts in
     place = f"{scope.category_id or ''}:{scope.subcategory_id or ''}:{int(scope.best_sellers)}"
     return f"listing-facets:{version}:{market.code}:{get_language()}:{place}"
 
 
 def _renew_counts_version():
-    _cache_call(cache.set, COUNTS_VERSION_KEY, uuid.uuid4().hex[:12], None)
-
-
-def _cache_call(method, *args):
-    try:
-        return method(*args)
-    except CacheUnavailable:
-        return None  # Redis is away; storefront.resilient_cache has said so once.
-    except Exception:
-        logger.warning("The cache is unreachable; listing counts are read from the database.", exc_info=True)
-        return None
+    cache_versions.renew(COUNTS_VERSION_KEY)
 
 
 def _counts(rows, *, require_total=True):

@@ -9,12 +9,10 @@ backend reads nothing; what it reads on a miss is kept for the next page.
 Every change to who has which permission (a user's groups or own permissions, a group's
 permissions, a group or permission removed) moves one version once its transaction commits, and a
 kept entry of another version is read afresh: a manager whose permission is taken away is refused
-on their next page. `KEPT_SECONDS` bounds the rest (a change made by raw SQL or by a migration, whose
-historical models send these signals to nobody).
+on their next page (the version is kept by `storefront.cache_versions`). `KEPT_SECONDS` bounds
+the rest (a change made by raw SQL or by a migration, whose historical models send these signals
+to nobody).
 """
-
-import logging
-import uuid
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -23,7 +21,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-logger = logging.getLogger(__name__)
+from storefront import cache_versions
 
 VERSION_KEY = "staff-permissions:version"
 KEPT_SECONDS = 120
@@ -39,43 +37,27 @@ def load(user):
     """Give an active staff member's request their permissions as the backend would read them."""
     if not (user.is_authenticated and user.is_active and user.is_staff) or hasattr(user, "_perm_cache"):
         return
-    try:
-        kept = cache.get_many([VERSION_KEY, _key(user)])
-    except Exception:
-        logger.warning("The permission cache is unreachable; reading permissions afresh.", exc_info=True)
-        return
+    kept = cache_versions.call_quietly(cache.get_many, [VERSION_KEY, _key(user)])
+    if kept is None:
+        return  # the cache is unreachable: the backend reads them
     version, entry = kept.get(VERSION_KEY), kept.get(_key(user))
     if version is not None and entry is not None and entry[0] == version:
         user._user_perm_cache, user._group_perm_cache = entry[1], entry[2]
         user._perm_cache = {*entry[1], *entry[2]}
         return
-    try:
-        if version is None:
-            cache.add(VERSION_KEY, uuid.uuid4().hex, None)  # several servers may start one; the first wins
-            version = cache.get(VERSION_KEY)
-    except Exception:
-        logger.warning("The permission cache is unreachable; permissions not kept.", exc_info=True)
-        version = None
+    if version is None:
+        version = cache_versions.current(VERSION_KEY)
     # Read as the backend reads them (filling both attributes) after the version was: a change
     # committed meanwhile has moved it, and what is kept under the old one is never read.
     user._perm_cache = ModelBackend().get_all_permissions(user)
     if version is not None:
-        try:
-            cache.set(_key(user), (version, *(getattr(user, name) for name in _ATTRIBUTES)), KEPT_SECONDS)
-        except Exception:
-            logger.warning("The permission cache is unreachable; permissions not kept.", exc_info=True)
+        entry = (version, *(getattr(user, name) for name in _ATTRIBUTES))
+        cache_versions.call_quietly(cache.set, _key(user), entry, KEPT_SECONDS)
 
 
 def invalidate():
     """Every kept permission set is read afresh, from the moment the current transaction commits."""
-
-    def bump():
-        try:
-            cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-        except Exception:
-            logger.warning("The permission cache is unreachable; kept permissions expire by themselves.")
-
-    transaction.on_commit(bump)
+    transaction.on_commit(lambda: cache_versions.renew(VERSION_KEY))
 
 
 def connect():

@@ -49,6 +49,7 @@ from django.utils.translation import get_language
 
 from storefront import page_cache
 from storefront.content import translated
+from storefront.layout import CSRF_STAND_IN, NEXT_STAND_IN, fill_in
 from storefront.market_urls import market_reverse
 from storefront.markets import MarketConfig
 from storefront.renditions import picture_of
@@ -64,9 +65,6 @@ KEPT_SECONDS = 24 * 60 * 60
 # How long rows kept until a change (`kept_until_changed`) last at most: the bound, as for the shared
 # pages (PAGE_CACHE_SECONDS), for a write that sends no signal and renews nothing.
 KEPT_ROWS_SECONDS = 60
-# Stand-ins for a page's own parts in kept HTML: characters no escaping changes and no card text holds.
-CSRF_STAND_IN = "\ue000csrf\ue000"
-NEXT_STAND_IN = "\ue000next\ue000"
 
 
 def attach_cards(products, market: MarketConfig):
@@ -127,7 +125,7 @@ def render_cards(context, products, *, eager=0):
             )
             if not own:
                 fresh[key] = html
-        cards.append(mark_safe(html.replace(CSRF_STAND_IN, token).replace(NEXT_STAND_IN, path)))  # noqa: S308
+        cards.append(fill_in(html, {CSRF_STAND_IN: token, NEXT_STAND_IN: path}))
     _write(fresh)
     return cards
 

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from storefront import content
+from storefront import content, layout
 from storefront.languages import language_query
 from storefront.market_urls import market_reverse, path_in_market
 from storefront.money import currency_unit as currency_unit_of
@@ -23,6 +23,18 @@ def shop_url(context, viewname, *args, **kwargs):
     """`{% shop_url "catalog:product_detail" slug=p.slug %}` in the page's market."""
     market = kwargs.pop("market", None) or context["request"].market
     return market_reverse(viewname, market, kwargs=kwargs)
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context):
+    """The page's header (`storefront.layout`: kept for what it shows, the page's own values filled in)."""
+    return layout.header(context)
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context):
+    """The page's footer, kept for each market and language."""
+    return layout.footer(context)
 
 
 @register.simple_tag(takes_context=True)

@@ -3,12 +3,13 @@ a category by slug, a product's variants and its related products."""
 
 import functools
 
+from django.db import connections, router
 from django.utils.translation import gettext as _
 
 from catalog.facets import ListingScope, precomputed_counts
 from catalog.fragments import attach_cards, kept_until_changed
 from catalog.listing import PAGE_SIZE, build_listing, on_sale_count, parse_filters
-from catalog.models import Category, Product, running_sales_condition
+from catalog.models import SKU, Category, Product, running_sales_condition
 from catalog.pricing import MarketPricing
 from catalog.variants import VariantChoice
 from marketing.models import Banner
@@ -102,8 +103,37 @@ def category_in_market(market: MarketConfig, slug):
 
 def variant_choice(product, pricing: MarketPricing, *, size="", color=""):
     """The product's active SKUs priced in `pricing`'s market, with the size and color picked."""
-    skus = pricing.with_sku_prices(product.skus.filter(is_active=True))
-    return VariantChoice(product, list(skus), pricing, size=size, color=color)
+    return VariantChoice(product, product_skus(product, pricing), pricing, size=size, color=color)
+
+
+def product_skus(product, pricing: MarketPricing):
+    """The product's active SKUs with `pricing`'s fixed prices (`with_sku_prices`), and their stock as it is now.
+
+    What each SKU is (size, color, code, pictures, prices) is kept until a merchandiser's next change,
+    as the product's own rows are; its stock, which orders take without a signal, is read on every
+    request (`live_stock`, one small query). When the active SKUs are not the kept ones (a SKU
+    switched on or off by a write that sent no signal), they are all read afresh.
+    """
+
+    def read():
+        return list(pricing.with_sku_prices(product.skus.filter(is_active=True)))
+
+    kept = kept_until_changed("product-skus", (pricing.market.code, str(pricing.rate), product.pk), read)
+    stock = live_stock(product.pk)
+    if sorted(stock) != sorted(sku.pk for sku in kept):
+        return read()
+    for sku in kept:  # each request unpickles its own copies from the cache (or read them just now)
+        sku.stock = stock[sku.pk]
+    return kept
+
+
+def live_stock(product_id):
+    """{SKU id: stock} of the product's active SKUs, read now. A statement of its own: building it
+    through the ORM costs several times what the database takes to answer it."""
+    table = SKU._meta.db_table
+    with connections[router.db_for_read(SKU)].cursor() as cursor:
+        cursor.execute(f"SELECT id, stock FROM {table} WHERE product_id = %s AND is_active = %s", [product_id, True])  # noqa: S608
+        return dict(cursor.fetchall())
 
 
 def product_page_rows(slug, pricing: MarketPricing):
@@ -111,7 +141,7 @@ def product_page_rows(slug, pricing: MarketPricing):
     `pricing`'s market where sold there, with its category and subcategory; None when there is none.
 
     Kept until a merchandiser's next change (`catalog.fragments.kept_until_changed`): none of it
-    changes otherwise. Its SKUs (stock) are read by `variant_choice` on every request.
+    changes otherwise. Its SKUs' stock is read by `variant_choice` on every request.
     """
 
     def read():

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.utils.translation import gettext_lazy
 
+from catalog.fragments import kept_until_changed
 from catalog.product_page import register_section
 from reviews.selectors import mark_votes
 
@@ -30,8 +31,19 @@ def _reviews_page(request, product, review_total, sort):
     return page
 
 
+def rating_summary(product):
+    """{stars: approved reviews} of the product, kept until a merchandiser's next change: every
+    review saved or deleted (a moderation among them) moves the shared pages' version."""
+
+    def read():
+        rows = product.reviews.approved().values("rating").annotate(n=Count("id"))
+        return ("ratings", sorted((row["rating"], row["n"]) for row in rows))  # never empty, so kept
+
+    return dict(kept_until_changed("review-summary", product.pk, read)[1])
+
+
 def reviews_section(request, product) -> dict:
-    summary = {row["rating"]: row["n"] for row in product.reviews.approved().values("rating").annotate(n=Count("id"))}
+    summary = rating_summary(product)
     review_total = sum(summary.values())
     # The average of the reviews counted here, so the stars shown and in JSON-LD agree with the count.
     rating = Decimal(sum(stars * n for stars, n in summary.items())) / review_total if review_total else None

@@ -34,6 +34,7 @@ A response that sets a cookie is `private`.
 A cache that cannot be reached is logged and skipped: the page is rendered as if nothing were cached.
 """
 
+import contextvars
 import functools
 import hashlib
 import logging
@@ -112,6 +113,8 @@ def invalidate_on_change(sender, **kwargs):
 
 
 def _new_version():
+    if _request_version.get() is not _OUTSIDE:
+        _request_version.set(None)
     try:
         cache.set(VERSION_KEY, (uuid.uuid4().hex[:12], _next_change()), None)
     except Exception:
@@ -122,8 +125,25 @@ def _seconds():
     return settings.PAGE_CACHE_SECONDS
 
 
+# The version read once per request (`SharedPageCacheMiddleware` starts each request without one):
+# a page's pieces kept under it (catalog.fragments) would otherwise read it once each.
+_OUTSIDE = object()  # not in a request: read every time
+_request_version = contextvars.ContextVar("shared_page_version", default=_OUTSIDE)
+
+
 def _version():
-    """(the pages' version, the moment it ends by itself or None)."""
+    """(the pages' version, the moment it ends by itself or None); read once per request."""
+    remembered = _request_version.get()
+    if remembered is _OUTSIDE:
+        return _read_version()
+    if remembered is not None and (remembered[1] is None or timezone.now() < remembered[1]):
+        return remembered
+    current = _read_version()
+    _request_version.set(current)
+    return current
+
+
+def _read_version():
     stored = cache.get(VERSION_KEY)
     if stored is None:
         stored = (uuid.uuid4().hex[:12], _next_change())
@@ -202,6 +222,13 @@ class SharedPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        started = _request_version.set(None)
+        try:
+            return self._respond(request)
+        finally:
+            _request_version.reset(started)
+
+    def _respond(self, request):
         match = shared_view(request)
         if match is None:
             return self.get_response(request)

@@ -139,8 +139,8 @@ def test_a_product_page_reads_its_product_pictures_features_and_related_once(
 ):
     url = f"/kg/p/{Product.objects.get(name='Oxford').slug}/"
     first = client.get(url).content.decode()
-    # Then only what changes without a signal: the SKUs (stock) and the reviews.
-    with django_assert_num_queries(2):
+    # Then only what changes without a signal: the SKUs' stock (its reviews' summary is kept; it has none to list).
+    with django_assert_num_queries(1):
         again = client.get(url).content.decode()
 
     assert without_tokens(again) == without_tokens(first)
@@ -176,6 +176,33 @@ def test_stock_taken_without_a_signal_shows_at_once_on_a_kept_product_page(clien
     SKU.objects.filter(product__name="Poplin").update(stock=0)  # as an order takes it: no signal
 
     assert "Out of stock" in buy_box_part(product_page(client, "Poplin"), "stock")
+
+
+def test_a_sku_switched_off_or_on_without_a_signal_shows_at_once_on_a_kept_product_page(client, wardrobe, fresh_pages):
+    oxford = Product.objects.get(name="Oxford")
+    assert 'value="S"' in product_page(client, "Oxford").content.decode()
+
+    SKU.objects.filter(product=oxford, size="S").update(is_active=False)  # a bulk update: no signal
+    page = product_page(client, "Oxford").content.decode()
+    assert 'value="S"' not in page and 'value="M"' in page
+
+    SKU.objects.filter(product=oxford).update(is_active=True, stock=4)
+    page = product_page(client, "Oxford").content.decode()
+    assert 'value="S"' in page and 'value="M"' in page and 'max="4"' not in page  # no size picked yet
+
+
+def test_a_moderated_review_shows_in_the_kept_rating_summary_of_its_product_page(
+    client, wardrobe, fresh_pages, admin_user, django_capture_on_commit_callbacks
+):
+    poplin = Product.objects.get(name="Poplin")
+    review = ReviewFactory(product=poplin, rating=4, is_approved=False)
+    assert 'id="reviews"' in product_page(client, "Poplin").content.decode()
+    assert "1 review" not in product_page(client, "Poplin").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_reviews(review_ids=[review.pk], by=admin_user)
+
+    assert "4.0 · 1 review" in product_page(client, "Poplin").content.decode()
 
 
 def test_a_moderated_review_shows_in_the_related_cards_of_a_kept_product_page(

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from accounts.tests.factories import KGUserFactory
 from catalog.models import SKU, Category, MarketPrice
@@ -399,3 +399,28 @@ def test_a_cache_that_cannot_be_reached_leaves_pages_rendered_afresh(court, monk
         assert response.status_code == 200
         assert "Court Sneakers" in response.text
     assert "unreachable" in caplog.text
+
+
+def test_a_request_reads_the_pages_version_once_and_a_change_in_it_reads_the_new_one(court, settings, monkeypatch):
+    settings.PAGE_CACHE_SECONDS = 0  # a product page rendered afresh: its rows, SKUs and related are kept by version
+    reads = []
+    read = page_cache._read_version
+    monkeypatch.setattr(page_cache, "_read_version", lambda: reads.append(1) or read())
+
+    assert Client().get("/kg/p/court-sneakers/").status_code == 200
+    assert len(reads) == 1
+
+    before = page_cache.version()  # outside a request: read every time
+    page_cache._new_version()
+    assert page_cache.version() != before and len(reads) == 3
+
+    seen = []
+
+    def view(request):
+        seen.append(page_cache.version())
+        page_cache._new_version()  # a change committed during the request
+        seen.append(page_cache.version())
+        return HttpResponse("ok")
+
+    page_cache.SharedPageCacheMiddleware(view)(RequestFactory().get("/kg/"))
+    assert seen[0] != seen[1] and page_cache.version() == seen[1]

@@ -90,15 +90,27 @@ def product_listing(
         counts=counts,
         named=named,
     )
+    if scope is not None and not filters.active_count:
+        # An unfiltered listing of a scope is the same page for every shopper: its rows are kept until
+        # a merchandiser's next change (a best-seller order that sales move follows within
+        # KEPT_ROWS_SECONDS, as the home page's shelf does).
+        page = listing.page
+        shown = (pricing.market.code, str(pricing.rate), repr(scope), filters.sort, page.number, per_page)
+        page.object_list = kept_until_changed("listing-page", shown, lambda: list(page.object_list))
     priced(listing.products, pricing)
     return listing
 
 
 def category_in_market(market: MarketConfig, slug):
     """The active category `slug` of `market`, or None; a market's own wins over an ALL one."""
-    categories = Category.objects.active().for_market(market).filter(slug=slug)
-    # "KG"/"US" sort after "ALL".
-    return categories.order_by("-market").first()
+
+    def read():
+        categories = Category.objects.active().for_market(market).filter(slug=slug)
+        # "KG"/"US" sort after "ALL".
+        return categories.order_by("-market").first()
+
+    # Kept until a merchandiser's next change, as the rows of the pages that show it are.
+    return kept_until_changed("category", (market.code, slug), read)
 
 
 def variant_choice(product, pricing: MarketPricing, *, size="", color=""):
@@ -115,10 +127,15 @@ def product_skus(product, pricing: MarketPricing):
     switched on or off by a write that sent no signal), they are all read afresh.
     """
 
+    read_now = []
+
     def read():
+        read_now.append(True)
         return list(pricing.with_sku_prices(product.skus.filter(is_active=True)))
 
     kept = kept_until_changed("product-skus", (pricing.market.code, str(pricing.rate), product.pk), read)
+    if read_now:
+        return kept
     stock = live_stock(product.pk)
     if sorted(stock) != sorted(sku.pk for sku in kept):
         return read()

@@ -3,14 +3,18 @@ rendered afresh, each page's own CSRF token and return path, hearts only for the
 every change to what a card shows visible at once."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from catalog import fragments
+from catalog.facets import refresh_listing_facets
 from catalog.fragments import CSRF_STAND_IN, NEXT_STAND_IN
 from catalog.models import SKU, MarketPrice, Product, Wishlist, WishlistItem
+from catalog.stock import sync_in_stock
 from marketing.models import Banner
 from marketing.tests.factories import BannerFactory
 from reviews.services import approve_reviews
@@ -79,16 +83,29 @@ def test_a_heart_is_full_only_for_the_shopper_whose_wishlist_holds_it(client, wa
     assert not shopper_tokens & set(TOKEN.findall(visitor.content.decode()))
 
 
-def test_a_new_price_shows_on_the_next_page_without_any_invalidation(client, wardrobe):
+def test_a_new_price_shows_on_the_next_page(client, wardrobe, django_capture_on_commit_callbacks):
     cargo = "Cargo"
     assert "2 189 som" in card_of(client.get("/kg/c/men/"), cargo)  # $25 converted, and now kept
 
-    MarketPrice.objects.create(product=Product.objects.get(name=cargo), market="KG", price="1990.00")
-    Product.objects.filter(name=cargo).update(reviews_count=3, rating="4.00")  # no signal either
+    Product.objects.filter(name=cargo).update(reviews_count=3, rating="4.00")  # no signal: kept rows stay
+    assert "3 reviews" not in card_of(client.get("/kg/c/men/"), cargo)
+    with django_capture_on_commit_callbacks(execute=True):
+        MarketPrice.objects.create(product=Product.objects.get(name=cargo), market="KG", price="1990.00")
 
     card = card_of(client.get("/kg/c/men/"), cargo)
     assert "1 990 som" in card
-    assert "4.0 out of 5, 3 reviews" in card
+    assert "4.0 out of 5, 3 reviews" in card  # read again with the price
+
+
+def test_a_change_without_a_signal_shows_once_the_kept_rows_expire(client, wardrobe, monkeypatch):
+    monkeypatch.setattr(fragments, "KEPT_ROWS_SECONDS", 1)
+    assert "out of 5" not in card_of(client.get("/kg/c/men/"), "Oxford")
+    Product.objects.filter(name="Oxford").update(reviews_count=2, rating="5.00")  # as a bulk update: no signal
+    assert "out of 5" not in card_of(client.get("/kg/c/men/"), "Oxford")
+
+    time.sleep(1.1)
+
+    assert "5.0 out of 5, 2 reviews" in card_of(client.get("/kg/c/men/"), "Oxford")
 
 
 def test_a_card_is_kept_per_language(client, wardrobe):
@@ -289,3 +306,33 @@ def test_a_banners_start_and_end_are_the_shared_pages_next_scheduled_changes():
     assert Banner.objects.next_boundary(now) == now + timedelta(hours=2)
     assert Banner.objects.next_boundary(now + timedelta(hours=2)) == now + timedelta(hours=3)
     assert Banner.objects.next_boundary(now + timedelta(hours=5)) is None
+
+
+# --- an unfiltered listing's page of rows, kept until a change ---------------------------------------------
+
+
+def test_an_unfiltered_listing_reads_its_category_and_rows_once_and_a_filtered_one_reads_them_live(
+    client, wardrobe, fresh_pages, django_assert_num_queries
+):
+    refresh_listing_facets()  # its counts from the kept rows, as in production
+    client.get("/kg/c/men/")
+    with django_assert_num_queries(0):
+        again = client.get("/kg/c/men/")
+    assert ">Oxford</h3>" in again.content.decode()
+
+    Product.objects.filter(name="Oxford").update(brand="Nord")  # no signal
+    assert ">Oxford</h3>" in client.get("/kg/c/men/").content.decode()  # kept
+    assert ">Oxford</h3>" in client.get("/kg/c/men/", {"brand": "Nord"}).content.decode()  # live
+    assert ">Oxford</h3>" not in client.get("/kg/c/men/", {"brand": "Atelier"}).content.decode()
+
+
+def test_a_product_out_of_stock_or_new_shows_on_the_next_unfiltered_listing(
+    client, wardrobe, fresh_pages, django_capture_on_commit_callbacks
+):
+    assert "Quick add" in card_of(client.get("/kg/c/men/"), "Poplin")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        SKU.objects.filter(product__name="Poplin").update(stock=0)
+        sync_in_stock([Product.objects.get(name="Poplin").pk])  # as an order that takes the last unit does
+
+    assert "Quick add" not in card_of(client.get("/kg/c/men/"), "Poplin")

@@ -15,8 +15,9 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from accounts.tests.factories import KGUserFactory, USUserFactory
+from catalog import fragments
 from catalog.tests.factories import ProductFactory
-from storefront import sms
+from storefront import layout, sms
 
 
 @pytest.fixture
@@ -107,10 +108,15 @@ def index_plan(db):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """The local-memory cache outlives a test; cached menus and rates must not leak between tests."""
+    """The local-memory cache outlives a test; cached menus and rates must not leak between tests,
+    nor HTML kept in the process (storefront.layout, catalog.fragments)."""
     cache.clear()
+    layout.forget()
+    fragments.forget_html()
     yield
     cache.clear()
+    layout.forget()
+    fragments.forget_html()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -49,7 +49,7 @@ from django.utils.translation import get_language
 
 from storefront import page_cache
 from storefront.content import translated
-from storefront.layout import CSRF_STAND_IN, NEXT_STAND_IN, fill_in
+from storefront.layout import CSRF_STAND_IN, NEXT_STAND_IN, KeptHTML, fill_in
 from storefront.market_urls import market_reverse
 from storefront.markets import MarketConfig
 from storefront.renditions import picture_of
@@ -60,11 +60,14 @@ CARD_TEMPLATE = "catalog/_product_card.html"
 FILTERS_TEMPLATE = "catalog/_filters.html"
 # Templates whose source is part of every key: a deploy that changes them changes the keys.
 KEYED_TEMPLATES = (CARD_TEMPLATE, "catalog/_wishlist_button.html", FILTERS_TEMPLATE)
+# Pieces of HTML kept in each process besides the cache: a listing page's worth many times over.
+HTML_KEPT_IN_PROCESS = 4000
 # How long a piece stays kept; a changed one gets a new key long before.
 KEPT_SECONDS = 24 * 60 * 60
 # How long rows kept until a change (`kept_until_changed`) last at most: the bound, as for the shared
 # pages (PAGE_CACHE_SECONDS), for a write that sends no signal and renews nothing.
 KEPT_ROWS_SECONDS = 60
+_in_process = KeptHTML(HTML_KEPT_IN_PROCESS)
 
 
 def attach_cards(products, market: MarketConfig):
@@ -105,7 +108,7 @@ def render_cards(context, products, *, eager=0):
         if product.pk not in saved:
             shown = (request.market.code, position < eager, sorted(product.card.items()))
             keys[position] = _key("card", shown)
-    kept = _read(list(keys.values()))
+    kept = _read_html(list(keys.values()))
     cards, fresh = [], {}
     for position, product in enumerate(products):
         key = keys.get(position)
@@ -126,7 +129,7 @@ def render_cards(context, products, *, eager=0):
             if not own:
                 fresh[key] = html
         cards.append(fill_in(html, {CSRF_STAND_IN: token, NEXT_STAND_IN: path}))
-    _write(fresh)
+    _write_html(fresh)
     return cards
 
 
@@ -152,10 +155,10 @@ def render_filter_sidebar(context):
         sorted((name, repr(options)) for name, options in listing.facets.items()),
     )
     key = _key("filters", shown)
-    html = _read([key]).get(key)
+    html = _read_html([key]).get(key)
     if html is None:
         html = template.render(values)
-        _write({key: html})
+        _write_html({key: html})
     return mark_safe(html)  # noqa: S308 - rendered with autoescaping
 
 
@@ -187,6 +190,28 @@ def _key(kind, shown):
     """A key of everything a piece shows, in the page's language, for the templates deployed."""
     digest = hashlib.blake2b(repr((get_language(), shown)).encode(), digest_size=16).hexdigest()
     return f"{kind}:{_templates_digest()}:{digest}"
+
+
+def _read_html(keys):
+    """Kept HTML pieces: from the process's own LRU, else from the cache (and then kept in the process
+    too; a piece's key holds everything it shows, so a process's copy is never stale)."""
+    found = {key: html for key in keys if (html := _in_process.get(key)) is not None}
+    missing = [key for key in keys if key not in found]
+    for key, html in _read(missing).items():
+        _in_process.put(key, html)
+        found[key] = html
+    return found
+
+
+def forget_html():
+    """Drop this process's copies of kept HTML pieces (the cache keeps its own)."""
+    _in_process.clear()
+
+
+def _write_html(pieces):
+    for key, html in pieces.items():
+        _in_process.put(key, html)
+    _write(pieces)
 
 
 def _read(keys):

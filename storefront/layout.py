@@ -77,8 +77,8 @@ class _StandInRequest:
         return getattr(self._request, name)
 
 
-class _Kept:
-    """A bounded, thread-safe LRU of HTML by key."""
+class KeptHTML:
+    """A bounded, thread-safe LRU of HTML by a key made of everything the HTML shows (so it is never stale)."""
 
     def __init__(self, size):
         self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
@@ -102,7 +102,7 @@ class _Kept:
             self._items.clear()
 
 
-_headers = _Kept(KEPT_HEADERS)
+_headers = KeptHTML(KEPT_HEADERS)
 
 
 @functools.cache

@@ -34,6 +34,11 @@ shows within `KEPT_ROWS_SECONDS`, as on the shared pages. What changes without a
 ordinary course (stock taken by orders, a review's helpful votes) is never kept this way: a product
 page reads its SKUs and its reviews on every request.
 
+Each process also keeps its own copies of the card and sidebar HTML it has read or rendered (a
+bounded LRU, `HTML_KEPT_IN_PROCESS`), asked before the cache: a piece's key holds everything it
+shows, so a copy is never stale. Rows kept until a change are never held in the process: pages
+change the objects they read (their prices, their stock).
+
 A cache that cannot be reached is logged and skipped.
 """
 

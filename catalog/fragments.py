@@ -42,7 +42,6 @@ change the objects they read (their prices, their stock).
 A cache that cannot be reached is logged and skipped.
 """
 
-import functools
 import hashlib
 import logging
 
@@ -54,7 +53,7 @@ from django.utils.translation import get_language
 
 from storefront import page_cache
 from storefront.content import translated
-from storefront.layout import CSRF_STAND_IN, NEXT_STAND_IN, KeptHTML, fill_in
+from storefront.layout import CSRF_STAND_IN, NEXT_STAND_IN, KeptHTML, fill_in, templates_digest
 from storefront.market_urls import market_reverse
 from storefront.markets import MarketConfig
 from storefront.renditions import picture_of
@@ -169,7 +168,7 @@ def render_filter_sidebar(context):
 
 def kept_until_changed(kind, shown, read):
     """What `read()` returns for `shown` (a repr-able description of it) in the page's language,
-    kept until a merchandiser's next change to what shared pages show; an empty result is not kept."""
+    kept until a merchandiser's next change to what shared pages show; None (nothing found) is not kept."""
     try:
         version = page_cache.version()
     except Exception:
@@ -180,21 +179,15 @@ def kept_until_changed(kind, shown, read):
     value = _read([key]).get(key)
     if value is None:
         value = read()
-        if value:
+        if value is not None:
             _write({key: value}, KEPT_ROWS_SECONDS)
     return value
-
-
-@functools.cache
-def _templates_digest():
-    sources = "\0".join(get_template(name).template.source for name in KEYED_TEMPLATES)
-    return hashlib.blake2b(sources.encode(), digest_size=8).hexdigest()
 
 
 def _key(kind, shown):
     """A key of everything a piece shows, in the page's language, for the templates deployed."""
     digest = hashlib.blake2b(repr((get_language(), shown)).encode(), digest_size=16).hexdigest()
-    return f"{kind}:{_templates_digest()}:{digest}"
+    return f"{kind}:{templates_digest(KEYED_TEMPLATES)}:{digest}"
 
 
 def _read_html(keys):

@@ -106,7 +106,9 @@ _headers = KeptHTML(KEPT_HEADERS)
 
 
 @functools.cache
-def _sources_digest(names):
+def templates_digest(names):
+    """A digest of the deployed sources of the templates `names` (a tuple): part of a kept piece's key,
+    so a deploy that changes them changes the keys."""
     sources = "\0".join(get_template(name).template.source for name in names)
     return hashlib.blake2b(sources.encode(), digest_size=8).hexdigest()
 
@@ -142,7 +144,7 @@ def header(context):
         repr(values["nav_categories"]),
         [(m.code, str(m.label), m.currency) for m in values["all_markets"]],
     )
-    key = (_sources_digest(HEADER_TEMPLATES), hashlib.blake2b(repr(shown).encode(), digest_size=16).digest())
+    key = (templates_digest(HEADER_TEMPLATES), hashlib.blake2b(repr(shown).encode(), digest_size=16).digest())
     html = _headers.get(key)
     if html is None:
         html = get_template(HEADER_TEMPLATE).render(values)
@@ -169,7 +171,7 @@ def footer(context):
     market = context.get("market")
     if market is None:
         return mark_safe(get_template(FOOTER_TEMPLATE).template.render(context))  # noqa: S308
-    return mark_safe(_footer(market, get_language(), _sources_digest(FOOTER_TEMPLATES)))  # noqa: S308
+    return mark_safe(_footer(market, get_language(), templates_digest(FOOTER_TEMPLATES)))  # noqa: S308
 
 
 def forget():

@@ -3,12 +3,14 @@
 import re
 import socket
 import threading
+import time
 from decimal import Decimal
 from importlib import import_module
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection, connections
 from django.test import Client
@@ -164,6 +166,62 @@ def _reference_rows_in_transactional_tests(request):
 
     ExchangeRate.objects.get_or_create(market="KG", defaults={"rate": Decimal("87.450000")})
     import_module("checkout.migrations.0004_state_sales_tax_rates").add_rates(apps, None)
+
+
+class _RequestsInFlight:
+    """Requests the live server is answering, counted from Django's request signals."""
+
+    def __init__(self):
+        self.changed = threading.Condition()
+        self.count = 0
+        self.last_change = time.monotonic()
+
+    def started(self, sender, **kwargs):
+        if sender is WSGIHandler:  # the live server's handler, not the test client's
+            with self.changed:
+                self.count += 1
+                self.last_change = time.monotonic()
+
+    def finished(self, sender, **kwargs):
+        if sender is WSGIHandler:
+            with self.changed:
+                self.count = max(self.count - 1, 0)
+                self.last_change = time.monotonic()
+                self.changed.notify_all()
+
+    def wait_until_quiet(self, quiet=0.25, longest=10.0):
+        """Until nothing has been in flight for `quiet` seconds (at most `longest`)."""
+        deadline = time.monotonic() + longest
+        with self.changed:
+            self.last_change = max(self.last_change, time.monotonic())
+            while (now := time.monotonic()) < deadline:
+                if self.count == 0 and now - self.last_change >= quiet:
+                    return
+                self.changed.wait(timeout=min(quiet, deadline - now))
+
+
+@pytest.fixture(autouse=True)
+def _live_server_quiet_before_flush(request):
+    """A live-server test's database is flushed only once the server has stopped answering.
+
+    Closing the browser page sends what a leaving page sends (the home page's banner impressions
+    go as a beacon); a request still writing when the test's tables are truncated deadlocks with
+    the truncation. Set up after the database, so it is torn down, and waits, before the flush.
+    """
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("_django_db_helper")
+    in_flight = _RequestsInFlight()
+    request_started.connect(in_flight.started, weak=False)
+    request_finished.connect(in_flight.finished, weak=False)
+    yield
+    try:
+        in_flight.wait_until_quiet()
+    finally:
+        request_started.disconnect(in_flight.started)
+        request_finished.disconnect(in_flight.finished)
 
 
 @pytest.fixture(autouse=True)

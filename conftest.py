@@ -9,6 +9,7 @@ from importlib import import_module
 
 import pytest
 from django.conf import settings
+from django.contrib import admin
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
@@ -111,14 +112,16 @@ def index_plan(db):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """The local-memory cache outlives a test; cached menus and rates must not leak between tests,
-    nor HTML kept in the process (storefront.layout, catalog.fragments)."""
+    nor what is kept in the process (storefront.layout, catalog.fragments, the admin's app lists)."""
     cache.clear()
     layout.forget()
     fragments.forget_html()
+    admin.site.forget_app_lists()
     yield
     cache.clear()
     layout.forget()
     fragments.forget_html()
+    admin.site.forget_app_lists()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -451,6 +451,10 @@ class SalesTaxRateAdmin(admin.ModelAdmin):
     fields = ("state", "rate", "taxes_shipping", "updated_at")
     readonly_fields = ("updated_at",)
 
+    def app_list_depends_on(self, request):
+        # The sidebar offers "add" and "change" by the markets the manager runs (below).
+        return tuple(managed_market_codes(request))
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (request.user.is_superuser or Market.US in managed_market_codes(request))

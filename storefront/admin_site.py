@@ -15,17 +15,101 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.core import checks
+from django.template.defaultfilters import urlencode
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 
+from storefront.layout import KeptHTML, templates_digest
 from storefront.pagination import BoundedCountPaginator
 
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 - a class path, not a secret
 
 
+# Kept sidebars per process: a few staff members × languages × apps.
+KEPT_APP_LISTS = 256
+NAV_SIDEBAR_TEMPLATES = ("admin/nav_sidebar.html", "admin/app_list.html")
+
+
 class MarqueAdminSite(AdminSite):
+    """The admin site; its sidebar of apps and models is kept for what it depends on.
+
+    Every admin page lists the apps and models the staff member may use (`available_apps`, the
+    sidebar), asking each model's admin for four permissions: about a tenth of an order list's time.
+    What that answer depends on is the same from page to page: the user, their permissions (read
+    from `storefront.permission_cache` by `has_permission`), the language and the script prefix, and
+    whatever a model admin's permission methods read besides; such an admin names it with an
+    `app_list_depends_on(request)` method (the sales tax rates admin: the markets a manager runs).
+    So the app list is built once per such combination and kept in the process (a bounded LRU): a
+    permission given or taken makes a new key on the next page. The sidebar's HTML is kept the same
+    way, with the app and model it marks as the page's (`nav_sidebar`, `{% nav_sidebar %}` in
+    `admin/base_site.html`). They only show links; every page still checks its own permissions.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._kept_app_dicts = KeptHTML(KEPT_APP_LISTS)
+        self._kept_sidebars = KeptHTML(KEPT_APP_LISTS)
+
+    def _build_app_dict(self, request, label=None):
+        key = self._app_list_key(request, label)
+        kept = self._kept_app_dicts.get(key) if key is not None else None
+        if kept is None:
+            kept = super()._build_app_dict(request, label)
+            if key is not None:
+                self._kept_app_dicts.put(key, kept)
+        # Copies: get_app_list sorts the models' lists in place, and a caller may change what it gets.
+        return {name: {**app, "models": [dict(model) for model in app["models"]]} for name, app in kept.items()}
+
+    def _app_list_key(self, request, label):
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return None
+        perms = getattr(user, "_perm_cache", None)
+        if perms is None:
+            perms = user.get_all_permissions()
+        besides = tuple(
+            depends_on(request)
+            for model_admin in self._registry.values()
+            if (depends_on := getattr(model_admin, "app_list_depends_on", None)) is not None
+        )
+        return (label, user.pk, user.is_superuser, frozenset(perms), besides, get_language(), get_script_prefix())
+
+    def nav_sidebar(self, context):
+        """The sidebar's HTML (`admin/nav_sidebar.html`), kept with the app list it shows.
+
+        Besides the app list, it marks the app and model the page belongs to, which it finds by
+        their URLs in the page's path (as the template does); those URLs are part of the key.
+        """
+        request = context["request"]
+        key = self._app_list_key(request, None)
+        if key is None:
+            return self.render_nav_sidebar(context)
+        path = urlencode(request.path)
+        current = tuple(
+            url
+            for app in context.get("available_apps", ())
+            for url in (app["app_url"], *(model.get("admin_url") for model in app["models"]))
+            if url and url in path
+        )
+        key = ("nav-sidebar", key, current, templates_digest(NAV_SIDEBAR_TEMPLATES))
+        html = self._kept_sidebars.get(key)
+        if html is None:
+            html = self.render_nav_sidebar(context)
+            self._kept_sidebars.put(key, html)
+        return html
+
+    @staticmethod
+    def render_nav_sidebar(context):
+        return mark_safe(context.template.engine.get_template(NAV_SIDEBAR_TEMPLATES[0]).render(context))  # noqa: S308
+
+    def forget_app_lists(self):
+        self._kept_app_dicts.clear()
+        self._kept_sidebars.clear()
+
     def has_permission(self, request):
         # A staff member who signed in to shop by SMS code is asked for their password first.
         signed_in_with_password = request.session.get(BACKEND_SESSION_KEY) == PASSWORD_BACKEND

@@ -1,4 +1,4 @@
-"""Pieces of listing pages rendered once and kept in the cache: product cards and the filter sidebar.
+"""Pieces of pages rendered once and kept in the cache: product cards, the filter sidebar, a product's buy box.
 
 Product cards (`templates/catalog/_product_card.html`): what each shows is worked out once per
 product, and each card's HTML rendered once and kept.
@@ -22,8 +22,16 @@ everything it shows (the path, the search words, the filters chosen, every optio
 its counts are worked out before the key, so a changed count is a new key. A filtered listing or a
 search keeps its own, which a shopper paging, sorting or coming back to it renders no more.
 
-Both are rendered from only the values their key is made of, never from the whole page context,
-so nothing else can slip into kept HTML.
+A product page's buy box (`templates/catalog/_buy_box.html`: gallery, price, size and color
+pickers, stock line, buy bar, delivery and returns) is the same for everyone who picks the same
+variant while its stock stands: it is kept under everything it shows (the product's name and
+brand, the price with any sale, the pictures, every option with its state, the picked SKU with its
+stock, the stars, the path, the market). Its HTMX partial (a variant picked) is the same piece.
+The shopper's own parts are filled in on each page: the wishlist button and the stock alert are
+rendered for them, and the CSRF token and return path of the add-to-cart form are stand-ins.
+
+All of these are rendered from only the values their key is made of, never from the whole page
+context, so nothing else can slip into kept HTML.
 
 Rows read for a page the same for everyone (a product page's product, pictures and features, and
 its related products) are kept by `kept_until_changed` under the shared pages' version
@@ -53,7 +61,14 @@ from django.utils.translation import get_language
 
 from storefront import page_cache
 from storefront.content import translated
-from storefront.layout import CSRF_STAND_IN, NEXT_STAND_IN, KeptHTML, fill_in, templates_digest
+from storefront.layout import (
+    CSRF_STAND_IN,
+    NEXT_STAND_IN,
+    KeptHTML,
+    StandInRequest,
+    fill_in,
+    templates_digest,
+)
 from storefront.market_urls import market_reverse
 from storefront.markets import MarketConfig
 from storefront.renditions import picture_of
@@ -62,8 +77,14 @@ logger = logging.getLogger(__name__)
 
 CARD_TEMPLATE = "catalog/_product_card.html"
 FILTERS_TEMPLATE = "catalog/_filters.html"
+BUY_BOX_TEMPLATE = "catalog/_buy_box.html"
+WISHLIST_BUTTON_TEMPLATE = "catalog/_wishlist_button.html"
+STOCK_ALERT_TEMPLATE = "alerts/_stock_alert.html"
+# The shopper's own parts of a kept buy box, filled in on each page.
+WISHLIST_STAND_IN = "\ue000wishlist-button\ue000"
+STOCK_ALERT_STAND_IN = "\ue000stock-alert\ue000"
 # Templates whose source is part of every key: a deploy that changes them changes the keys.
-KEYED_TEMPLATES = (CARD_TEMPLATE, "catalog/_wishlist_button.html", FILTERS_TEMPLATE)
+KEYED_TEMPLATES = (CARD_TEMPLATE, WISHLIST_BUTTON_TEMPLATE, FILTERS_TEMPLATE, BUY_BOX_TEMPLATE)
 # Pieces of HTML kept in each process besides the cache: a listing page's worth many times over.
 HTML_KEPT_IN_PROCESS = 4000
 # How long a piece stays kept; a changed one gets a new key long before.
@@ -164,6 +185,75 @@ def render_filter_sidebar(context):
         html = template.render(values)
         _write_html({key: html})
     return mark_safe(html)  # noqa: S308 - rendered with autoescaping
+
+
+def render_buy_box(context):
+    """A product page's buy box (gallery, price, pickers, stock line, buy bar and promise), kept under
+    everything it shows; the shopper's own parts (the wishlist button, the stock alert, the CSRF token
+    and the return path of the add-to-cart form) are filled in for each page."""
+    request = context["request"]
+    token = str(context.get("csrf_token") or "")
+    own = {
+        "wishlist_button": _render_own(WISHLIST_BUTTON_TEMPLATE, context),
+        "stock_alert": _render_own(STOCK_ALERT_TEMPLATE, context),
+    }
+    product, choice, price = context["product"], context["choice"], context["price"]
+    gallery, review_total = context["gallery"], context.get("review_total") or 0
+    # The stars show only with reviews: without them the page (no rating) and its HTMX pick (the
+    # product's stored 0) show the same box.
+    rating = context.get("rating") if review_total else None
+    values = {
+        "request": StandInRequest(request),
+        "product": product,
+        "choice": choice,
+        "price": price,
+        "gallery": gallery,
+        "review_total": review_total,
+        "rating": rating,
+    }
+    template = get_template(BUY_BOX_TEMPLATE)
+    if token in ("", "NOTPROVIDED"):
+        return mark_safe(template.render({**values, "request": request, "csrf_token": token, **own}))  # noqa: S308
+    sku = choice.sku
+    shown = (
+        request.path,
+        request.market.code,
+        (product.pk, product.brand, translated(product, "name")),
+        repr(price),
+        repr(gallery),
+        (sku.pk, sku.sku_code, sku.stock) if sku else None,
+        len(choice.skus),
+        (choice.size, choice.size_label, choice.color, choice.color_label),
+        [(repr(option), option.disabled) for option in (*choice.size_options, *choice.color_options)],
+        (choice.stock_level, str(choice.availability), str(choice.action_label), choice.can_add, choice.pick_target),
+        (review_total, repr(rating)),
+    )
+    key = _key("buy-box", shown)
+    html = _read_html([key]).get(key)
+    if html is None:
+        html = template.render(
+            {
+                **values,
+                "csrf_token": CSRF_STAND_IN,
+                "wishlist_button": WISHLIST_STAND_IN,
+                "stock_alert": STOCK_ALERT_STAND_IN,
+            }
+        )
+        _write_html({key: html})
+    return fill_in(
+        html,
+        {
+            CSRF_STAND_IN: conditional_escape(token),
+            NEXT_STAND_IN: conditional_escape(request.get_full_path()),
+            WISHLIST_STAND_IN: own["wishlist_button"],
+            STOCK_ALERT_STAND_IN: own["stock_alert"],
+        },
+    )
+
+
+def _render_own(name, context):
+    """A shopper's own piece, rendered from the page's context as `{% include %}` would."""
+    return mark_safe(get_template(name).template.render(context))  # noqa: S308 - rendered with autoescaping
 
 
 def kept_until_changed(kind, shown, read):

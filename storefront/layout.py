@@ -64,7 +64,7 @@ def fill_in(html, values):
     return mark_safe(_STAND_IN.sub(lambda found: values.get(found.group(0), found.group(0)), html))  # noqa: S308
 
 
-class _StandInRequest:
+class StandInRequest:
     """The request as the kept header sees it: its path is a stand-in, everything else its own."""
 
     def __init__(self, request):
@@ -123,7 +123,7 @@ def header(context):
     signed_in = bool(user is not None and user.is_authenticated)
     market = context.get("market")
     values = {
-        "request": _StandInRequest(request),
+        "request": StandInRequest(request),
         "market": market,
         "all_markets": context.get("all_markets") or (),
         "user": {"is_authenticated": signed_in},

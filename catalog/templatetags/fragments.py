@@ -1,9 +1,9 @@
 """Listing pieces rendered once and kept (`catalog.fragments`): `{% product_cards products eager=4 as cards %}`
-and `{% filter_sidebar %}`."""
+`{% filter_sidebar %}` and a product page's `{% buy_box %}`."""
 
 from django import template
 
-from catalog.fragments import render_cards, render_filter_sidebar
+from catalog.fragments import render_buy_box, render_cards, render_filter_sidebar
 
 register = template.Library()
 
@@ -18,3 +18,9 @@ def product_cards(context, products, eager=0):
 def filter_sidebar(context):
     """The filter sidebar of the page's `listing`."""
     return render_filter_sidebar(context)
+
+
+@register.simple_tag(takes_context=True)
+def buy_box(context):
+    """The product page's buy box (its HTMX partial too)."""
+    return render_buy_box(context)

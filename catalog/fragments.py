@@ -44,14 +44,18 @@ page reads its SKUs and its reviews on every request.
 
 Each process also keeps its own copies of the card and sidebar HTML it has read or rendered (a
 bounded LRU, `HTML_KEPT_IN_PROCESS`), asked before the cache: a piece's key holds everything it
-shows, so a copy is never stale. Rows kept until a change are never held in the process: pages
-change the objects they read (their prices, their stock).
+shows, so a copy is never stale. Rows kept until a change are held in the process too
+(`ROWS_KEPT_IN_PROCESS`), under the same versioned key and until the same moment as in the cache,
+but pickled: pages change the objects they read (their prices, their stock), so each read gets
+objects of its own.
 
 A cache that cannot be reached is logged and skipped.
 """
 
 import hashlib
 import logging
+import pickle
+import time
 
 from django.core.cache import cache
 from django.template.loader import get_template
@@ -92,7 +96,10 @@ KEPT_SECONDS = 24 * 60 * 60
 # How long rows kept until a change (`kept_until_changed`) last at most: the bound, as for the shared
 # pages (PAGE_CACHE_SECONDS), for a write that sends no signal and renews nothing.
 KEPT_ROWS_SECONDS = 60
+# Rows kept until a change held in each process too (pickled): a few hundred pages' worth.
+ROWS_KEPT_IN_PROCESS = 512
 _in_process = KeptHTML(HTML_KEPT_IN_PROCESS)
+_rows_in_process = KeptHTML(ROWS_KEPT_IN_PROCESS)
 
 
 def attach_cards(products, market: MarketConfig):
@@ -258,20 +265,36 @@ def _render_own(name, context):
 
 def kept_until_changed(kind, shown, read):
     """What `read()` returns for `shown` (a repr-able description of it) in the page's language,
-    kept until a merchandiser's next change to what shared pages show; None (nothing found) is not kept."""
+    kept until a merchandiser's next change to what shared pages show; None (nothing found) is not kept.
+
+    Kept in the cache with the moment it lapses, and in the process as a pickled copy until that
+    same moment: each read unpickles its own objects, as a read from the cache does, so a page that
+    changes what it read changes nothing kept.
+    """
     try:
         version = page_cache.version()
     except Exception:
         logger.warning("The fragment cache is unreachable; reading afresh.", exc_info=True)
         return read()
-    digest = hashlib.blake2b(repr((get_language(), shown)).encode(), digest_size=16).hexdigest()
-    key = f"{kind}:{version}:{digest}"
-    value = _read([key]).get(key)
-    if value is None:
+    key = _rows_key(kind, shown, version)
+    now = time.time()
+    held = _rows_in_process.get(key)
+    if held is not None and held[0] > now:
+        return pickle.loads(held[1])  # noqa: S301 - pickled by this process
+    kept = _read([key]).get(key)
+    if kept is None or kept[0] <= now:
         value = read()
-        if value is not None:
-            _write({key: value}, KEPT_ROWS_SECONDS)
-    return value
+        if value is None:
+            return None
+        kept = (now + KEPT_ROWS_SECONDS, value)
+        _write({key: kept}, KEPT_ROWS_SECONDS)
+    _rows_in_process.put(key, (kept[0], pickle.dumps(kept[1], pickle.HIGHEST_PROTOCOL)))
+    return kept[1]
+
+
+def _rows_key(kind, shown, version):
+    digest = hashlib.blake2b(repr((get_language(), shown)).encode(), digest_size=16).hexdigest()
+    return f"rows:{kind}:{version}:{digest}"
 
 
 def _key(kind, shown):
@@ -292,8 +315,9 @@ def _read_html(keys):
 
 
 def forget_html():
-    """Drop this process's copies of kept HTML pieces (the cache keeps its own)."""
+    """Drop this process's copies of kept HTML pieces and rows (the cache keeps its own)."""
     _in_process.clear()
+    _rows_in_process.clear()
 
 
 def _write_html(pieces):

@@ -247,6 +247,56 @@ def test_a_product_page_is_read_afresh_when_the_kept_rows_cannot_be_reached(clie
     assert "Oxford</h3>" in product_page(client, "Poplin").content.decode()
 
 
+def test_rows_held_in_the_process_are_each_reads_own_and_need_no_cache_round_trip(monkeypatch):
+    reads = []
+
+    def read():
+        reads.append(1)
+        return [{"name": "Oxford", "sizes": ["S", "M"]}]
+
+    first = fragments.kept_until_changed("test-rows", ("oxford",), read)
+    first[0]["sizes"].append("XL")  # a page changing what it read
+    asked = []
+    monkeypatch.setattr(fragments, "_read", lambda keys: asked.append(keys) or {})
+    second = fragments.kept_until_changed("test-rows", ("oxford",), read)
+
+    assert second == [{"name": "Oxford", "sizes": ["S", "M"]}] and second is not first
+    assert reads == [1] and asked == []  # held in the process: neither read nor asked of the cache
+
+
+def test_rows_held_in_the_process_are_read_afresh_after_a_change(django_capture_on_commit_callbacks):
+    reads = []
+
+    def read():
+        reads.append(1)
+        return len(reads)
+
+    assert fragments.kept_until_changed("test-rows", ("count",), read) == 1
+    assert fragments.kept_until_changed("test-rows", ("count",), read) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        page_cache.invalidate()  # what every merchandiser's change does
+
+    assert fragments.kept_until_changed("test-rows", ("count",), read) == 2
+
+
+def test_rows_from_the_cache_are_held_in_the_process_only_until_they_lapse_there():
+    reads = []
+
+    def read():
+        reads.append(1)
+        return f"read {len(reads)}"
+
+    assert fragments.kept_until_changed("test-rows", ("lapse",), read) == "read 1"
+    fragments.forget_html()  # another process: the rows are in the cache, not in it
+    key = fragments._rows_key("test-rows", ("lapse",), page_cache.version())
+    cache.set(key, (time.time() + 0.5, "kept elsewhere"), 60)  # they lapse half a second from now
+    assert fragments.kept_until_changed("test-rows", ("lapse",), read) == "kept elsewhere"
+
+    time.sleep(0.6)  # lapsed in the cache: the process's copy lapses with it
+
+    assert fragments.kept_until_changed("test-rows", ("lapse",), read) == "read 2"
+
+
 # --- the home page's banners and shelves, kept until a change ---------------------------------------------
 
 

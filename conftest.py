@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from accounts.tests.factories import KGUserFactory, USUserFactory
 from catalog import fragments
 from catalog.tests.factories import ProductFactory
-from storefront import layout, sms
+from storefront import layout, page_cache, sms
 
 
 @pytest.fixture
@@ -112,15 +112,18 @@ def index_plan(db):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """The local-memory cache outlives a test; cached menus and rates must not leak between tests,
-    nor what is kept in the process (storefront.layout, catalog.fragments, the admin's app lists)."""
+    nor what is kept in the process (storefront.layout, catalog.fragments, storefront.page_cache's
+    held values, the admin's app lists)."""
     cache.clear()
     layout.forget()
     fragments.forget_html()
+    page_cache.forget_held()
     admin.site.forget_app_lists()
     yield
     cache.clear()
     layout.forget()
     fragments.forget_html()
+    page_cache.forget_held()
     admin.site.forget_app_lists()
 
 

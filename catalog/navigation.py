@@ -1,21 +1,12 @@
 """The category menu every storefront page shows: a market's active categories with their active
-subcategories, in the page's language, cached per market and language until a category changes."""
+subcategories, in the page's language, kept per market and language until a category changes."""
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import FilteredRelation, Q
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
-from catalog.models import Category, Subcategory
+from catalog.fragments import kept_until_changed
+from catalog.models import Category
 from storefront.content import translated_column
-from storefront.markets import Market, MarketConfig
-
-NAV_TIMEOUT = 300
-
-
-def nav_cache_key(market_code, language):
-    return f"catalog:nav:{market_code}:{language}"
+from storefront.markets import MarketConfig
 
 
 def _build_menu(market: MarketConfig, language):
@@ -37,20 +28,6 @@ def _build_menu(market: MarketConfig, language):
 
 
 def category_menu(market: MarketConfig, language):
-    """[{name, slug, subcategories: [{name, slug}]}] of `market` in `language`, from the cache."""
-    return cache.get_or_set(nav_cache_key(market.code, language), lambda: _build_menu(market, language), NAV_TIMEOUT)
-
-
-def forget_navigation():
-    """Drop the cached category menus (one per market and language) after a category changes."""
-    languages = [code for code, _name in settings.LANGUAGES]
-    cache.delete_many([nav_cache_key(market, language) for market in Market.values for language in languages])
-
-
-@receiver(post_save, sender=Category)
-@receiver(post_save, sender=Subcategory)
-@receiver(post_delete, sender=Category)
-@receiver(post_delete, sender=Subcategory)
-def _forget_navigation_after_change(sender, **kwargs):
-    # Also after the admin's bulk deletes, which skip save().
-    forget_navigation()
+    """[{name, slug, subcategories: [{name, slug}]}] of `market` in `language`, kept until a category
+    or subcategory changes (each change moves the shared pages' version, `catalog.freshness`)."""
+    return kept_until_changed("category-menu", (market.code, language), lambda: _build_menu(market, language))

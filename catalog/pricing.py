@@ -16,8 +16,13 @@ from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 
 from catalog.models import ExchangeRate, MarketPrice, rate_cache_key
+from storefront import page_cache
 from storefront.markets import MarketConfig, MarketScope, is_sold_in
 from storefront.money import format_money, price_in_market
+
+# A market's rate is held in each process while the shared pages' version stands (a saved rate
+# moves it, `catalog.freshness`), and at most this long (a rate written without a signal).
+RATE_HELD_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -79,10 +84,14 @@ class MarketPricing:
 
     @classmethod
     def load(cls, market: MarketConfig):
-        rate = cache.get_or_set(
-            rate_cache_key(market.code),
-            lambda: ExchangeRate.rate_for(market, settings.CATALOG_BASE_CURRENCY),
-            timeout=3600,
+        rate = page_cache.held_while_current(
+            ("exchange-rate", market.code),
+            lambda: cache.get_or_set(
+                rate_cache_key(market.code),
+                lambda: ExchangeRate.rate_for(market, settings.CATALOG_BASE_CURRENCY),
+                timeout=3600,
+            ),
+            seconds=RATE_HELD_SECONDS,
         )
         return cls(market=market, rate=rate, markdowns=tuple(load(market) for load in _markdown_loaders))
 

@@ -33,6 +33,8 @@ from storefront.markets import Market, MarketConfig
 from storefront.money import quantize, round_for_market
 
 KEPT_AT_MOST = 60 * 60
+# How long a process holds a book at most (a sale written without a signal shows within it).
+HELD_AT_MOST = 60
 
 
 def cache_key(code: str) -> str:
@@ -146,7 +148,18 @@ def _read_book(market: MarketConfig, now) -> SaleBook:
 
 
 def running_sales(market: MarketConfig) -> SaleBook:
-    """The market's running sales, from the cache until the next start or end, else read afresh."""
+    """The market's running sales: held in the process while the shared pages' version stands (a
+    saved sale moves it, and so does the next start or end, `register_schedule` below), else from
+    the cache until the next start or end, else read afresh."""
+    book = page_cache.held_while_current(
+        ("running-sales", market.code), lambda: _kept_book(market), seconds=HELD_AT_MOST
+    )
+    if book.valid_until is not None and timezone.now() >= book.valid_until:
+        return _kept_book(market)
+    return book
+
+
+def _kept_book(market: MarketConfig) -> SaleBook:
     now = timezone.now()
     try:
         book = cache.get(cache_key(market.code))

@@ -39,6 +39,7 @@ import functools
 import hashlib
 import logging
 import math
+import time
 import uuid
 
 from django.conf import settings
@@ -173,6 +174,34 @@ def version():
     """The current version of what shared pages show: it changes with every `invalidate()`, so a
     piece kept beside the pages under a key holding it (catalog.fragments) is renewed with them."""
     return _version()[0]
+
+
+# Values held in each process while the shared pages' version stands (`held_while_current`).
+_held = {}
+
+
+def held_while_current(key, read, *, seconds):
+    """What `read()` returns, held in this process while the shared pages' version stays the one it
+    was read under, and at most `seconds`: for small values every page asks for (a market's exchange
+    rate and running sales) that every change to them renews the version for. The value is shared
+    by every request of the process, so it must be immutable. With the cache unreachable, `read()`
+    every time."""
+    try:
+        current = version()
+    except Exception:
+        return read()
+    now = time.monotonic()
+    held = _held.get(key)
+    if held is not None and held[0] == current and now < held[1]:
+        return held[2]
+    value = read()
+    _held[key] = (current, now + seconds, value)
+    return value
+
+
+def forget_held():
+    """Drop every value held by `held_while_current` (tests)."""
+    _held.clear()
 
 
 def has_own_state(request):

@@ -137,10 +137,11 @@ def test_no_shopper_gets_another_ones_counts_or_account_links(client, wardrobe):
     assert ">Sign in<" in visitor and 'id="unread-badge"' not in visitor
 
 
-def test_a_new_category_is_in_the_menu_of_the_next_page(client, wardrobe):
+def test_a_new_category_is_in_the_menu_of_the_next_page(client, wardrobe, django_capture_on_commit_callbacks):
     assert ">Women<" not in header_of(client.get("/kg/"))
 
-    CategoryFactory(name="Women", slug="women")
+    with django_capture_on_commit_callbacks(execute=True):
+        CategoryFactory(name="Women", slug="women")
 
     assert ">Women<" in header_of(client.get("/kg/"))
 

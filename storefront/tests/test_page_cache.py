@@ -424,3 +424,51 @@ def test_a_request_reads_the_pages_version_once_and_a_change_in_it_reads_the_new
 
     page_cache.SharedPageCacheMiddleware(view)(RequestFactory().get("/kg/"))
     assert seen[0] != seen[1] and page_cache.version() == seen[1]
+
+
+# --- small values held in each process while the version stands -----------------------------------------
+
+
+def counting_read():
+    reads = []
+
+    def read():
+        reads.append(1)
+        return len(reads)
+
+    return reads, read
+
+
+def test_a_held_value_is_read_once_while_the_version_stands_and_afresh_after_a_change(
+    django_capture_on_commit_callbacks,
+):
+    reads, read = counting_read()
+    assert page_cache.held_while_current("test-held", read, seconds=60) == 1
+    assert page_cache.held_while_current("test-held", read, seconds=60) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page_cache.invalidate()  # what every merchandiser's change does, in any process
+
+    assert page_cache.held_while_current("test-held", read, seconds=60) == 2
+    assert len(reads) == 2
+
+
+def test_a_held_value_lasts_at_most_its_seconds():
+    _, read = counting_read()
+    assert page_cache.held_while_current("test-held", read, seconds=0.2) == 1
+
+    time.sleep(0.25)
+
+    assert page_cache.held_while_current("test-held", read, seconds=0.2) == 2
+
+
+def test_a_held_value_is_read_every_time_when_the_cache_is_unreachable(monkeypatch):
+    _, read = counting_read()
+
+    def unreachable():
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(page_cache, "version", unreachable)
+
+    assert page_cache.held_while_current("test-held", read, seconds=60) == 1
+    assert page_cache.held_while_current("test-held", read, seconds=60) == 2

@@ -266,11 +266,12 @@ def test_the_category_menu_lists_the_markets_active_categories_with_their_active
     assert "Americana" not in response.text
 
 
-def test_the_category_menu_follows_a_changed_category(client):
+def test_the_category_menu_follows_a_changed_category(client, django_capture_on_commit_callbacks):
     category = CategoryFactory(name="Men", slug="men")
     client.get("/kg/products/")
     category.name = "Gentlemen"
-    category.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        category.save()
 
     assert "Gentlemen" in client.get("/kg/products/").text
 

@@ -302,6 +302,12 @@ class OrderAdmin(BoundedCountAdmin, MarketScopedAdmin):
     def scoped_to_markets(self, queryset, codes):
         return queryset.in_markets(codes)
 
+    def get_list_display(self, request):
+        # A manager of one market sees only its orders: a column repeating it says nothing.
+        if len(managed_market_codes(request)) < 2:
+            return tuple(name for name in self.list_display if name != "market")
+        return self.list_display
+
     def get_search_results(self, request, queryset, search_term):
         return queryset.matching(search_term), False
 

@@ -251,3 +251,12 @@ def test_each_read_of_the_list_has_an_index(read, index, index_plan):
     us_order()
     plan = index_plan(read())
     assert re.search(rf"(using|Index Scan on) {index}", plan), plan
+
+
+def test_a_one_market_manager_s_list_has_no_market_column_and_a_superuser_s_has(manager, client, admin_user):
+    OrderFactory()
+    columns = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', manager.get(ORDERS).text)
+    assert "order_number" in columns and "status" in columns and "market" not in columns
+
+    client.force_login(admin_user)
+    assert "column-market" in client.get(ORDERS).text

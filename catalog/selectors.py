@@ -91,13 +91,15 @@ def product_listing(
         named=named,
     )
     if scope is not None and not filters.active_count:
-        # An unfiltered listing of a scope is the same page for every shopper: its rows are kept until
-        # a merchandiser's next change (a best-seller order that sales move follows within
-        # KEPT_ROWS_SECONDS, as the home page's shelf does).
+        # An unfiltered listing of a scope is the same page for every shopper: its rows, priced and
+        # with their cards, are kept until a merchandiser's next change (a sale or rate moves it too;
+        # a best-seller order that sales move follows within KEPT_ROWS_SECONDS, as the home page's
+        # shelf does).
         page = listing.page
         shown = (pricing.market.code, str(pricing.rate), repr(scope), filters.sort, page.number, per_page)
-        page.object_list = kept_until_changed("listing-page", shown, lambda: list(page.object_list))
-    priced(listing.products, pricing)
+        page.object_list = kept_until_changed("listing-page", shown, lambda: priced(list(page.object_list), pricing))
+    else:
+        priced(listing.products, pricing)
     return listing
 
 

@@ -21,13 +21,16 @@ DEFAULT_REVIEW_SORT = "newest"
 
 def _reviews_page(request, product, review_total, sort):
     """A page of the product's approved reviews with their photos, each marked `voted` for the shopper."""
+    if not review_total:
+        # Nothing to read: the empty page, without building the query.
+        return Paginator([], REVIEWS_PER_PAGE).get_page(1)
     approved = (
         product.reviews.approved().select_related("user").prefetch_related("images").order_by(*REVIEW_SORTS[sort][1])
     )
     reviews = Paginator(approved, REVIEWS_PER_PAGE)
     reviews.__dict__["count"] = review_total  # known from the summary; saves a COUNT query
     page = reviews.get_page(request.GET.get("reviews"))
-    page.object_list = mark_votes(request.user, list(page.object_list) if review_total else [])
+    page.object_list = mark_votes(request.user, list(page.object_list))
     return page
 
 

@@ -28,7 +28,7 @@ def notifications(kg_shopper):
 
 
 def test_the_full_page_lists_notifications_with_their_unread_state(
-    kg_client, notifications, django_assert_max_num_queries
+    kg_client, notifications, django_assert_max_num_queries, pages_version_started
 ):
     with django_assert_max_num_queries(10):
         response = kg_client.get("/accounts/notifications/")

@@ -172,7 +172,9 @@ def _with_returns(order, count):
 
 
 @pytest.mark.parametrize("count", [0, 2])
-def test_the_order_page_with_returns_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries, count):
+def test_the_order_page_with_returns_costs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, pages_version_started, count
+):
     order = kg_delivered_order()
     _with_returns(order, count)
     client.force_login(order.user)
@@ -181,7 +183,7 @@ def test_the_order_page_with_returns_costs_a_fixed_number_of_queries(client, dja
         assert client.get(order_url(order)).status_code == 200
 
 
-def test_the_form_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+def test_the_form_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries, pages_version_started):
     order = kg_delivered_order()
     client.force_login(order.user)
     with django_assert_max_num_queries(11):
@@ -196,7 +198,7 @@ def test_sending_the_form_costs_a_bounded_number_of_queries(client, django_asser
         assert client.post(form_url(order), data).status_code == 302
 
 
-def test_a_returns_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+def test_a_returns_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries, pages_version_started):
     order = kg_delivered_order()
     _with_returns(order, 2)
     return_request = ReturnRequest.objects.first()

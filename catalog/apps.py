@@ -9,9 +9,9 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
 
     def ready(self):
-        # Importing navigation connects the receivers that drop the cached category menus when a
-        # category changes; importing freshness, those that renew the shared pages.
-        from catalog import audit, facets, freshness, navigation, search, search_index, selectors, stock  # noqa: F401
+        # Importing freshness connects the receivers that renew the shared pages (and with them the
+        # kept category menus and rows) when what they show changes.
+        from catalog import audit, facets, freshness, search, search_index, selectors, stock  # noqa: F401
         from catalog.models import SKU, Category, Product, Subcategory
         from storefront.market_urls import register_market_landing
 

@@ -11,6 +11,7 @@ from catalog.fragments import attach_cards, kept_until_changed
 from catalog.listing import PAGE_SIZE, build_listing, on_sale_count, parse_filters
 from catalog.models import SKU, Category, Product, running_sales_condition
 from catalog.pricing import MarketPricing
+from catalog.search_index import SEARCH_FIELDS
 from catalog.variants import VariantChoice
 from marketing.models import Banner
 from storefront.market_urls import market_reverse
@@ -39,15 +40,16 @@ def priced_products(pricing: MarketPricing):
 
 
 # Building the price annotations takes most of a millisecond; every page clones one unevaluated
-# queryset per market and rate instead (as Django's generic views clone their `queryset`).
+# queryset per market and rate instead (as Django's generic views clone their `queryset`). The
+# search columns (~0.9 KB a product) are left unread: no page shows them, and kept rows carry less.
 @functools.lru_cache(maxsize=32)
 def _market_products(pricing: MarketPricing):
-    return Product.objects.active().for_market(pricing.market).with_prices(pricing)
+    return Product.objects.active().for_market(pricing.market).with_prices(pricing).defer(*SEARCH_FIELDS)
 
 
 @functools.lru_cache(maxsize=32)
 def _priced_products(pricing: MarketPricing):
-    return Product.objects.active().with_prices(pricing)
+    return Product.objects.active().with_prices(pricing).defer(*SEARCH_FIELDS)
 
 
 def listed_products(pricing: MarketPricing, scope: ListingScope):

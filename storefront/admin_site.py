@@ -38,7 +38,8 @@ class MarqueAdminSite(AdminSite):
     """The admin site; its sidebar of apps and models is kept for what it depends on.
 
     Every admin page lists the apps and models the staff member may use (`available_apps`, the
-    sidebar), asking each model's admin for four permissions: about a tenth of an order list's time.
+    sidebar), asking each model's admin for four permissions: with its HTML, about a sixth of an
+    order list's time.
     What that answer depends on is the same from page to page: the user, their permissions (read
     from `storefront.permission_cache` by `has_permission`), the language and the script prefix, and
     whatever a model admin's permission methods read besides; such an admin names it with an

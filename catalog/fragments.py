@@ -68,7 +68,7 @@ from storefront.content import translated
 from storefront.layout import (
     CSRF_STAND_IN,
     NEXT_STAND_IN,
-    KeptHTML,
+    BoundedLRU,
     StandInRequest,
     fill_in,
     templates_digest,
@@ -98,8 +98,8 @@ KEPT_SECONDS = 24 * 60 * 60
 KEPT_ROWS_SECONDS = 60
 # Rows kept until a change held in each process too (pickled): a few hundred pages' worth.
 ROWS_KEPT_IN_PROCESS = 512
-_in_process = KeptHTML(HTML_KEPT_IN_PROCESS)
-_rows_in_process = KeptHTML(ROWS_KEPT_IN_PROCESS)
+_in_process = BoundedLRU(HTML_KEPT_IN_PROCESS)
+_rows_in_process = BoundedLRU(ROWS_KEPT_IN_PROCESS)
 
 
 def attach_cards(products, market: MarketConfig):
@@ -293,14 +293,16 @@ def kept_until_changed(kind, shown, read):
 
 
 def _rows_key(kind, shown, version):
-    digest = hashlib.blake2b(repr((get_language(), shown)).encode(), digest_size=16).hexdigest()
-    return f"rows:{kind}:{version}:{digest}"
+    return f"rows:{kind}:{version}:{_digest(shown)}"
 
 
 def _key(kind, shown):
     """A key of everything a piece shows, in the page's language, for the templates deployed."""
-    digest = hashlib.blake2b(repr((get_language(), shown)).encode(), digest_size=16).hexdigest()
-    return f"{kind}:{templates_digest(KEYED_TEMPLATES)}:{digest}"
+    return f"{kind}:{templates_digest(KEYED_TEMPLATES)}:{_digest(shown)}"
+
+
+def _digest(shown):
+    return hashlib.blake2b(repr((get_language(), shown)).encode(), digest_size=16).hexdigest()
 
 
 def _read_html(keys):

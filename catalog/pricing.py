@@ -20,10 +20,6 @@ from storefront import page_cache
 from storefront.markets import MarketConfig, MarketScope, is_sold_in
 from storefront.money import format_money, price_in_market
 
-# A market's rate is held in each process while the shared pages' version stands (a saved rate
-# moves it, `catalog.freshness`), and at most this long (a rate written without a signal).
-RATE_HELD_SECONDS = 60
-
 
 @dataclass(frozen=True)
 class Markdown:
@@ -84,6 +80,8 @@ class MarketPricing:
 
     @classmethod
     def load(cls, market: MarketConfig):
+        # Held in each process while the shared pages' version stands: a saved rate moves it
+        # (`catalog.freshness`).
         rate = page_cache.held_while_current(
             ("exchange-rate", market.code),
             lambda: cache.get_or_set(
@@ -91,7 +89,6 @@ class MarketPricing:
                 lambda: ExchangeRate.rate_for(market, settings.CATALOG_BASE_CURRENCY),
                 timeout=3600,
             ),
-            seconds=RATE_HELD_SECONDS,
         )
         return cls(market=market, rate=rate, markdowns=tuple(load(market) for load in _markdown_loaders))
 

@@ -33,8 +33,6 @@ from storefront.markets import Market, MarketConfig
 from storefront.money import quantize, round_for_market
 
 KEPT_AT_MOST = 60 * 60
-# How long a process holds a book at most (a sale written without a signal shows within it).
-HELD_AT_MOST = 60
 
 
 def cache_key(code: str) -> str:
@@ -151,9 +149,7 @@ def running_sales(market: MarketConfig) -> SaleBook:
     """The market's running sales: held in the process while the shared pages' version stands (a
     saved sale moves it, and so does the next start or end, `register_schedule` below), else from
     the cache until the next start or end, else read afresh."""
-    book = page_cache.held_while_current(
-        ("running-sales", market.code), lambda: _kept_book(market), seconds=HELD_AT_MOST
-    )
+    book = page_cache.held_while_current(("running-sales", market.code), lambda: _kept_book(market))
     if book.valid_until is not None and timezone.now() >= book.valid_until:
         return _kept_book(market)
     return book

@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
-from storefront.layout import KeptHTML, templates_digest
+from storefront.layout import BoundedLRU, templates_digest
 from storefront.pagination import BoundedCountPaginator
 
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 - a class path, not a secret
@@ -52,8 +52,8 @@ class MarqueAdminSite(AdminSite):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._kept_app_dicts = KeptHTML(KEPT_APP_LISTS)
-        self._kept_sidebars = KeptHTML(KEPT_APP_LISTS)
+        self._kept_app_dicts = BoundedLRU(KEPT_APP_LISTS)
+        self._kept_sidebars = BoundedLRU(KEPT_APP_LISTS)
 
     def _build_app_dict(self, request, label=None):
         key = self._app_list_key(request, label)
@@ -66,6 +66,13 @@ class MarqueAdminSite(AdminSite):
         return {name: {**app, "models": [dict(model) for model in app["models"]]} for name, app in kept.items()}
 
     def _app_list_key(self, request, label):
+        # Asked for the app list and again for the sidebar: worked out once per request.
+        known = request.__dict__.setdefault("_app_list_keys", {})
+        if label not in known:
+            known[label] = self._work_out_app_list_key(request, label)
+        return known[label]
+
+    def _work_out_app_list_key(self, request, label):
         user = request.user
         if not (user.is_active and user.is_staff):
             return None

@@ -77,8 +77,9 @@ class StandInRequest:
         return getattr(self._request, name)
 
 
-class KeptHTML:
-    """A bounded, thread-safe LRU of HTML by a key made of everything the HTML shows (so it is never stale)."""
+class BoundedLRU:
+    """A bounded, thread-safe LRU: kept HTML by a key made of everything it shows (so it is never stale),
+    and other values kept in the process under keys that say what they depend on."""
 
     def __init__(self, size):
         self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
@@ -102,7 +103,7 @@ class KeptHTML:
             self._items.clear()
 
 
-_headers = KeptHTML(KEPT_HEADERS)
+_headers = BoundedLRU(KEPT_HEADERS)
 
 
 @functools.cache

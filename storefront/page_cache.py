@@ -176,11 +176,13 @@ def version():
     return _version()[0]
 
 
-# Values held in each process while the shared pages' version stands (`held_while_current`).
+# Values held in each process while the shared pages' version stands (`held_while_current`), and at
+# most this long: the bound for a write that sends no signal, as for the pages (PAGE_CACHE_SECONDS).
+HELD_SECONDS = 60
 _held = {}
 
 
-def held_while_current(key, read, *, seconds):
+def held_while_current(key, read, *, seconds=HELD_SECONDS):
     """What `read()` returns, held in this process while the shared pages' version stays the one it
     was read under, and at most `seconds`: for small values every page asks for (a market's exchange
     rate and running sales) that every change to them renews the version for. The value is shared

@@ -100,6 +100,10 @@ KEPT_ROWS_SECONDS = 60
 ROWS_KEPT_IN_PROCESS = 512
 _in_process = BoundedLRU(HTML_KEPT_IN_PROCESS)
 _rows_in_process = BoundedLRU(ROWS_KEPT_IN_PROCESS)
+# Products kept one by one (a search's page names its own), held in each process too: a catalog's
+# most searched thousands.
+PRODUCTS_KEPT_IN_PROCESS = 2048
+_products_in_process = BoundedLRU(PRODUCTS_KEPT_IN_PROCESS)
 
 
 def attach_cards(products, market: MarketConfig):
@@ -271,25 +275,46 @@ def kept_until_changed(kind, shown, read):
     same moment: each read unpickles its own objects, as a read from the cache does, so a page that
     changes what it read changes nothing kept.
     """
+    kept = kept_each_until_changed(kind, shown, [None], lambda _missing: {None: read()}, held=_rows_in_process)
+    return kept.get(None)
+
+
+def kept_each_until_changed(kind, shown, ids, read, *, held=None):
+    """{id: what `read(ids)` (a dict) gives for it} for each of `ids`, each kept as `kept_until_changed`
+    keeps rows, under `shown` and its id: what the process holds is unpickled, the rest asked of the
+    cache in one round trip, and what the cache lacks read in one call; a None (nothing found) is
+    left out and not kept. `held`: the process's LRU of them (product rows by default)."""
+    held = _products_in_process if held is None else held
     try:
         version = page_cache.version()
     except Exception:
         logger.warning("The fragment cache is unreachable; reading afresh.", exc_info=True)
-        return read()
-    key = _rows_key(kind, shown, version)
+        return {pk: value for pk, value in read(list(ids)).items() if value is not None}
     now = time.time()
-    held = _rows_in_process.get(key)
-    if held is not None and held[0] > now:
-        return pickle.loads(held[1])  # noqa: S301 - pickled by this process
-    kept = _read([key]).get(key)
-    if kept is None or kept[0] <= now:
-        value = read()
-        if value is None:
-            return None
-        kept = (now + KEPT_ROWS_SECONDS, value)
-        _write({key: kept}, KEPT_ROWS_SECONDS)
-    _rows_in_process.put(key, (kept[0], pickle.dumps(kept[1], pickle.HIGHEST_PROTOCOL)))
-    return kept[1]
+    keys = {pk: _rows_key(kind, shown if pk is None else (shown, pk), version) for pk in ids}
+    found = {}
+    for pk, key in keys.items():
+        copy = held.get(key)
+        if copy is not None and copy[0] > now:
+            found[pk] = pickle.loads(copy[1])  # noqa: S301 - pickled by this process
+    missing = [key for pk, key in keys.items() if pk not in found]
+    from_cache = _read(missing) if missing else {}
+    fresh = [pk for pk, key in keys.items() if pk not in found and not _current(from_cache.get(key), now)]
+    kept = {keys[pk]: from_cache[keys[pk]] for pk in ids if pk not in found and pk not in fresh}
+    if fresh:
+        until = now + KEPT_ROWS_SECONDS
+        read_now = {keys[pk]: (until, value) for pk, value in read(fresh).items() if value is not None}
+        _write(read_now, KEPT_ROWS_SECONDS)
+        kept |= read_now
+    for pk, key in keys.items():
+        if key in kept:
+            held.put(key, (kept[key][0], pickle.dumps(kept[key][1], pickle.HIGHEST_PROTOCOL)))
+            found[pk] = kept[key][1]
+    return found
+
+
+def _current(kept, now):
+    return kept is not None and kept[0] > now
 
 
 def _rows_key(kind, shown, version):
@@ -320,6 +345,7 @@ def forget_html():
     """Drop this process's copies of kept HTML pieces and rows (the cache keeps its own)."""
     _in_process.clear()
     _rows_in_process.clear()
+    _products_in_process.clear()
 
 
 def _write_html(pieces):

@@ -6,6 +6,7 @@ it would leave.
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,12 +17,16 @@ from django.db import connections
 from django.db.models import BooleanField, Case, Count, F, Max, Q, When
 from django.http import QueryDict
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from catalog.facets import ListingScope, precomputed_counts
+from catalog.fragments import kept_until_changed
 from catalog.models import SKU, on_sale_condition
 from catalog.search import SEARCH_ORDER, AmongIds  # noqa: F401 - SEARCH_ORDER is the listings' too
+from catalog.search_index import FACET_FIELDS, facet_values_of
 from catalog.sizes import size_sort_key
-from storefront.content import translated_column
+from storefront.content import CONTENT_LANGUAGES, translated_column
 from storefront.markets import MarketConfig
 from storefront.money import format_for_market
 
@@ -236,6 +241,12 @@ def _listed(totals, labels):
     return [{"value": value, "label": labels.get(value, value), "n": n} for value, n in totals.items()]
 
 
+def search_facet_values(market):
+    """`facet_values` and the stored sizes and colors of a product's active SKUs: the rows a search
+    names its results by carry every count of its listing (`live_counts`)."""
+    return {**facet_values(market), **{name: F(column) for column, name in FACET_FIELDS.items()}}
+
+
 def facet_values(market):
     """The values of a product that the results count and the brand, subcategory and flag facets
     tally, by name: a search names its results with them (`catalog.search.ranked_search`)."""
@@ -311,8 +322,11 @@ def live_counts(base, filters, market: MarketConfig, *, named=None):
     search's results): without filters they are tallied as they are and their SKUs read by id,
     without reading the products again."""
     if named is not None and not filters.active_count and connections[base.db].vendor == "postgresql":
-        counts = _tally(((*row[1:], 1) for row in named), filters)
-        counts.update(_sku_counts_together(AmongIds((row[0] for row in named), "product_id")))
+        width = len(facet_values(market))
+        # Results sharing every value (brand, stock, sale, subcategory) tallied as one row.
+        alike = Counter(row[1 : 1 + width] for row in named)
+        counts = _tally(((*values, n) for values, n in alike.items()), filters)
+        counts.update(_stored_sku_counts(named, width, market))
         return counts
     counts = _field_counts(base, filters, market)
     if filters.size or filters.color or connections[base.db].vendor != "postgresql":
@@ -327,6 +341,51 @@ def live_counts(base, filters, market: MarketConfig, *, named=None):
     else:
         counts.update(_sku_counts_together(Q(product__in=_apply(base, filters, market).values("pk"))))
     return counts
+
+
+def _stored_sku_counts(named, width, market):
+    """The size and color facets of a search's results from their rows: each row ends with the
+    product's stored sizes and colors (`search_facet_values`), so no SKU is read. Each option's
+    label in the page's language is the one the market's listings show (`sku_labels`)."""
+    tallies = {
+        name: Counter(facet_values_of(row[column] for row in named))
+        for column, name in enumerate(SKU_FACETS, start=1 + width)
+    }
+    labels = sku_labels(market, {name: set(tally) for name, tally in tallies.items()}, named)
+    return {
+        name: [{"value": value, "n": n, "label": labels[name].get(value, value)} for value, n in tally.items()]
+        for name, tally in tallies.items()
+    }
+
+
+def sku_labels(market, values, named):
+    """{facet: {value: label}} for the size and color `values` ({facet: values}) in the page's
+    language: the labels the market's all-products listing shows (`catalog.facets`' kept rows, held
+    until a merchandiser's next change), and for a value those rows do not hold yet (a new color
+    before its recount), the label of the SKUs of the `named` products, read for it alone."""
+    if get_language() not in CONTENT_LANGUAGES:
+        return {name: {} for name in values}  # the base language: a value is its own label
+    shown = kept_until_changed("sku-labels", market.code, lambda: _listed_labels(market))
+    labels = {
+        name: {value: shown[name][value] for value in wanted if value in shown[name]} for name, wanted in values.items()
+    }
+    for name, wanted in values.items():
+        missing = [value for value in wanted if value not in labels[name]]
+        if missing:
+            rows = (
+                SKU.objects.filter(AmongIds((row[0] for row in named), "product_id"), is_active=True)
+                .filter(**{f"{name}__in": missing})
+                .values_list(name)
+                .annotate(label=Max(translated_column(name)))
+                .order_by()
+            )
+            labels[name].update(rows)
+    return labels
+
+
+def _listed_labels(market):
+    counts = precomputed_counts(ListingScope(), market, parse_filters(QueryDict()))
+    return {name: {option["value"]: option["label"] for option in (counts or {}).get(name, ())} for name in SKU_FACETS}
 
 
 def _sku_counts_together(products):
@@ -366,6 +425,7 @@ def build_listing(
     per_page=PAGE_SIZE,
     counts=None,
     named=None,
+    read_page=None,
 ):
     """Filter, count, sort and page `base` (a priced product queryset of `market`).
 
@@ -374,7 +434,7 @@ def build_listing(
     as rows `(id, *facet_values(market))` in the order `order_by` asks for, when the caller has them
     (a search's results in relevance order, `catalog.search.ranked_search`): without filters, the
     facets are tallied from them and the page reads its own products by id instead of sorting every
-    product of `base`.
+    product of `base`: `read_page(ids)` ({id: product}), when given, reads them.
     """
     if counts is None:
         counts = live_counts(base, filters, market, named=named)
@@ -382,7 +442,10 @@ def build_listing(
     if named is not None and order_by and not filters.active_count:
         paginator = Paginator([row[0] for row in named], per_page)
         page = paginator.get_page(page_number)
-        rows = {product.pk: product for product in base.filter(pk__in=page.object_list).order_by()}
+        if read_page is None:
+            rows = {product.pk: product for product in base.filter(pk__in=page.object_list).order_by()}
+        else:
+            rows = read_page(page.object_list)
         page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     else:
         paginator = Paginator(_apply(base, filters, market).order_by(*ordering), per_page)

@@ -224,6 +224,12 @@ class Product(WithRenditions):
     search_vector_ru = SearchVectorField(null=True, editable=False)
     search_vector_ky = SearchVectorField(null=True, editable=False)
     search_text = models.TextField(blank=True, default="", editable=False)
+    # The sizes and colors of the product's active SKUs, one per line (NULL: none), kept with the
+    # search columns: a search counts its results' size and color facets from these, without
+    # reading their SKUs (catalog.listing.live_counts; unused on SQLite). NULL, not "", is none: ""
+    # is one blank size.
+    facet_sizes = models.TextField(null=True, editable=False)  # noqa: DJ001
+    facet_colors = models.TextField(null=True, editable=False)  # noqa: DJ001
 
     objects = ProductQuerySet.as_manager()
 

@@ -21,7 +21,7 @@ import difflib
 import re
 import unicodedata
 from functools import reduce
-from operator import and_, or_
+from operator import and_, itemgetter, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.exceptions import EmptyResultSet
@@ -231,7 +231,7 @@ def _named(queryset, values):
         rows = cursor.fetchall()
     if len(rows) > MAX_NAMED_IDS:
         return None
-    rows.sort(key=lambda row: (row[1], row[2], row[0]), reverse=True)
+    rows.sort(key=itemgetter(1, 2, 0), reverse=True)
     return [(row[0], *row[3:]) for row in rows]
 
 
@@ -245,7 +245,7 @@ class AmongIds(Expression):
 
     def __init__(self, ids, column="pk"):
         super().__init__()
-        self.ids = "{%s}" % ",".join(str(int(pk)) for pk in ids)  # noqa: UP031 - braces of the array literal
+        self.ids = tuple(ids)  # written out when compiled: a query built and never run costs nothing
         self.column = F(column)
 
     def get_source_expressions(self):
@@ -261,7 +261,8 @@ class AmongIds(Expression):
 
     def as_sql(self, compiler, connection):
         column, params = compiler.compile(self.column)
-        return f"{column} = ANY(%s::bigint[])", (*params, self.ids)
+        ids = "{%s}" % ",".join(str(int(pk)) for pk in self.ids)  # noqa: UP031 - braces of the array literal
+        return f"{column} = ANY(%s::bigint[])", (*params, ids)
 
 
 def _best(results, limit):

@@ -38,7 +38,13 @@ logger = logging.getLogger(__name__)
 SEARCH_CONFIGS = {"en": "english", "ru": "russian", "ky": "simple"}
 VECTOR_FIELDS = {language: f"search_vector_{language}" for language in SEARCH_CONFIGS}
 TEXT_FIELD = "search_text"
-SEARCH_FIELDS = (*VECTOR_FIELDS.values(), TEXT_FIELD)
+# A product's SKU facet values, column → SKU field: the distinct values of its active SKUs, one per
+# line, NULL for none (`facet_values_of` reads them).
+FACET_FIELDS = {"facet_sizes": "size", "facet_colors": "color"}
+FACET_SEPARATOR = "\n"
+FACET_SEPARATOR_SQL = "\\n"
+# What no page shows: listings and product pages leave them unread.
+SEARCH_FIELDS = (*VECTOR_FIELDS.values(), TEXT_FIELD, *FACET_FIELDS)
 TRANSLATION_SUFFIXES = tuple(f"_{language}" for language in CONTENT_LANGUAGES)
 # The columns the search columns are made of: a save naming none of them (update_fields) changes nothing.
 PRODUCT_SOURCES = frozenset(
@@ -49,11 +55,18 @@ PRODUCT_SOURCES = frozenset(
     }
 )
 SKU_SOURCES = frozenset(
-    {"color", *(f"color{suffix}" for suffix in TRANSLATION_SUFFIXES), "is_active", "product", "product_id"}
+    {"color", *(f"color{suffix}" for suffix in TRANSLATION_SUFFIXES), "size", "is_active", "product", "product_id"}
 )
 # A category's or subcategory's columns that its products' vectors hold.
 NAME_FIELDS = ("name", *(f"name_{language}" for language in CONTENT_LANGUAGES))
 BATCH_SIZE = 5000
+
+
+def facet_values_of(stored):
+    """Every value the `FACET_FIELDS` columns `stored` (of one column, of any number of products)
+    hold, as one list: a product's values once each, none for NULL. Joined and split once, in C."""
+    present = [column for column in stored if column is not None]
+    return FACET_SEPARATOR.join(present).split(FACET_SEPARATOR) if present else []
 
 
 def is_supported(using=DEFAULT_DB_ALIAS):
@@ -137,7 +150,12 @@ def _update_statement(connection, product_ids):
         quote(model._meta.db_table) for model in (Product, Category, Subcategory, SKU)
     )
     pk = quote(Product._meta.pk.column)
-    texts = [f"p.{pk} AS id", f"p.{quote('brand')} AS brand", *(f"k.colors_{language}" for language in SEARCH_CONFIGS)]
+    texts = [
+        f"p.{pk} AS id",
+        f"p.{quote('brand')} AS brand",
+        *(f"k.colors_{language}" for language in SEARCH_CONFIGS),
+        *(f"k.{column}" for column in FACET_FIELDS),
+    ]
     for language in SEARCH_CONFIGS:
         category_names = ", ".join(_in_language(quote, alias, "name", language) for alias in ("c", "s"))
         texts += [
@@ -160,17 +178,23 @@ def _update_statement(connection, product_ids):
                 f"string_agg(DISTINCT NULLIF(v.{quote(f'color_{language}')}, ''), ' ') AS written_{language}"
                 for language in CONTENT_LANGUAGES
             ),
+            # The facets' values: every size and color as stored, one per line.
+            *(
+                f"string_agg(DISTINCT v.{quote(source)}, E'{FACET_SEPARATOR_SQL}') AS {column}"
+                for column, source in FACET_FIELDS.items()
+            ),
         ]
     )
     vectors = [f"{_weighted_vector(SEARCH_CONFIGS[language], language)} AS {language}" for language in VECTOR_FIELDS]
-    columns = [*VECTOR_FIELDS.values(), TEXT_FIELD]
-    values = [*(f"src.{language}" for language in VECTOR_FIELDS), "src.text"]
+    columns = [*VECTOR_FIELDS.values(), TEXT_FIELD, *FACET_FIELDS]
+    values = [*(f"src.{language}" for language in VECTOR_FIELDS), "src.text", *(f"src.{c}" for c in FACET_FIELDS)]
     which, params = ("", []) if product_ids is None else (f"WHERE p.{pk} = ANY(%s)", [product_ids])
     # Identifiers come from the models' metadata and configurations from SEARCH_CONFIGS; ids are
     # parameters. Rows whose columns would not change are left alone (no new row version to vacuum).
     sql = (
         f"UPDATE {product} SET {', '.join(f'{quote(c)} = {v}' for c, v in zip(columns, values, strict=True))} "  # noqa: S608
-        f"FROM (SELECT t.id, t.text, {', '.join(vectors)} FROM (SELECT {', '.join(texts)} "
+        f"FROM (SELECT t.id, t.text, {', '.join(f't.{c}' for c in FACET_FIELDS)}, {', '.join(vectors)} "
+        f"FROM (SELECT {', '.join(texts)} "
         f"FROM {product} AS p "
         f"JOIN {category} AS c ON c.{quote(Category._meta.pk.column)} = p.{quote('category_id')} "
         f"LEFT JOIN {subcategory} AS s ON s.{quote(Subcategory._meta.pk.column)} = p.{quote('subcategory_id')} "

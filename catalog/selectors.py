@@ -7,7 +7,7 @@ from django.db import connections, router
 from django.utils.translation import gettext as _
 
 from catalog.facets import ListingScope, precomputed_counts
-from catalog.fragments import attach_cards, kept_until_changed
+from catalog.fragments import attach_cards, kept_each_until_changed, kept_until_changed
 from catalog.listing import PAGE_SIZE, build_listing, on_sale_count, parse_filters
 from catalog.models import SKU, Category, Product, running_sales_condition
 from catalog.pricing import MarketPricing
@@ -77,6 +77,11 @@ def product_listing(
     (`catalog.listing.build_listing`).
     """
     filters = parse_filters(query, default_sort=default_sort)
+    # An unfiltered search's page names its products (`named`, `build_listing`): each is kept priced
+    # and with its card, whatever page of whichever search shows it.
+    read_page = None
+    if named is not None and order_by and not filters.active_count:
+        read_page = functools.partial(kept_products, pricing=pricing)
     counts = precomputed_counts(scope, pricing.market, filters) if scope is not None else None
     if counts is not None and running_sales_condition(pricing.market) is not None:
         # The kept rows count fixed reductions only; a running sale's products are counted now.
@@ -91,6 +96,7 @@ def product_listing(
         per_page=per_page,
         counts=counts,
         named=named,
+        read_page=read_page,
     )
     if scope is not None and not filters.active_count:
         # An unfiltered listing of a scope is the same page for every shopper: its rows, priced and
@@ -100,9 +106,23 @@ def product_listing(
         page = listing.page
         shown = (pricing.market.code, str(pricing.rate), repr(scope), filters.sort, page.number, per_page)
         page.object_list = kept_until_changed("listing-page", shown, lambda: priced(list(page.object_list), pricing))
-    else:
+    elif read_page is None:
         priced(listing.products, pricing)
     return listing
+
+
+def kept_products(ids, pricing: MarketPricing):
+    """{id: product} of the products `ids` sold in `pricing`'s market, priced and with their cards:
+    each kept until a merchandiser's next change (`kept_each_until_changed`), one query for those
+    not kept."""
+
+    def read(missing):
+        return {
+            product.pk: product
+            for product in priced(list(market_products(pricing).filter(pk__in=missing).order_by()), pricing)
+        }
+
+    return kept_each_until_changed("product", (pricing.market.code, str(pricing.rate)), ids, read)
 
 
 def category_in_market(market: MarketConfig, slug):

@@ -16,8 +16,8 @@ from catalog.listing import (
     ALL_PRODUCTS_SORT,
     BEST_SELLER_ORDER,
     SEARCH_ORDER,
-    facet_values,
     filter_chips,
+    search_facet_values,
     without_empty_values,
 )
 from catalog.models import Product, Subcategory
@@ -276,7 +276,8 @@ def search(request):
     context = {"heading": _("Search"), "search_query": query}
     if not query:
         return _render_listing(request, "catalog/product_list.html", context, products.none(), pricing)
-    base, named = ranked_search(products, query, language=request.LANGUAGE_CODE, values=facet_values(request.market))
+    values = search_facet_values(request.market)
+    base, named = ranked_search(products, query, language=request.LANGUAGE_CODE, values=values)
     if "sort" in request.GET:
         listing = product_listing(request.GET, base, pricing)
     else:

@@ -14,10 +14,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.models import Product
+from catalog.models import SKU, Product
 from catalog.search import TYPO_SIMILARITY, search_products, suggest
 from catalog.search_index import (
     SEARCH_FIELDS,
+    facet_values_of,
     refresh_in_batches,
     refresh_search_vectors,
     unindexed_products,
@@ -28,6 +29,7 @@ from storefront.markets import MARKETS
 pytestmark = pytest.mark.django_db
 
 POSTGRESQL = "postgresql"
+PER_MARKET_MIGRATION = "catalog.migrations.0014_search_indexes_per_market_facet_columns"
 FILL_MIGRATION = "catalog.migrations.0009_product_search_vectors"
 
 
@@ -245,6 +247,54 @@ def test_a_skus_color_change_or_deletion_refreshes_its_product(django_capture_on
     assert names(kg_products(), "olive", language="en") == []
 
 
+def facets_of(product):
+    row = Product.objects.filter(pk=product.pk).values("facet_sizes", "facet_colors").get()
+    return sorted(facet_values_of([row["facet_sizes"]])), sorted(facet_values_of([row["facet_colors"]]))
+
+
+def test_a_products_sizes_and_colors_are_kept_for_the_facets(django_capture_on_commit_callbacks, quilted_jacket):
+    if connection.vendor != POSTGRESQL:
+        return  # other databases count their SKUs
+    with django_capture_on_commit_callbacks(execute=True):
+        small = SKUFactory(product=quilted_jacket, size="S", color="Black")
+        SKUFactory(product=quilted_jacket, size="M", color="Black")
+        SKUFactory(product=quilted_jacket, size="L", color="Sand", is_active=False)
+    assert facets_of(quilted_jacket) == (["M", "S"], ["Black"])
+
+    small.size, small.color = "XS", "Olive"
+    with django_capture_on_commit_callbacks(execute=True):
+        small.save()
+    assert facets_of(quilted_jacket) == (["M", "XS"], ["Black", "Olive"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        SKU.objects.get(product=quilted_jacket, size="L").delete()
+        for sku in SKU.objects.filter(product=quilted_jacket):
+            sku.is_active = False
+            sku.save()
+    assert facets_of(quilted_jacket) == ([], [])
+    assert Product.objects.filter(pk=quilted_jacket.pk, facet_sizes=None, facet_colors=None).exists()
+
+
+def test_the_facet_migration_fills_the_columns_as_the_module_builds_them(linen_shirt, midi_dress):
+    SKUFactory(product=midi_dress, size="", color="Black")
+    SKUFactory(product=midi_dress, size="M", color="Black")
+    migration = importlib.import_module(PER_MARKET_MIGRATION)
+    if connection.vendor != POSTGRESQL:
+        editor = _RecordingEditor()
+        migration.fill_facet_columns(apps, editor)
+        migration.index_per_market(apps, editor)
+        assert editor.executed == []
+        return
+    refresh_search_vectors()
+    built = {product.pk: facets_of(product) for product in (linen_shirt, midi_dress)}
+    Product.objects.update(facet_sizes=None, facet_colors=None)
+    with connection.schema_editor() as editor:
+        migration.fill_facet_columns(apps, editor)
+
+    assert {pk: facets_of(Product(pk=pk)) for pk in built} == built
+    assert built[midi_dress.pk] == (["", "M"], ["Black"])
+
+
 def test_the_saves_of_one_transaction_are_refreshed_by_one_update(django_capture_on_commit_callbacks, linen_shirt):
     with django_capture_on_commit_callbacks() as callbacks:
         linen_shirt.name = "Linen Tunic"
@@ -373,6 +423,32 @@ def test_the_migration_indexes_run_both_ways():
 
     assert not set(migration.INDEXES) & between
     assert "catalog_product_search_idx" in between
+    # 0009's indexes over the whole catalog, which 0014 replaced with each market's own.
+    assert after == before | set(migration.INDEXES)
+
+
+def test_the_per_market_indexes_run_both_ways():
+    migration = importlib.import_module(PER_MARKET_MIGRATION)
+    if connection.vendor != POSTGRESQL:
+        return
+    with connection.cursor() as cursor:
+        before = set(connection.introspection.get_constraints(cursor, "catalog_product"))
+    with connection.schema_editor() as editor:
+        migration.index_whole_catalog(apps, editor)
+    with connection.cursor() as cursor:
+        between = set(connection.introspection.get_constraints(cursor, "catalog_product"))
+    with connection.schema_editor() as editor:
+        migration.index_per_market(apps, editor)
+    with connection.cursor() as cursor:
+        after = set(connection.introspection.get_constraints(cursor, "catalog_product"))
+
+    per_market = {
+        f"catalog_product_search_{column}_{market}"
+        for column in ("en", "ru", "ky", "text_trgm")
+        for market in ("kg", "us")
+    }
+    assert per_market <= before and not per_market & between
+    assert {"catalog_product_search_en", "catalog_product_search_text_trgm"} <= between
     assert after == before
 
 

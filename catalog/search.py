@@ -45,6 +45,7 @@ from django.utils.translation import get_language
 from catalog.models import SKU
 from catalog.search_index import SEARCH_CONFIGS, TEXT_FIELD, VECTOR_FIELDS
 from storefront.content import translation_columns
+from storefront.layout import BoundedLRU
 
 MAX_QUERY_LENGTH = 200
 # Shorter queries match almost everything: suggestions wait for two characters.
@@ -74,6 +75,11 @@ VOCABULARY_ROWS = 2000
 # Up to this many products found, a search names them by id to the listing's later queries; beyond
 # it (a word most products share) each query matches the words itself.
 MAX_NAMED_IDS = 5000
+# Where the words go in a statement built once for many searches (`_named_statement`): no query
+# holds it, as `clean_query` removes control characters.
+WORDS = "\x00words\x00"
+# Statements by shape: a few per market, rate, language and set of running sales.
+_statements = BoundedLRU(64)
 # The order of search results unless the shopper picks a sort: most relevant, then best selling.
 SEARCH_ORDER = ["-search_rank", "-sales_count", "-id"]
 
@@ -119,34 +125,39 @@ def search_products(queryset, query, *, language=None):
     return ranked_search(queryset, query, language=language)[0]
 
 
-def ranked_search(queryset, query, *, language=None, values=None):
+def ranked_search(queryset, query, *, language=None, values=None, shape=None):
     """(`search_products`' results, those results named or None).
 
     They are named when PostgreSQL found at most MAX_NAMED_IDS products with the words as typed: a
     row `(id, *values)` per product, in the listing's relevance order (`SEARCH_ORDER`), where
-    `values` (name → expression, such as the fields a listing's facets count) are read by the same
-    query that found and ranked them. A listing without filters shows a page and counts its facets
-    from these rows (`catalog.listing.build_listing`), without matching, ranking or reading the
-    results again.
+    `values` (name → expression, such as the fields a listing's facets count; or a function that
+    builds them) are read by the same query that found and ranked them. A listing without filters
+    shows a page and counts its facets from these rows (`catalog.listing.build_listing`), without
+    matching, ranking or reading the results again.
+
+    `shape`, when given, is a hashable naming everything but the words that goes into that query:
+    the caller's queryset and `values` (a market, its rate and running sales, say) and the active
+    language. The query's SQL is then built once per shape in each process and run with each
+    search's words (`_named_statement`).
     """
     query = clean_query(query)
     if not query:
         return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField())), None
     if connections[queryset.db].vendor != "postgresql":
         return _portable_search(queryset, query), None
-    match, rank = _as_typed(queryset, query, language or get_language())
-    exact = queryset.filter(match).annotate(search_rank=rank)
-    typos = _a_typo_away(queryset, query)
-    if typos is None:
-        return exact, None
-    found = _named(exact, values or {})
+    language = language or get_language()
+    match, rank = _as_typed(queryset, query, language)
+    if not _typo_words(query):
+        return queryset.filter(match).annotate(search_rank=rank), None
+    sql, params = _named_statement(queryset, language, values, shape)
+    found = _named(queryset.db, sql, tuple(query if param == WORDS else param for param in params))
     if found is None:
-        return exact, None
+        return queryset.filter(match).annotate(search_rank=rank), None
     if found:
         # Named by id: the listing's later queries (the page, its SKUs' facets) read these rows by
         # key instead of matching the words through the GIN indexes again, each.
         return queryset.filter(AmongIds(row[0] for row in found)).annotate(search_rank=rank), found
-    return typos, None
+    return _a_typo_away(queryset, query), None
 
 
 def suggest(queryset, query, *, limit=8, language=None) -> list[dict]:
@@ -207,9 +218,36 @@ def set_typo_similarity(sender, connection, **kwargs):
         cursor.execute(f"SET pg_trgm.word_similarity_threshold = {float(TYPO_SIMILARITY)}")
 
 
-def _named(queryset, values):
-    """Rows `(id, *values)` of `queryset`'s products (annotated with `search_rank`) in the listing's
-    relevance order, or None when there are more than MAX_NAMED_IDS.
+def _named_statement(queryset, language, values, shape):
+    """The SQL and parameters of `_named`'s query for `queryset`, `language` and `values`, with
+    `WORDS` where the words go: built here, or once per `shape` (and active language) in the process.
+
+    The rows `(id, *values)` of the products with the words as typed, with their rank and sales,
+    in no order (`_named` sorts them)."""
+    key = None if shape is None else (shape, language, get_language(), queryset.db)
+    statement = _statements.get(key) if key is not None else None
+    if statement is None:
+        match, rank = _as_typed(queryset, WORDS, language)
+        values = values() if callable(values) else values or {}
+        names = {f"named_{name}": expression for name, expression in values.items()}
+        columns = (
+            queryset.filter(match)
+            .annotate(search_rank=rank, **names)
+            .order_by()
+            .values_list("pk", "search_rank", "sales_count", *names)
+        )
+        try:
+            statement = columns.query.sql_with_params()
+        except EmptyResultSet:  # a queryset.none()
+            statement = (None, ())
+        if key is not None:
+            _statements.put(key, statement)
+    return statement
+
+
+def _named(using, sql, params):
+    """The rows of `_named_statement`'s query in the listing's relevance order, as `(id, *values)`,
+    or None when there are more than MAX_NAMED_IDS.
 
     One query: its materialized CTE is planned for every row (the GIN indexes' bitmap): under
     `EXISTS` or `LIMIT` PostgreSQL expects a match to turn up soon and, for words common alone but
@@ -217,13 +255,9 @@ def _named(queryset, values):
     only as far as the outer `LIMIT`, so a word most products share costs MAX_NAMED_IDS + 1 rows
     and is ranked by the page's own query instead. Rows are sorted here, as `SEARCH_ORDER` sorts.
     """
-    names = {f"named_{name}": expression for name, expression in values.items()}
-    columns = queryset.annotate(**names).order_by().values_list("pk", "search_rank", "sales_count", *names)
-    try:
-        sql, params = columns.query.sql_with_params()
-    except EmptyResultSet:  # a queryset.none()
+    if sql is None:
         return []
-    with connections[queryset.db].cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(
             f"WITH found AS MATERIALIZED ({sql}) SELECT * FROM found LIMIT %s",  # noqa: S608
             (*params, MAX_NAMED_IDS + 1),
@@ -293,10 +327,15 @@ def _as_typed(queryset, query, language):
     return match, _as_float(rank)
 
 
+def _typo_words(query):
+    """The words of `query` long enough to be matched a typo away (TRIGRAM_MIN_LENGTH)."""
+    return [word for word in _query_words(query) if len(word) >= TRIGRAM_MIN_LENGTH]
+
+
 def _a_typo_away(queryset, query):
     """PostgreSQL: products whose names, brand or colors hold every word of `query` (of three letters
     or more) or one close to it, ranked by word similarity; None when no word is that long."""
-    words = [word for word in _query_words(query) if len(word) >= TRIGRAM_MIN_LENGTH]
+    words = _typo_words(query)
     if not words:
         return None
     # `search_text %> word` (word similarity at least TYPO_SIMILARITY) is answered by the trigram index.

@@ -276,8 +276,11 @@ def search(request):
     context = {"heading": _("Search"), "search_query": query}
     if not query:
         return _render_listing(request, "catalog/product_list.html", context, products.none(), pricing)
-    values = search_facet_values(request.market)
-    base, named = ranked_search(products, query, language=request.LANGUAGE_CODE, values=values)
+    # The search's SQL is built once per pricing (the market, its rate and its running sales, which
+    # the on-sale facet reads) and language.
+    shape = ("search", pricing)
+    values = functools.partial(search_facet_values, request.market)
+    base, named = ranked_search(products, query, language=request.LANGUAGE_CODE, values=values, shape=shape)
     if "sort" in request.GET:
         listing = product_listing(request.GET, base, pricing)
     else:

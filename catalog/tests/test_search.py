@@ -536,3 +536,24 @@ def in_order(counts):
     return {
         name: sorted(options, key=repr) if isinstance(options, list) else options for name, options in counts.items()
     }
+
+
+def test_a_searchs_statement_is_built_once_per_shape_and_finds_what_building_it_afresh_does(linen_rack):
+    if connection.vendor != "postgresql":
+        return  # other databases never name their results
+    market = MARKETS["KG"]
+    products = market_products(MarketPricing.load(market))
+    search._statements.clear()
+    for words in ("linen", "shirt", "linen shirt", "linen 7", "wool"):
+        for language in ("en", "ru"):
+            with translation.override(language):
+                shaped = search.ranked_search(
+                    products, words, language=language, values=lambda: search_facet_values(market), shape="KG"
+                )
+                afresh = search.ranked_search(products, words, language=language, values=search_facet_values(market))
+            assert shaped[1] == afresh[1]
+            assert list(shaped[0].order_by(*SEARCH_ORDER)) == list(afresh[0].order_by(*SEARCH_ORDER))
+    # One statement for each language of the one shape; another shape gets its own.
+    assert len(search._statements._items) == 2
+    search.ranked_search(products, "linen", values={}, shape="KG, without values")
+    assert len(search._statements._items) == 3

@@ -96,3 +96,29 @@ def test_the_on_sale_count_costs_one_query_more_only_while_a_sale_runs(client, c
 
     with django_assert_max_num_queries(QUERY_BUDGET):
         assert client.get("/kg/products/").status_code == 200
+
+
+def test_a_search_counts_a_sale_from_the_moment_it_runs(client, catalog, django_capture_on_commit_callbacks):
+    # The search's SQL is built once per market, rate, language and set of running sales: a sale
+    # saved, a product added to it or a sale switched off each gives the next search its own.
+    def on_sale(words):
+        counted = sale_count(client.get(f"/kg/search/?q={words}").content.decode())
+        found = names(client.get(f"/kg/search/?q={words}&sale=1").content.decode())
+        assert counted == len(found)
+        return found
+
+    assert on_sale("linen") == set()
+    with django_capture_on_commit_callbacks(execute=True):  # as the admin saves it
+        sale = SaleFactory(market="KG", value=Decimal("20"))
+        sale.categories.add(catalog["coat"].category)
+    assert on_sale("parka") == {"Parka"}
+    assert on_sale("linen") == {"Wool Coat", "Parka"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sale.products.add(catalog["shirt"])
+    assert on_sale("linen") == {"Wool Coat", "Parka", "Linen Shirt"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sale.is_active = False
+        sale.save()
+    assert on_sale("linen") == set()

@@ -1,6 +1,7 @@
 """Product search: full-text search weighted name > brand > category > description, tolerant of typos.
 
-On PostgreSQL search reads the columns `catalog.search_index` stores: a weighted `tsvector` per shop
+On PostgreSQL search reads the columns `catalog.search_index` stores (through each market's own
+indexes: a search's queryset carries its market's condition): a weighted `tsvector` per shop
 language (English stemmed by config "english", Russian by "russian", Kyrgyz as written by "simple",
 each holding the product's text in that language) and `search_text` for typos. A query is read in
 each language's configuration and matched against that language's column (`websearch_to_tsquery`,

@@ -10,11 +10,16 @@ brand (B), category and subcategory names (C), and description and the colors of
     search_vector_ky  config "simple"   (PostgreSQL has no Kyrgyz stemmer: words as written)
 
 and `search_text`: the lower-cased names in every language, the brand and the colors, which a
-pg_trgm index reads to forgive a typo. Migration 0008 adds the columns and their GIN indexes;
-`catalog.search` reads them.
+pg_trgm index reads to forgive a typo. Migration 0009 adds the columns and their GIN indexes, and
+0014 gives each market its own (partial, on the market's active products: a search reads only its
+market's entries; a market added later needs its own in a migration); `catalog.search` reads them.
+
+Beside them, `facet_sizes` and `facet_colors` keep the distinct sizes and colors of the product's
+active SKUs, one per line (NULL when it has none): a search counts its results' size and color
+facets from the rows it ranks, without reading a SKU (`catalog.listing.live_counts`).
 
 Every write is one `UPDATE ... FROM` over a join of the product, category and subcategory tables
-(and the SKUs' colors): no row passes through Python. Once the transaction commits, a product's
+(and the SKUs' sizes and colors): no row passes through Python. Once the transaction commits, a product's
 save or a change to its SKUs refreshes its row (the saves of one transaction in one UPDATE), and
 renaming a category or a subcategory refreshes its products; the receivers are connected in
 `CatalogConfig.ready`. Bulk writes that skip `save()` (COPY, `QuerySet.update()`) call

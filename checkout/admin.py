@@ -20,7 +20,13 @@ from django.utils.translation import ngettext
 from checkout import payments
 from checkout.models import Cart, CartItem, Order, OrderItem, OrderStatusHistory, PaymentEvent, SalesTaxRate
 from checkout.status import StatusChangeRefused, change_status, next_statuses
-from storefront.admin_site import BoundedCountAdmin, ReadOnlyAdminMixin, RecentMonthsFilter, ViewOnlyInline
+from storefront.admin_site import (
+    BoundedCountAdmin,
+    KeptRowsAdmin,
+    ReadOnlyAdminMixin,
+    RecentMonthsFilter,
+    ViewOnlyInline,
+)
 from storefront.markets import Market
 from storefront.media import ADMIN_THUMBNAIL_WIDTH, image_preview
 from storefront.money import format_money
@@ -193,7 +199,7 @@ def mark_paid_offline(modeladmin, request, queryset):
 
 
 @admin.register(Order)
-class OrderAdmin(BoundedCountAdmin, MarketScopedAdmin):
+class OrderAdmin(KeptRowsAdmin, BoundedCountAdmin, MarketScopedAdmin):
     list_display = (
         "order_number",
         "placed",

@@ -4,6 +4,7 @@ Also the pieces several apps' admins share: read-only inlines, and `BoundedCount
 `RecentMonthsFilter` for changelists of tables that grow without end (orders).
 """
 
+import hashlib
 import re
 from datetime import datetime, timedelta
 
@@ -12,6 +13,7 @@ from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.core import checks
@@ -222,6 +224,57 @@ class BoundedCountAdmin:
             and f"{name}.list_max_show_all must stay under its count_limit.",
         }
         return errors + [checks.Error(text, obj=type(self), id=code) for code, text in problems.items() if text]
+
+
+class KeptRowsAdmin:
+    """For a ModelAdmin whose list columns show only each row's own fields (and annotations): each
+    row's cells are rendered once and kept in the process under everything they show, so a page of
+    rows seen before renders none (Django's changelist spends ~0.5 ms a row on them).
+
+    The key holds the row's loaded values (every field and annotation), the columns and their links,
+    the page's kept filters (each row's link carries them), popup and `to_field` modes, the site,
+    the language, the time zone and the script prefix. A column reading anything else (a related
+    object, the time) must not be kept this way. Rows with a form (`list_editable`) are rendered as
+    Django renders them.
+    """
+
+    change_list_template = "admin/kept_rows_change_list.html"
+
+
+# Kept rows per process: a few hundred pages of 25 rows.
+KEPT_ROWS = 5000
+_kept_rows = BoundedLRU(KEPT_ROWS)
+
+
+def kept_results(cl):
+    """The rows of the changelist `cl` (one without forms) as `{% result_list %}` gives them, each
+    row's cells as one piece of HTML kept under `KeptRowsAdmin`'s key."""
+    page = (
+        cl.model_admin.admin_site.name,
+        cl.opts.label,
+        tuple(cl.list_display),
+        tuple(cl.list_display_links or ()),
+        cl.preserved_filters,
+        cl.is_popup,
+        str(cl.to_field),
+        get_language(),
+        timezone.get_current_timezone_name(),
+        get_script_prefix(),
+    )
+    rows = []
+    for result in cl.result_list:
+        shown = (page, sorted((name, value) for name, value in vars(result).items() if name != "_state"))
+        key = hashlib.blake2b(repr(shown).encode(), digest_size=16).digest()
+        html = _kept_rows.get(key)
+        if html is None:
+            html = mark_safe("".join(admin_list.items_for_result(cl, result, None)))  # noqa: S308
+            _kept_rows.put(key, html)
+        rows.append(admin_list.ResultList(None, [html]))
+    return rows
+
+
+def forget_rows():
+    _kept_rows.clear()
 
 
 MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})")

@@ -71,7 +71,6 @@ def _replace(schema_editor, create, drop):
         )
     for name, _definition in drop:
         schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
-    schema_editor.execute("ANALYZE catalog_product")
 
 
 def index_per_market(apps, schema_editor):

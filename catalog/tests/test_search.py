@@ -272,6 +272,7 @@ def planned_as_at_scale():
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("DROP INDEX IF EXISTS product_mkt_active_stock_idx")  # rolled back with the test
+        cursor.execute("ANALYZE catalog_product")  # the test's rows, whatever ran before
 
 
 def test_search_columns_are_indexed_on_postgresql_only():
@@ -304,7 +305,7 @@ def test_postgresql_matches_words_through_the_gin_indexes(sneakers, language):
     assert "BitmapAnd" not in explained and "product_mkt_active_stock_idx" not in explained
     assert "catalog_product_search_text_trgm" not in explained
     read = plan(results)
-    assert "catalog_product_pkey" in read
+    assert "Index Cond: (id = ANY (" in read
     assert "catalog_product_search" not in read
     assert list(results) == [sneakers]
 

@@ -318,9 +318,9 @@ def live_counts(base, filters, market: MarketConfig, *, named=None):
     """Every count a listing shows, counted over `base` (products of `market`) under `filters`: the
     total, the options of each facet as [{"value", "label", "n"}], and the in-stock and on-sale flags.
 
-    `named`: `base`'s products as rows `(id, *facet_values(market))` when the caller has them (a
-    search's results): without filters they are tallied as they are and their SKUs read by id,
-    without reading the products again."""
+    `named`: `base`'s products as rows `(id, *search_facet_values(market))` when the caller has
+    them (a search's results): without filters every facet is tallied from them, sizes and colors
+    included, without reading the products or their SKUs again."""
     if named is not None and not filters.active_count and connections[base.db].vendor == "postgresql":
         width = len(facet_values(market))
         # Results sharing every value (brand, stock, sale, subcategory) tallied as one row.
@@ -346,19 +346,19 @@ def live_counts(base, filters, market: MarketConfig, *, named=None):
 def _stored_sku_counts(named, width, market):
     """The size and color facets of a search's results from their rows: each row ends with the
     product's stored sizes and colors (`search_facet_values`), so no SKU is read. Each option's
-    label in the page's language is the one the market's listings show (`sku_labels`)."""
+    label in the page's language is the one the market's listings show (`_sku_labels`)."""
     tallies = {
         name: Counter(facet_values_of(row[column] for row in named))
         for column, name in enumerate(SKU_FACETS, start=1 + width)
     }
-    labels = sku_labels(market, {name: set(tally) for name, tally in tallies.items()}, named)
+    labels = _sku_labels(market, {name: set(tally) for name, tally in tallies.items()}, named)
     return {
         name: [{"value": value, "n": n, "label": labels[name].get(value, value)} for value, n in tally.items()]
         for name, tally in tallies.items()
     }
 
 
-def sku_labels(market, values, named):
+def _sku_labels(market, values, named):
     """{facet: {value: label}} for the size and color `values` ({facet: values}) in the page's
     language: the labels the market's all-products listing shows (`catalog.facets`' kept rows, held
     until a merchandiser's next change), and for a value those rows do not hold yet (a new color
@@ -431,7 +431,7 @@ def build_listing(
 
     `counts` are `live_counts(base, filters, market)` known already (`catalog.facets` keeps them
     for the unfiltered listings); without them they are counted here. `named` are `base`'s products
-    as rows `(id, *facet_values(market))` in the order `order_by` asks for, when the caller has them
+    as rows `(id, *search_facet_values(market))` in the order `order_by` asks for, when the caller has them
     (a search's results in relevance order, `catalog.search.ranked_search`): without filters, the
     facets are tallied from them and the page reads its own products by id instead of sorting every
     product of `base`: `read_page(ids)` ({id: product}), when given, reads them.

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from accounts.tests.factories import KGUserFactory, USUserFactory
 from catalog import fragments
 from catalog.tests.factories import ProductFactory
-from storefront import layout, page_cache, sms
+from storefront import admin_site, layout, page_cache, sms
 
 
 @pytest.fixture
@@ -120,18 +120,20 @@ def index_plan(db):
 def _empty_cache():
     """The local-memory cache outlives a test; cached menus and rates must not leak between tests,
     nor what is kept in the process (storefront.layout, catalog.fragments, storefront.page_cache's
-    held values, the admin's app lists)."""
+    held values, the admin's app lists and kept changelist rows)."""
     cache.clear()
     layout.forget()
     fragments.forget_html()
     page_cache.forget_held()
     admin.site.forget_app_lists()
+    admin_site.forget_rows()
     yield
     cache.clear()
     layout.forget()
     fragments.forget_html()
     page_cache.forget_held()
     admin.site.forget_app_lists()
+    admin_site.forget_rows()
 
 
 @pytest.fixture(autouse=True, scope="session")

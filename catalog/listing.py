@@ -322,11 +322,11 @@ def live_counts(base, filters, market: MarketConfig, *, named=None):
     them (a search's results): without filters every facet is tallied from them, sizes and colors
     included, without reading the products or their SKUs again."""
     if named is not None and not filters.active_count and connections[base.db].vendor == "postgresql":
-        width = len(facet_values(market))
-        # Results sharing every value (brand, stock, sale, subcategory) tallied as one row.
-        alike = Counter(row[1 : 1 + width] for row in named)
+        # Results sharing every value (brand, stock, sale, subcategory) tallied as one row; each
+        # row ends with its SKUs' values (`search_facet_values`).
+        alike = Counter(row[1 : -len(SKU_FACETS)] for row in named)
         counts = _tally(((*values, n) for values, n in alike.items()), filters)
-        counts.update(_stored_sku_counts(named, width, market))
+        counts.update(_stored_sku_counts(named, market))
         return counts
     counts = _field_counts(base, filters, market)
     if filters.size or filters.color or connections[base.db].vendor != "postgresql":
@@ -343,13 +343,13 @@ def live_counts(base, filters, market: MarketConfig, *, named=None):
     return counts
 
 
-def _stored_sku_counts(named, width, market):
+def _stored_sku_counts(named, market):
     """The size and color facets of a search's results from their rows: each row ends with the
     product's stored sizes and colors (`search_facet_values`), so no SKU is read. Each option's
     label in the page's language is the one the market's listings show (`_sku_labels`)."""
     tallies = {
         name: Counter(facet_values_of(row[column] for row in named))
-        for column, name in enumerate(SKU_FACETS, start=1 + width)
+        for column, name in enumerate(SKU_FACETS, start=-len(SKU_FACETS))
     }
     labels = _sku_labels(market, {name: set(tally) for name, tally in tallies.items()}, named)
     return {

@@ -47,7 +47,6 @@ TEXT_FIELD = "search_text"
 # line, NULL for none (`facet_values_of` reads them).
 FACET_FIELDS = {"facet_sizes": "size", "facet_colors": "color"}
 FACET_SEPARATOR = "\n"
-FACET_SEPARATOR_SQL = "\\n"
 # What no page shows: listings and product pages leave them unread.
 SEARCH_FIELDS = (*VECTOR_FIELDS.values(), TEXT_FIELD, *FACET_FIELDS)
 TRANSLATION_SUFFIXES = tuple(f"_{language}" for language in CONTENT_LANGUAGES)
@@ -185,7 +184,7 @@ def _update_statement(connection, product_ids):
             ),
             # The facets' values: every size and color as stored, one per line.
             *(
-                f"string_agg(DISTINCT v.{quote(source)}, E'{FACET_SEPARATOR_SQL}') AS {column}"
+                f"string_agg(DISTINCT v.{quote(source)}, chr({ord(FACET_SEPARATOR)})) AS {column}"
                 for column, source in FACET_FIELDS.items()
             ),
         ]

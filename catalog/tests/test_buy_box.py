@@ -24,13 +24,6 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture(autouse=True)
-def _nothing_kept():
-    fragments.forget_html()
-    yield
-    fragments.forget_html()
-
-
 @pytest.fixture
 def tee(db):
     """A tee sold everywhere: S and M in Navy and Sand, M/Sand sold out, M/Navy nearly."""

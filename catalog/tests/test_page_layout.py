@@ -23,13 +23,6 @@ CART_COUNT = re.compile(r'id="cart-badge"[^>]*data-count="(\d+)"')
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
 
 
-@pytest.fixture(autouse=True)
-def _nothing_kept():
-    layout.forget()
-    yield
-    layout.forget()
-
-
 def header_of(response):
     found = HEADER.findall(response.content.decode())
     assert len(found) == 1

@@ -24,6 +24,7 @@ from catalog.search_index import (
     unindexed_products,
 )
 from catalog.tests.factories import CategoryFactory, ProductFactory, SKUFactory, SubcategoryFactory
+from catalog.tests.test_search import product_indexes
 from storefront.markets import MARKETS
 
 pytestmark = pytest.mark.django_db
@@ -408,18 +409,15 @@ def test_the_migration_indexes_run_both_ways():
     migration = importlib.import_module(FILL_MIGRATION)
     if connection.vendor != POSTGRESQL:
         return
-    with connection.cursor() as cursor:
-        before = set(connection.introspection.get_constraints(cursor, "catalog_product"))
+    before = product_indexes()
     with connection.schema_editor() as editor:
         migration.drop_search_indexes(apps, editor)
         migration.create_expression_indexes(apps, editor)
-    with connection.cursor() as cursor:
-        between = set(connection.introspection.get_constraints(cursor, "catalog_product"))
+    between = product_indexes()
     with connection.schema_editor() as editor:
         migration.drop_expression_indexes(apps, editor)
         migration.create_search_indexes(apps, editor)
-    with connection.cursor() as cursor:
-        after = set(connection.introspection.get_constraints(cursor, "catalog_product"))
+    after = product_indexes()
 
     assert not set(migration.INDEXES) & between
     assert "catalog_product_search_idx" in between
@@ -431,16 +429,13 @@ def test_the_per_market_indexes_run_both_ways():
     migration = importlib.import_module(PER_MARKET_MIGRATION)
     if connection.vendor != POSTGRESQL:
         return
-    with connection.cursor() as cursor:
-        before = set(connection.introspection.get_constraints(cursor, "catalog_product"))
+    before = product_indexes()
     with connection.schema_editor() as editor:
         migration.index_whole_catalog(apps, editor)
-    with connection.cursor() as cursor:
-        between = set(connection.introspection.get_constraints(cursor, "catalog_product"))
+    between = product_indexes()
     with connection.schema_editor() as editor:
         migration.index_per_market(apps, editor)
-    with connection.cursor() as cursor:
-        after = set(connection.introspection.get_constraints(cursor, "catalog_product"))
+    after = product_indexes()
 
     per_market = {
         f"catalog_product_search_{column}_{market}"

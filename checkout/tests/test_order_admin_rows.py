@@ -12,20 +12,12 @@ from accounts.tests.factories import USUserFactory, staff_in_role
 from checkout.admin import OrderAdmin
 from checkout.models import Order
 from checkout.tests.factories import OrderFactory
-from storefront import admin_site
 
 pytestmark = pytest.mark.django_db
 
 ORDERS = reverse("admin:checkout_order_changelist")
 # The CSRF token and the CSP nonce differ between any two pages.
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"| nonce="[^"]+"')
-
-
-@pytest.fixture(autouse=True)
-def no_rows_kept():
-    admin_site.forget_rows()
-    yield
-    admin_site.forget_rows()
 
 
 @pytest.fixture

@@ -46,8 +46,11 @@ Each process also keeps its own copies of the card and sidebar HTML it has read 
 bounded LRU, `HTML_KEPT_IN_PROCESS`), asked before the cache: a piece's key holds everything it
 shows, so a copy is never stale. Rows kept until a change are held in the process too
 (`ROWS_KEPT_IN_PROCESS`), under the same versioned key and until the same moment as in the cache,
-but pickled: pages change the objects they read (their prices, their stock), so each read gets
-objects of its own.
+pickled: a page that changes the objects it read (a product page sets its SKUs' stock) gets
+objects of its own on each read. Rows no page changes (the products of a listing's page, a
+search's, the home page's shelves and a product's related cards, the category menu, counts and
+labels) are held as they are and shared by every read in the process (`read_only`): unpickling a
+page of products costs more than rendering its kept cards.
 
 A cache that cannot be reached is logged and skipped.
 """
@@ -267,23 +270,27 @@ def _render_own(name, context):
     return mark_safe(get_template(name).template.render(context))  # noqa: S308 - rendered with autoescaping
 
 
-def kept_until_changed(kind, shown, read):
+def kept_until_changed(kind, shown, read, *, read_only=False):
     """What `read()` returns for `shown` (a repr-able description of it) in the page's language,
     kept until a merchandiser's next change to what shared pages show; None (nothing found) is not kept.
 
     Kept in the cache with the moment it lapses, and in the process as a pickled copy until that
     same moment: each read unpickles its own objects, as a read from the cache does, so a page that
-    changes what it read changes nothing kept.
+    changes what it read changes nothing kept. `read_only`: the caller never changes what it gets
+    (nor do the pages it goes to), so the process holds it as it is and every read shares it.
     """
-    kept = kept_each_until_changed(kind, shown, [None], lambda _missing: {None: read()}, held=_rows_in_process)
+    kept = kept_each_until_changed(
+        kind, shown, [None], lambda _missing: {None: read()}, held=_rows_in_process, read_only=read_only
+    )
     return kept.get(None)
 
 
-def kept_each_until_changed(kind, shown, ids, read, *, held=None):
+def kept_each_until_changed(kind, shown, ids, read, *, held=None, read_only=False):
     """{id: what `read(ids)` (a dict) gives for it} for each of `ids`, each kept as `kept_until_changed`
-    keeps rows, under `shown` and its id: what the process holds is unpickled, the rest asked of the
-    cache in one round trip, and what the cache lacks read in one call; a None (nothing found) is
-    left out and not kept. `held`: the process's LRU of them (product rows by default)."""
+    keeps rows, under `shown` and its id: what the process holds is unpickled (shared as it is when
+    `read_only`), the rest asked of the cache in one round trip, and what the cache lacks read in
+    one call; a None (nothing found) is left out and not kept. `held`: the process's LRU of them
+    (product rows by default)."""
     held = _products_in_process if held is None else held
     try:
         version = page_cache.version()
@@ -296,7 +303,7 @@ def kept_each_until_changed(kind, shown, ids, read, *, held=None):
     for pk, key in keys.items():
         copy = held.get(key)
         if copy is not None and copy[0] > now:
-            found[pk] = pickle.loads(copy[1])  # noqa: S301 - pickled by this process
+            found[pk] = copy[1] if read_only else pickle.loads(copy[1])  # noqa: S301 - pickled by this process
     missing = [key for pk, key in keys.items() if pk not in found]
     from_cache = _read(missing) if missing else {}
     fresh = [pk for pk, key in keys.items() if pk not in found and not _current(from_cache.get(key), now)]
@@ -308,7 +315,8 @@ def kept_each_until_changed(kind, shown, ids, read, *, held=None):
         kept |= read_now
     for pk, key in keys.items():
         if key in kept:
-            held.put(key, (kept[key][0], pickle.dumps(kept[key][1], pickle.HIGHEST_PROTOCOL)))
+            value = kept[key][1]
+            held.put(key, (kept[key][0], value if read_only else pickle.dumps(value, pickle.HIGHEST_PROTOCOL)))
             found[pk] = kept[key][1]
     return found
 

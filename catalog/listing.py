@@ -365,7 +365,7 @@ def _sku_labels(market, values, named):
     before its recount), the label of the SKUs of the `named` products, read for it alone."""
     if get_language() not in CONTENT_LANGUAGES:
         return {name: {} for name in values}  # the base language: a value is its own label
-    shown = kept_until_changed("sku-labels", market.code, lambda: _listed_labels(market))
+    shown = kept_until_changed("sku-labels", market.code, lambda: _listed_labels(market), read_only=True)
     labels = {
         name: {value: shown[name][value] for value in wanted if value in shown[name]} for name, wanted in values.items()
     }

@@ -30,4 +30,6 @@ def _build_menu(market: MarketConfig, language):
 def category_menu(market: MarketConfig, language):
     """[{name, slug, subcategories: [{name, slug}]}] of `market` in `language`, kept until a category
     or subcategory changes (each change moves the shared pages' version, `catalog.freshness`)."""
-    return kept_until_changed("category-menu", (market.code, language), lambda: _build_menu(market, language))
+    return kept_until_changed(
+        "category-menu", (market.code, language), lambda: _build_menu(market, language), read_only=True
+    )

@@ -105,7 +105,9 @@ def product_listing(
         # shelf does).
         page = listing.page
         shown = (pricing.market.code, str(pricing.rate), repr(scope), filters.sort, page.number, per_page)
-        page.object_list = kept_until_changed("listing-page", shown, lambda: priced(list(page.object_list), pricing))
+        page.object_list = kept_until_changed(
+            "listing-page", shown, lambda: priced(list(page.object_list), pricing), read_only=True
+        )
     elif read_page is None:
         priced(listing.products, pricing)
     return listing
@@ -122,7 +124,7 @@ def kept_products(ids, pricing: MarketPricing):
             for product in priced(list(market_products(pricing).filter(pk__in=missing).order_by()), pricing)
         }
 
-    return kept_each_until_changed("product", (pricing.market.code, str(pricing.rate)), ids, read)
+    return kept_each_until_changed("product", (pricing.market.code, str(pricing.rate)), ids, read, read_only=True)
 
 
 def category_in_market(market: MarketConfig, slug):
@@ -209,7 +211,7 @@ def home_rows(pricing: MarketPricing, shelf_size):
             priced(list(products.best_sellers()[:shelf_size]), pricing),
         )
 
-    return kept_until_changed("home", (pricing.market.code, str(pricing.rate), shelf_size), read)
+    return kept_until_changed("home", (pricing.market.code, str(pricing.rate), shelf_size), read, read_only=True)
 
 
 def related_products(product, pricing: MarketPricing):
@@ -223,7 +225,8 @@ def related_products(product, pricing: MarketPricing):
         best = market_products(pricing).filter(category_id=product.category_id).order_by("-sales_count", "-id")
         return priced(list(best[: RELATED_COUNT + 1]), pricing)
 
-    best = kept_until_changed("related", (pricing.market.code, str(pricing.rate), product.category_id), read)
+    key = (pricing.market.code, str(pricing.rate), product.category_id)
+    best = kept_until_changed("related", key, read, read_only=True)
     return [related for related in best if related.pk != product.pk][:RELATED_COUNT]
 
 

@@ -2,6 +2,7 @@
 rendered afresh, each page's own CSRF token and return path, hearts only for their shopper, and
 every change to what a card shows visible at once."""
 
+import pickle
 import re
 import time
 from datetime import timedelta
@@ -10,6 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from accounts.tests.factories import UserFactory
 from catalog import fragments
 from catalog.facets import refresh_listing_facets
 from catalog.fragments import CSRF_STAND_IN, NEXT_STAND_IN
@@ -262,6 +264,59 @@ def test_rows_held_in_the_process_are_each_reads_own_and_need_no_cache_round_tri
 
     assert second == [{"name": "Oxford", "sizes": ["S", "M"]}] and second is not first
     assert reads == [1] and asked == []  # held in the process: neither read nor asked of the cache
+
+
+def test_model_rows_held_in_the_process_are_each_reads_own(wardrobe):
+    def read():
+        product = Product.objects.select_related("category").get(name="Oxford")
+        product.card = {"name": "Oxford", "badges": ["new"]}
+        return product, list(product.skus.all())
+
+    product, skus = fragments.kept_until_changed("test-model-rows", ("oxford",), read)
+    # A page changing what it read: a price, a stock, its card, its category, its list of SKUs.
+    product.price = 1
+    product.card["badges"].append("sale")
+    product.category.name = "Changed"
+    skus[0].stock = 999
+    skus.pop()
+    again, skus_again = fragments.kept_until_changed("test-model-rows", ("oxford",), read)
+
+    fresh = Product.objects.get(name="Oxford")
+    assert again is not product and again.price == fresh.price
+    assert again.card == {"name": "Oxford", "badges": ["new"]}
+    assert again.category.name == fresh.category.name != "Changed"
+    assert [sku.stock for sku in skus_again] == [sku.stock for sku in fresh.skus.all()]
+    assert 999 not in [sku.stock for sku in skus_again]
+    # And the copy is the same row: it saves and compares as the product it was read as.
+    assert again == fresh and again.pk == fresh.pk and not again._state.adding
+
+
+@pytest.mark.parametrize(
+    "url", ["/kg/", "/kg/products/", "/kg/c/men/", "/kg/search/?q=oxford", "/kg/p/{oxford}/", "/us/best-sellers/"]
+)
+def test_rows_shared_by_every_read_are_changed_by_no_page(client, wardrobe, url, monkeypatch):
+    as_kept = {}  # what the process began holding as it is (`read_only`), as it was then
+    for held in (fragments._rows_in_process, fragments._products_in_process):
+
+        def put(key, value, held=held, put=held.put):
+            if not isinstance(value[1], bytes):
+                as_kept[key] = pickle.dumps(value[1])
+            put(key, value)
+
+        monkeypatch.setattr(held, "put", put)
+    oxford = Product.objects.get(name="Oxford").slug
+    url = url.format(oxford=oxford)
+    pages = [url, "/kg/", "/kg/products/", "/kg/search/?q=shirt", f"/kg/p/{oxford}/", f"/kg/p/{oxford}/?size=S"]
+
+    for page in pages:  # pages reading them, and reading them again, as a visitor and a signed-in shopper
+        assert client.get(page).status_code == 200
+    client.force_login(UserFactory())  # a KG shopper: a US page sends them to their market's
+    for page in pages:
+        assert client.get(page, follow=True).status_code == 200
+
+    held = {**fragments._rows_in_process._items, **fragments._products_in_process._items}
+    assert as_kept
+    assert {key: pickle.dumps(held[key][1]) for key in as_kept} == as_kept
 
 
 def test_rows_held_in_the_process_are_read_afresh_after_a_change(django_capture_on_commit_callbacks):

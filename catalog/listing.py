@@ -319,9 +319,10 @@ def live_counts(base, filters, market: MarketConfig, *, named=None):
     total, the options of each facet as [{"value", "label", "n"}], and the in-stock and on-sale flags.
 
     `named`: `base`'s products as rows `(id, *search_facet_values(market))` when the caller has
-    them (a search's results): without filters every facet is tallied from them, sizes and colors
-    included, without reading the products or their SKUs again."""
-    if named is not None and not filters.active_count and connections[base.db].vendor == "postgresql":
+    them (a search's results, found on PostgreSQL): without filters every facet is tallied from
+    them, sizes and colors included, without reading the products or their SKUs again (nor building
+    `base`, which may be lazy)."""
+    if named is not None and not filters.active_count:
         # Results sharing every value (brand, stock, sale, subcategory) tallied as one row; each
         # row ends with its SKUs' values (`search_facet_values`).
         alike = Counter(row[1 : -len(SKU_FACETS)] for row in named)

@@ -19,6 +19,7 @@ never widens what the shopper may see.
 """
 
 import difflib
+import functools
 import re
 import unicodedata
 from functools import reduce
@@ -41,6 +42,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Greatest
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from catalog.models import SKU
@@ -126,7 +128,7 @@ def search_products(queryset, query, *, language=None):
     return ranked_search(queryset, query, language=language)[0]
 
 
-def ranked_search(queryset, query, *, language=None, values=None, shape=None):
+def ranked_search(queryset, query, *, language=None, values=None, shape=None, lazy=False):
     """(`search_products`' results, those results named or None).
 
     They are named when PostgreSQL found at most MAX_NAMED_IDS products with the words as typed: a
@@ -140,6 +142,10 @@ def ranked_search(queryset, query, *, language=None, values=None, shape=None):
     the caller's queryset and `values` (a market, its rate and running sales, say) and the active
     language. The query's SQL is then built once per shape in each process and run with each
     search's words (`_named_statement`).
+
+    `lazy`: the results, when named, are built when first used (a `SimpleLazyObject`): a listing
+    without filters or a sort reads its page and facets from the named rows alone, and building the
+    ranked queryset it would not run costs a few tenths of a millisecond.
     """
     query = clean_query(query)
     if not query:
@@ -147,18 +153,28 @@ def ranked_search(queryset, query, *, language=None, values=None, shape=None):
     if connections[queryset.db].vendor != "postgresql":
         return _portable_search(queryset, query), None
     language = language or get_language()
-    match, rank = _as_typed(queryset, query, language)
     if not _typo_words(query):
-        return queryset.filter(match).annotate(search_rank=rank), None
+        return _matching(queryset, query, language), None
     sql, params = _named_statement(queryset, language, values, shape)
     found = _named(queryset.db, sql, tuple(query if param == WORDS else param for param in params))
     if found is None:
-        return queryset.filter(match).annotate(search_rank=rank), None
+        return _matching(queryset, query, language), None
     if found:
         # Named by id: the listing's later queries (the page, its SKUs' facets) read these rows by
         # key instead of matching the words through the GIN indexes again, each.
-        return queryset.filter(AmongIds(row[0] for row in found)).annotate(search_rank=rank), found
+        results = functools.partial(_named_results, queryset, found, query, language)
+        return (SimpleLazyObject(results) if lazy else results()), found
     return _a_typo_away(queryset, query), None
+
+
+def _named_results(queryset, found, query, language):
+    ids = AmongIds(row[0] for row in found)
+    return queryset.filter(ids).annotate(search_rank=_as_typed(queryset, query, language)[1])
+
+
+def _matching(queryset, query, language):
+    match, rank = _as_typed(queryset, query, language)
+    return queryset.filter(match).annotate(search_rank=rank)
 
 
 def suggest(queryset, query, *, limit=8, language=None) -> list[dict]:
@@ -170,8 +186,7 @@ def suggest(queryset, query, *, limit=8, language=None) -> list[dict]:
         return []
     if connections[queryset.db].vendor != "postgresql":
         return _best(_portable_search(queryset, query), limit)
-    match, rank = _as_typed(queryset, query, language or get_language())
-    found = _best(queryset.filter(match).annotate(search_rank=rank), limit)
+    found = _best(_matching(queryset, query, language or get_language()), limit)
     typos = _a_typo_away(queryset, query)
     if found or typos is None:
         return found

@@ -280,7 +280,9 @@ def search(request):
     # the on-sale facet reads) and language.
     shape = ("search", pricing)
     values = functools.partial(search_facet_values, request.market)
-    base, named = ranked_search(products, query, language=request.LANGUAGE_CODE, values=values, shape=shape)
+    base, named = ranked_search(
+        products, query, language=request.LANGUAGE_CODE, values=values, shape=shape, lazy="sort" not in request.GET
+    )
     if "sort" in request.GET:
         listing = product_listing(request.GET, base, pricing)
     else:

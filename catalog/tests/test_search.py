@@ -562,3 +562,29 @@ def test_a_searchs_statement_is_built_once_per_shape_and_finds_what_building_it_
     assert len(search._statements._items) == 2
     search.ranked_search(products, "linen", values={}, shape="KG, without values")
     assert len(search._statements._items) == 3
+
+
+def test_a_lazy_searchs_results_are_built_only_when_used_and_are_the_eager_ones(client, linen_rack, monkeypatch):
+    if connection.vendor != "postgresql":
+        return  # other databases never name their results
+    products = market_products(MarketPricing.load(MARKETS["KG"]))
+    built = []
+    as_typed = search._as_typed
+    monkeypatch.setattr(search, "_as_typed", lambda *args: built.append(args) or as_typed(*args))
+    client.get("/kg/search/", {"q": "linen"})  # builds the statement of the shape
+    built.clear()
+
+    # A page without filters or a sort reads its page and facets from the named rows alone.
+    assert client.get("/kg/search/", {"q": "linen"}).status_code == 200
+    assert client.get("/kg/search/", {"q": "linen", "page": "2"}).status_code == 200
+    assert built == []
+    # A filter uses the ranked results: they are built then, once.
+    assert "Linen" in client.get("/kg/search/", {"q": "linen", "brand": "Nord"}).content.decode()
+    assert len(built) == 1
+
+    lazy, named = search.ranked_search(products, "linen shirt", language="en", lazy=True)
+    eager, _named = search.ranked_search(products, "linen shirt", language="en")
+    assert named == _named and len(named) == 30
+    assert list(lazy.order_by(*SEARCH_ORDER).values_list("pk", "search_rank")) == list(
+        eager.order_by(*SEARCH_ORDER).values_list("pk", "search_rank")
+    )

@@ -5,6 +5,7 @@ Every listing (category, subcategory, all products, best sellers, search) goes t
 it would leave.
 """
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -233,8 +234,12 @@ def _options(rows, selected, *, name, sort_key=None):
     options += [Option(value=v, label=v, count=0, selected=True) for v in selected if v not in counted]
     for option in options:
         option.selected = option.value in selected
-        option.name, option.dom_id = name, f"filter-{name}-{slugify(option.value)}"
+        option.name, option.dom_id = name, f"filter-{name}-{_slug(option.value)}"
     return sorted(options, key=sort_key or (lambda o: o.label.lower()))
+
+
+# A listing names a few dozen options, from a catalog's few hundred values: each slugified once.
+_slug = functools.lru_cache(maxsize=4096)(slugify)
 
 
 def _listed(totals, labels):

@@ -28,7 +28,9 @@ variant while its stock stands: it is kept under everything it shows (the produc
 brand, the price with any sale, the pictures, every option with its state, the picked SKU with its
 stock, the stars, the path, the market). Its HTMX partial (a variant picked) is the same piece.
 The shopper's own parts are filled in on each page: the wishlist button and the stock alert are
-rendered for them, and the CSRF token and return path of the add-to-cart form are stand-ins.
+rendered for them, and the CSRF token and return path of the add-to-cart form are stand-ins. The
+page's head (`templates/catalog/_product_head.html`) is kept under the shared pages' version and
+what changes without moving it (`render_product_head`).
 
 All of these are rendered from only the values their key is made of, never from the whole page
 context, so nothing else can slip into kept HTML.
@@ -85,13 +87,16 @@ logger = logging.getLogger(__name__)
 CARD_TEMPLATE = "catalog/_product_card.html"
 FILTERS_TEMPLATE = "catalog/_filters.html"
 BUY_BOX_TEMPLATE = "catalog/_buy_box.html"
+PRODUCT_HEAD_TEMPLATE = "catalog/_product_head.html"
+# A product page's head, by the block each part goes in.
+HEAD_PARTS = ("title", "meta_description", "og", "alternates", "structured_data")
 WISHLIST_BUTTON_TEMPLATE = "catalog/_wishlist_button.html"
 STOCK_ALERT_TEMPLATE = "alerts/_stock_alert.html"
 # The shopper's own parts of a kept buy box, filled in on each page.
 WISHLIST_STAND_IN = "\ue000wishlist-button\ue000"
 STOCK_ALERT_STAND_IN = "\ue000stock-alert\ue000"
 # Templates whose source is part of every key: a deploy that changes them changes the keys.
-KEYED_TEMPLATES = (CARD_TEMPLATE, WISHLIST_BUTTON_TEMPLATE, FILTERS_TEMPLATE, BUY_BOX_TEMPLATE)
+KEYED_TEMPLATES = (CARD_TEMPLATE, WISHLIST_BUTTON_TEMPLATE, FILTERS_TEMPLATE, BUY_BOX_TEMPLATE, PRODUCT_HEAD_TEMPLATE)
 # Pieces of HTML kept in each process besides the cache: a listing page's worth many times over.
 HTML_KEPT_IN_PROCESS = 4000
 # How long a piece stays kept; a changed one gets a new key long before.
@@ -263,6 +268,37 @@ def render_buy_box(context):
             STOCK_ALERT_STAND_IN: own["stock_alert"],
         },
     )
+
+
+def render_product_head(request, choice, review_total, rating, values):
+    """{block: HTML} of a product page's head (`HEAD_PARTS`: title, description, Open Graph,
+    `hreflang` links and JSON-LD), kept under the shared pages' version: everything it shows but
+    the picked SKU's stock is a merchandiser's to change, and each change moves the version. The
+    rest is in the key: the address (the variant picked, the language), the host and scheme its
+    links are made of, the market, whether the SKU is in stock, and the reviews' count and average.
+    `values()` gives what the template shows, built only when it is rendered."""
+    sku = choice.sku
+    try:
+        version = page_cache.version()
+    except Exception:
+        version = None  # the cache unreachable: rendered afresh, as everything is
+    shown = (
+        version,
+        request.get_full_path(),
+        request.scheme,
+        request.get_host(),
+        request.market.code,
+        (sku.pk if sku else None, choice.in_stock),
+        (review_total, repr(rating)),
+    )
+    key = _key("product-head", shown)
+    parts = _read_html([key]).get(key) if version else None
+    if parts is None:
+        context = {"request": request, **values()}
+        parts = {name: get_template(f"{PRODUCT_HEAD_TEMPLATE}#{name}").render(context) for name in HEAD_PARTS}
+        if version:
+            _write_html({key: parts})
+    return parts
 
 
 def _render_own(name, context):

@@ -12,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from catalog import structured_data
 from catalog.facets import ListingScope
+from catalog.fragments import render_product_head
 from catalog.listing import (
     ALL_PRODUCTS_SORT,
     BEST_SELLER_ORDER,
@@ -254,15 +255,28 @@ def product_detail(request, slug):
     context.update(
         features=features,
         related=related_products(product, pricing),
-        structured_data=[
+        head=render_product_head(
+            request, choice, review_total, rating, lambda: _product_head_values(request, context, images)
+        ),
+    )
+    return TemplateResponse(request, "catalog/product_detail.html", context)
+
+
+def _product_head_values(request, context, images):
+    """What a product page's head shows (`catalog.fragments.render_product_head`)."""
+    product, choice = context["product"], context["choice"]
+    review_total, rating = context.get("review_total", 0), context.get("rating")
+    return {
+        "product": product,
+        "price": context["price"],
+        "structured_data": [
             structured_data.product(
                 request, product, choice=choice, review_total=review_total, rating=rating, images=images
             ),
             structured_data.breadcrumbs(request, structured_data.product_trail(request, product)),
         ],
-        alternates=structured_data.product_alternates(request, product),
-    )
-    return TemplateResponse(request, "catalog/product_detail.html", context)
+        "alternates": structured_data.product_alternates(request, product),
+    }
 
 
 @shared_page

@@ -2,6 +2,7 @@
 rendered afresh, each page's own CSRF token and return path, hearts only for their shopper, and
 every change to what a card shows visible at once."""
 
+import json
 import pickle
 import re
 import time
@@ -195,6 +196,53 @@ def test_stock_taken_without_a_signal_shows_at_once_on_a_kept_product_page(clien
     SKU.objects.filter(product__name="Poplin").update(stock=0)  # as an order takes it: no signal
 
     assert "Out of stock" in buy_box_part(product_page(client, "Poplin"), "stock")
+
+
+def head_of(response):
+    return without_tokens(re.search(r"<head>.*</head>", response.content.decode(), re.S).group(0))
+
+
+def json_ld_product(response):
+    blocks = re.findall(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', response.content.decode(), re.S)
+    return next(block for block in map(json.loads, blocks) if block["@type"] == "Product")
+
+
+@pytest.mark.parametrize("query", ["", "?lang=ru", "?lang=ky", "?size=S&color=Black", "?size=M"])
+def test_a_kept_product_head_is_the_head_rendered_afresh(client, wardrobe, fresh_pages, query):
+    url = f"/kg/p/{Product.objects.get(name='Oxford').slug}/{query}"
+    afresh = head_of(client.get(url))
+    kept = head_of(client.get(url))
+    fragments.forget_html()  # another process: from the cache
+    from_cache = head_of(client.get(url))
+
+    assert kept == afresh == from_cache
+    assert "<title>" in kept and "og:title" in kept and "hreflang" in kept and "application/ld+json" in kept
+
+
+def test_a_kept_product_head_follows_a_merchandisers_change_the_stock_and_the_host(
+    client, wardrobe, fresh_pages, django_capture_on_commit_callbacks
+):
+    oxford = Product.objects.get(name="Oxford")
+    url = f"/kg/p/{oxford.slug}/?size=S&color=Black"
+    first = client.get(url)
+    assert json_ld_product(first)["offers"]["availability"] == "https://schema.org/InStock"
+
+    SKU.objects.filter(product=oxford).update(stock=0)  # an order took the last one: no signal
+    assert json_ld_product(client.get(url))["offers"]["availability"] == "https://schema.org/OutOfStock"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        oxford.name = "Oxford Deluxe"
+        oxford.save()
+        MarketPrice.objects.create(product=oxford, market="KG", price="900.00")
+    changed = client.get(url)
+    assert "<title>Oxford Deluxe by Atelier — 900" in changed.content.decode().replace("\xa0", " ")
+    assert (
+        json_ld_product(changed)["name"] == "Oxford Deluxe" and json_ld_product(changed)["offers"]["price"] == "900.00"
+    )
+
+    elsewhere = client.get(url, HTTP_HOST="localhost")
+    assert json_ld_product(elsewhere)["url"].startswith("http://localhost/")
+    assert json_ld_product(client.get(url))["url"].startswith("http://testserver/")
 
 
 def test_a_sku_switched_off_or_on_without_a_signal_shows_at_once_on_a_kept_product_page(client, wardrobe, fresh_pages):

@@ -351,9 +351,9 @@ def kept_each_until_changed(kind, shown, ids, read, *, held=None, read_only=Fals
         kept |= read_now
     for pk, key in keys.items():
         if key in kept:
-            value = kept[key][1]
-            held.put(key, (kept[key][0], value if read_only else pickle.dumps(value, pickle.HIGHEST_PROTOCOL)))
-            found[pk] = kept[key][1]
+            until, value = kept[key]
+            held.put(key, (until, value if read_only else pickle.dumps(value, pickle.HIGHEST_PROTOCOL)))
+            found[pk] = value
     return found
 
 

@@ -29,8 +29,8 @@ brand, the price with any sale, the pictures, every option with its state, the p
 stock, the stars, the path, the market). Its HTMX partial (a variant picked) is the same piece.
 The shopper's own parts are filled in on each page: the wishlist button and the stock alert are
 rendered for them, and the CSRF token and return path of the add-to-cart form are stand-ins. The
-page's head (`templates/catalog/_product_head.html`) is kept under the shared pages' version and
-what changes without moving it (`render_product_head`).
+page's head (`templates/catalog/_product_head.html`) is kept as rows are, until a merchandiser's
+next change, under what changes without one (`render_product_head`).
 
 All of these are rendered from only the values their key is made of, never from the whole page
 context, so nothing else can slip into kept HTML.
@@ -96,7 +96,7 @@ STOCK_ALERT_TEMPLATE = "alerts/_stock_alert.html"
 WISHLIST_STAND_IN = "\ue000wishlist-button\ue000"
 STOCK_ALERT_STAND_IN = "\ue000stock-alert\ue000"
 # Templates whose source is part of every key: a deploy that changes them changes the keys.
-KEYED_TEMPLATES = (CARD_TEMPLATE, WISHLIST_BUTTON_TEMPLATE, FILTERS_TEMPLATE, BUY_BOX_TEMPLATE, PRODUCT_HEAD_TEMPLATE)
+KEYED_TEMPLATES = (CARD_TEMPLATE, WISHLIST_BUTTON_TEMPLATE, FILTERS_TEMPLATE, BUY_BOX_TEMPLATE)
 # Pieces of HTML kept in each process besides the cache: a listing page's worth many times over.
 HTML_KEPT_IN_PROCESS = 4000
 # How long a piece stays kept; a changed one gets a new key long before.
@@ -272,18 +272,15 @@ def render_buy_box(context):
 
 def render_product_head(request, choice, review_total, rating, values):
     """{block: HTML} of a product page's head (`HEAD_PARTS`: title, description, Open Graph,
-    `hreflang` links and JSON-LD), kept under the shared pages' version: everything it shows but
-    the picked SKU's stock is a merchandiser's to change, and each change moves the version. The
-    rest is in the key: the address (the variant picked, the language), the host and scheme its
-    links are made of, the market, whether the SKU is in stock, and the reviews' count and average.
-    `values()` gives what the template shows, built only when it is rendered."""
+    `hreflang` links and JSON-LD), kept until a merchandiser's next change (`kept_until_changed`):
+    everything it shows but the picked SKU's stock is theirs to change, and each change moves the
+    shared pages' version. The rest is in the key: the template's source, the address (the variant
+    picked, the language), the host and scheme its links are made of, the market, whether the SKU
+    is in stock, and the reviews' count and average. `values()` gives what the template shows,
+    built only when it is rendered."""
     sku = choice.sku
-    try:
-        version = page_cache.version()
-    except Exception:
-        version = None  # the cache unreachable: rendered afresh, as everything is
     shown = (
-        version,
+        templates_digest((PRODUCT_HEAD_TEMPLATE,)),
         request.get_full_path(),
         request.scheme,
         request.get_host(),
@@ -291,14 +288,12 @@ def render_product_head(request, choice, review_total, rating, values):
         (sku.pk if sku else None, choice.in_stock),
         (review_total, repr(rating)),
     )
-    key = _key("product-head", shown)
-    parts = _read_html([key]).get(key) if version else None
-    if parts is None:
+
+    def render():
         context = {"request": request, **values()}
-        parts = {name: get_template(f"{PRODUCT_HEAD_TEMPLATE}#{name}").render(context) for name in HEAD_PARTS}
-        if version:
-            _write_html({key: parts})
-    return parts
+        return {name: get_template(f"{PRODUCT_HEAD_TEMPLATE}#{name}").render(context) for name in HEAD_PARTS}
+
+    return kept_until_changed("product-head", shown, render, read_only=True)
 
 
 def _render_own(name, context):

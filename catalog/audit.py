@@ -23,6 +23,7 @@ PRODUCT_DERIVED = [
     "search_vector_en",
     "search_vector_ru",
     "search_vector_ky",
+    "search_vector",
     "search_text",
 ]
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.facets import ListingScope, precomputed_counts
 from catalog.fragments import kept_until_changed
-from catalog.models import SKU, on_sale_condition
+from catalog.models import SKU, Subcategory, on_sale_condition
 from catalog.search import SEARCH_ORDER, AmongIds  # noqa: F401 - SEARCH_ORDER is the listings' too
 from catalog.search_index import FACET_FIELDS, facet_values_of
 from catalog.sizes import size_sort_key
@@ -247,9 +247,29 @@ def _listed(totals, labels):
 
 
 def search_facet_values(market):
-    """`facet_values` and the stored sizes and colors of a product's active SKUs: the rows a search
-    names its results by carry every count of its listing (`live_counts`)."""
-    return {**facet_values(market), **{name: F(column) for column, name in FACET_FIELDS.items()}}
+    """`facet_values`, with the subcategory by its id (`live_counts` names it from `_subcategories`,
+    so the search joins no table), and the stored sizes and colors of a product's active SKUs: the
+    rows a search names its results by carry every count of its listing (`live_counts`)."""
+    values = facet_values(market)
+    del values["sub"], values["sub_name"]
+    return {**values, "sub": F("subcategory_id"), **{name: F(column) for column, name in FACET_FIELDS.items()}}
+
+
+def _subcategories():
+    """{id: (slug, name in the page's language)} of every subcategory, kept until a merchandiser's
+    next change."""
+    return (
+        kept_until_changed(
+            "subcategories",
+            None,
+            lambda: {
+                pk: (slug, name)
+                for pk, slug, name in Subcategory.objects.values_list("pk", "slug", translated_column("name"))
+            },
+            read_only=True,
+        )
+        or {}
+    )
 
 
 def facet_values(market):
@@ -328,10 +348,12 @@ def live_counts(base, filters, market: MarketConfig, *, named=None):
     them, sizes and colors included, without reading the products or their SKUs again (nor building
     `base`, which may be lazy)."""
     if named is not None and not filters.active_count:
-        # Results sharing every value (brand, stock, sale, subcategory) tallied as one row; each
+        # Results sharing every value (brand, stock, sale, subcategory id) tallied as one row; each
         # row ends with its SKUs' values (`search_facet_values`).
         alike = Counter(row[1 : -len(SKU_FACETS)] for row in named)
-        counts = _tally(((*values, n) for values, n in alike.items()), filters)
+        subs = _subcategories()
+        rows = ((*values[:-1], *subs.get(values[-1], (None, None)), n) for values, n in alike.items())
+        counts = _tally(rows, filters)
         counts.update(_stored_sku_counts(named, market))
         return counts
     counts = _field_counts(base, filters, market)
@@ -354,7 +376,7 @@ def _stored_sku_counts(named, market):
     product's stored sizes and colors (`search_facet_values`), so no SKU is read. Each option's
     label in the page's language is the one the market's listings show (`_sku_labels`)."""
     tallies = {
-        name: Counter(facet_values_of(row[column] for row in named))
+        name: _stored_tally(row[column] for row in named)
         for column, name in enumerate(SKU_FACETS, start=-len(SKU_FACETS))
     }
     labels = _sku_labels(market, {name: set(tally) for name, tally in tallies.items()}, named)
@@ -362,6 +384,16 @@ def _stored_sku_counts(named, market):
         name: [{"value": value, "n": n, "label": labels[name].get(value, value)} for value, n in tally.items()]
         for name, tally in tallies.items()
     }
+
+
+def _stored_tally(stored):
+    """{value: how many products have it} from products' stored values (a `FACET_FIELDS` column):
+    alike columns (the same sizes, say) are counted first, and each distinct one split once."""
+    totals = Counter()
+    for column, n in Counter(stored).items():
+        for value in facet_values_of((column,)):
+            totals[value] += n
+    return totals
 
 
 def _sku_labels(market, values, named):

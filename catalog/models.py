@@ -223,6 +223,8 @@ class Product(WithRenditions):
     search_vector_en = SearchVectorField(null=True, editable=False)
     search_vector_ru = SearchVectorField(null=True, editable=False)
     search_vector_ky = SearchVectorField(null=True, editable=False)
+    # The three above together: a search matches the words through this column's index, once.
+    search_vector = SearchVectorField(null=True, editable=False)
     search_text = models.TextField(blank=True, default="", editable=False)
     # The sizes and colors of the product's active SKUs, one per line (NULL: none), kept with the
     # search columns: a search counts its results' size and color facets from these, without

@@ -23,7 +23,7 @@ import functools
 import re
 import unicodedata
 from functools import reduce
-from operator import and_, itemgetter, or_
+from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.exceptions import EmptyResultSet
@@ -46,7 +46,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from catalog.models import SKU
-from catalog.search_index import SEARCH_CONFIGS, TEXT_FIELD, VECTOR_FIELDS
+from catalog.search_index import MATCH_FIELD, SEARCH_CONFIGS, TEXT_FIELD, VECTOR_FIELDS
 from storefront.content import translation_columns
 from storefront.layout import BoundedLRU
 
@@ -81,6 +81,8 @@ MAX_NAMED_IDS = 5000
 # Where the words go in a statement built once for many searches (`_named_statement`): no query
 # holds it, as `clean_query` removes control characters.
 WORDS = "\x00words\x00"
+# Where `_named_statement`'s query takes the most rows it reads.
+LIMIT = "\x00limit\x00"
 # Statements by shape: a few per market, rate, language and set of running sales.
 _statements = BoundedLRU(64)
 # The order of search results unless the shopper picks a sort: most relevant, then best selling.
@@ -156,7 +158,8 @@ def ranked_search(queryset, query, *, language=None, values=None, shape=None, la
     if not _typo_words(query):
         return _matching(queryset, query, language), None
     sql, params = _named_statement(queryset, language, values, shape)
-    found = _named(queryset.db, sql, tuple(query if param == WORDS else param for param in params))
+    params = tuple(query if param == WORDS else MAX_NAMED_IDS + 1 if param == LIMIT else param for param in params)
+    found = _named(queryset.db, sql, params)
     if found is None:
         return _matching(queryset, query, language), None
     if found:
@@ -236,53 +239,54 @@ def set_typo_similarity(sender, connection, **kwargs):
 
 def _named_statement(queryset, language, values, shape):
     """The SQL and parameters of `_named`'s query for `queryset`, `language` and `values`, with
-    `WORDS` where the words go: built here, or once per `shape` (and active language) in the process.
+    `WORDS` where the words go and `LIMIT` where the most rows it reads goes: built here, or once
+    per `shape` (and active language) in the process.
 
-    The rows `(id, *values)` of the products with the words as typed, with their rank and sales,
-    in no order (`_named` sorts them)."""
+    One query: its materialized CTE is planned for every row (the GIN index's bitmap): under
+    `EXISTS` or `LIMIT` PostgreSQL expects a match to turn up soon and, for words common alone but
+    never together ("linen boots"), then reads the whole table looking for one. The CTE is read
+    only as far as the outer `LIMIT`, so a word most products share costs MAX_NAMED_IDS + 1 rows
+    and is ranked by the page's own query instead. The rows `(id, *values)` come sorted as
+    `SEARCH_ORDER` sorts; the rank and sales they are sorted by stay in the database."""
     key = None if shape is None else (shape, language, get_language(), queryset.db)
     statement = _statements.get(key) if key is not None else None
     if statement is None:
         match, rank = _as_typed(queryset, WORDS, language)
         values = values() if callable(values) else values or {}
         names = {f"named_{name}": expression for name, expression in values.items()}
+        quote = connections[queryset.db].ops.quote_name
         columns = (
             queryset.filter(match)
-            .annotate(search_rank=rank, **names)
+            .annotate(named_id=F("pk"), named_rank=rank, named_sales=F("sales_count"), **names)
             .order_by()
-            .values_list("pk", "search_rank", "sales_count", *names)
+            .values_list("named_id", "named_rank", "named_sales", *names)
         )
         try:
-            statement = columns.query.sql_with_params()
+            sql, params = columns.query.sql_with_params()
         except EmptyResultSet:  # a queryset.none()
             statement = (None, ())
+        else:
+            read = ", ".join(quote(name) for name in ("named_id", *names))
+            order = ", ".join(f"{quote(name)} DESC" for name in ("named_rank", "named_sales", "named_id"))
+            statement = (
+                f"WITH found AS MATERIALIZED ({sql}) "  # noqa: S608 - built from the queryset's own SQL
+                f"SELECT {read} FROM (SELECT * FROM found LIMIT %s) AS found ORDER BY {order}",
+                (*params, LIMIT),
+            )
         if key is not None:
             _statements.put(key, statement)
     return statement
 
 
 def _named(using, sql, params):
-    """The rows of `_named_statement`'s query in the listing's relevance order, as `(id, *values)`,
-    or None when there are more than MAX_NAMED_IDS.
-
-    One query: its materialized CTE is planned for every row (the GIN indexes' bitmap): under
-    `EXISTS` or `LIMIT` PostgreSQL expects a match to turn up soon and, for words common alone but
-    never together ("linen boots"), then reads the whole table looking for one. The CTE is read
-    only as far as the outer `LIMIT`, so a word most products share costs MAX_NAMED_IDS + 1 rows
-    and is ranked by the page's own query instead. Rows are sorted here, as `SEARCH_ORDER` sorts.
-    """
+    """The rows of `_named_statement`'s query, as `(id, *values)` in the listing's relevance order,
+    or None when there are more than MAX_NAMED_IDS."""
     if sql is None:
         return []
     with connections[using].cursor() as cursor:
-        cursor.execute(
-            f"WITH found AS MATERIALIZED ({sql}) SELECT * FROM found LIMIT %s",  # noqa: S608
-            (*params, MAX_NAMED_IDS + 1),
-        )
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if len(rows) > MAX_NAMED_IDS:
-        return None
-    rows.sort(key=itemgetter(1, 2, 0), reverse=True)
-    return [(row[0], *row[3:]) for row in rows]
+    return None if len(rows) > MAX_NAMED_IDS else rows
 
 
 class AmongIds(Expression):
@@ -326,21 +330,66 @@ def _as_typed(queryset, query, language):
     """PostgreSQL: (the condition, the rank) of products with the words of `query` in any language's
     column, ranked in `language`'s."""
     # websearch_to_tsquery accepts any input (quotes, &, |, !, :*) without a syntax error. The query
-    # is read in every language's configuration and tested against that language's column, each
-    # test answered by the column's GIN index: a KG shopper reading Russian who types English finds
-    # what the English column holds.
+    # is read in every language's configuration, and a product matches when its vector of every
+    # language (MATCH_FIELD) has the words of any reading, answered by one GIN index: a KG shopper
+    # reading Russian who types English finds what the English column holds.
     queries = {
         lang: SearchQuery(query, search_type="websearch", config=config) for lang, config in SEARCH_CONFIGS.items()
     }
-    match = reduce(or_, (Q(**{VECTOR_FIELDS[lang]: text_query}) for lang, text_query in queries.items()))
+    match = Q(AnyReading(F(MATCH_FIELD), *queries.values()))
     own = language if language in SEARCH_CONFIGS else DEFAULT_LANGUAGE
-    rank = Greatest(
-        *(
-            SearchRank(F(VECTOR_FIELDS[lang]), text_query) * Value(1.0 if lang == own else OTHER_LANGUAGE_RANK)
-            for lang, text_query in queries.items()
-        )
+    # A product with the words in the shopper's language ranks by that column; one that has them
+    # only in another's, by the best of those, a little lower.
+    others = [SearchRank(F(VECTOR_FIELDS[lang]), queries[lang]) for lang in queries if lang != own]
+    best_other = Greatest(*others) if len(others) > 1 else others[0]
+    rank = Case(
+        When(Q(**{VECTOR_FIELDS[own]: queries[own]}), then=SearchRank(F(VECTOR_FIELDS[own]), queries[own])),
+        default=best_other * Value(OTHER_LANGUAGE_RANK),
     )
     return match, _as_float(rank)
+
+
+class AnyReading(Expression):
+    """`vector @@ (reading₁ | reading₂ | …)` with each distinct reading once.
+
+    The readings of a query in the languages' configurations are often the same tsquery ("linen
+    shirt" is 'linen' & 'shirt' in all three); GIN would look their words up again for every copy.
+    Which readings repeat is decided by a CASE of constant tsqueries, which PostgreSQL folds when it
+    plans the query, so the index sees a single tsquery with each reading once.
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, vector, *readings):
+        super().__init__()
+        self.vector, self.readings = vector, list(readings)
+
+    def get_source_expressions(self):
+        return [self.vector, *self.readings]
+
+    def set_source_expressions(self, exprs):
+        self.vector, *self.readings = exprs
+
+    def as_sql(self, compiler, connection):
+        vector, params = compiler.compile(self.vector)
+        readings = [compiler.compile(reading) for reading in self.readings]
+        either, either_params = _distinct_or(readings)
+        return f"{vector} @@ ({either})", (*params, *either_params)
+
+
+def _distinct_or(readings):
+    """(SQL, params) of the OR of the compiled tsqueries `readings`, each distinct one once: the last
+    is OR'ed in unless it equals one before it, recursively."""
+    *earlier, (last, last_params) = readings
+    if not earlier:
+        return last, tuple(last_params)
+    before, before_params = _distinct_or(earlier)
+    seen = ", ".join(sql for sql, _params in earlier)
+    seen_params = tuple(param for _sql, params in earlier for param in params)
+    return (
+        f"CASE WHEN {last} IN ({seen}) THEN {before} ELSE ({before}) || {last} END",
+        (*last_params, *seen_params, *before_params, *before_params, *last_params),
+    )
 
 
 def _typo_words(query):

@@ -42,13 +42,15 @@ logger = logging.getLogger(__name__)
 # Shop language → text search configuration of its column.
 SEARCH_CONFIGS = {"en": "english", "ru": "russian", "ky": "simple"}
 VECTOR_FIELDS = {language: f"search_vector_{language}" for language in SEARCH_CONFIGS}
+# Every language's vector in one (`||`): what a search matches the words against.
+MATCH_FIELD = "search_vector"
 TEXT_FIELD = "search_text"
 # A product's SKU facet values, column → SKU field: the distinct values of its active SKUs, one per
 # line, NULL for none (`facet_values_of` reads them).
 FACET_FIELDS = {"facet_sizes": "size", "facet_colors": "color"}
 FACET_SEPARATOR = "\n"
 # What no page shows: listings and product pages leave them unread.
-SEARCH_FIELDS = (*VECTOR_FIELDS.values(), TEXT_FIELD, *FACET_FIELDS)
+SEARCH_FIELDS = (*VECTOR_FIELDS.values(), MATCH_FIELD, TEXT_FIELD, *FACET_FIELDS)
 TRANSLATION_SUFFIXES = tuple(f"_{language}" for language in CONTENT_LANGUAGES)
 # The columns the search columns are made of: a save naming none of them (update_fields) changes nothing.
 PRODUCT_SOURCES = frozenset(
@@ -190,8 +192,13 @@ def _update_statement(connection, product_ids):
         ]
     )
     vectors = [f"{_weighted_vector(SEARCH_CONFIGS[language], language)} AS {language}" for language in VECTOR_FIELDS]
-    columns = [*VECTOR_FIELDS.values(), TEXT_FIELD, *FACET_FIELDS]
-    values = [*(f"src.{language}" for language in VECTOR_FIELDS), "src.text", *(f"src.{c}" for c in FACET_FIELDS)]
+    columns = [*VECTOR_FIELDS.values(), MATCH_FIELD, TEXT_FIELD, *FACET_FIELDS]
+    values = [
+        *(f"src.{language}" for language in VECTOR_FIELDS),
+        " || ".join(f"src.{language}" for language in VECTOR_FIELDS),
+        "src.text",
+        *(f"src.{c}" for c in FACET_FIELDS),
+    ]
     which, params = ("", []) if product_ids is None else (f"WHERE p.{pk} = ANY(%s)", [product_ids])
     # Identifiers come from the models' metadata and configurations from SEARCH_CONFIGS; ids are
     # parameters. Rows whose columns would not change are left alone (no new row version to vacuum).

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from catalog.models import SKU, Product
 from catalog.search import TYPO_SIMILARITY, search_products, suggest
 from catalog.search_index import (
+    MATCH_FIELD,
     SEARCH_FIELDS,
     facet_values_of,
     refresh_in_batches,
@@ -31,6 +32,7 @@ pytestmark = pytest.mark.django_db
 
 POSTGRESQL = "postgresql"
 PER_MARKET_MIGRATION = "catalog.migrations.0014_search_indexes_per_market_facet_columns"
+MATCHED_ONCE_MIGRATION = "catalog.migrations.0015_product_search_vector_matched_once"
 FILL_MIGRATION = "catalog.migrations.0009_product_search_vectors"
 
 
@@ -176,8 +178,16 @@ def test_a_saved_product_gets_its_search_columns_once_the_transaction_commits(dj
     if connection.vendor == POSTGRESQL:
         assert "'coat':2A" in columns["search_vector_en"]
         assert columns["search_text"] == "wool coat tengri wool"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT search_vector = search_vector_en || search_vector_ru || search_vector_ky"
+                " FROM catalog_product WHERE id = %s",
+                [product.pk],
+            )
+            assert cursor.fetchone() == (True,)  # every language's words, matched at once
     else:
         assert columns["search_vector_en"] is None  # SQLite searches the text columns themselves
+        assert columns[MATCH_FIELD] is None
     assert names(kg_products(), "coats", language="en") == ["Wool Coat"]
 
 
@@ -427,8 +437,11 @@ def test_the_migration_indexes_run_both_ways():
 
 def test_the_per_market_indexes_run_both_ways():
     migration = importlib.import_module(PER_MARKET_MIGRATION)
+    matched_once = importlib.import_module(MATCHED_ONCE_MIGRATION)
     if connection.vendor != POSTGRESQL:
         return
+    with connection.schema_editor() as editor:
+        matched_once.match_per_language(apps, editor)  # the indexes as 0014 left them
     before = product_indexes()
     with connection.schema_editor() as editor:
         migration.index_whole_catalog(apps, editor)
@@ -445,6 +458,42 @@ def test_the_per_market_indexes_run_both_ways():
     assert per_market <= before and not per_market & between
     assert {"catalog_product_search_en", "catalog_product_search_text_trgm"} <= between
     assert after == before
+
+
+def test_the_index_of_every_languages_vector_runs_both_ways():
+    migration = importlib.import_module(MATCHED_ONCE_MIGRATION)
+    if connection.vendor != POSTGRESQL:
+        return
+    before = product_indexes()
+    with connection.schema_editor() as editor:
+        migration.match_per_language(apps, editor)
+    between = product_indexes()
+    with connection.schema_editor() as editor:
+        migration.match_once(apps, editor)
+    after = product_indexes()
+
+    matched_once = {"catalog_product_search_kg", "catalog_product_search_us"}
+    per_language = {
+        f"catalog_product_search_{language}_{market}" for language in ("en", "ru", "ky") for market in ("kg", "us")
+    }
+    assert matched_once <= before and not per_language & before
+    assert per_language <= between and not matched_once & between
+    assert after == before
+
+
+def test_the_migration_fills_every_languages_vector_from_the_language_columns(midi_dress, linen_shirt):
+    migration = importlib.import_module(MATCHED_ONCE_MIGRATION)
+    if connection.vendor != POSTGRESQL:
+        return
+    expected = {product.pk: stored(product)[MATCH_FIELD] for product in (midi_dress, linen_shirt)}
+    Product.objects.update(**{MATCH_FIELD: None})
+
+    with connection.schema_editor() as editor:
+        migration.fill_search_vector(apps, editor)
+
+    filled = {product.pk: stored(product)[MATCH_FIELD] for product in (midi_dress, linen_shirt)}
+    assert filled == expected
+    assert all(filled.values())
 
 
 def test_postgresql_connections_forgive_a_typo_at_the_search_threshold():

@@ -343,14 +343,16 @@ def live_counts(base, filters, market: MarketConfig, *, named=None):
     """Every count a listing shows, counted over `base` (products of `market`) under `filters`: the
     total, the options of each facet as [{"value", "label", "n"}], and the in-stock and on-sale flags.
 
-    `named`: `base`'s products as rows `(id, *search_facet_values(market))` when the caller has
-    them (a search's results, found on PostgreSQL): without filters every facet is tallied from
-    them, sizes and colors included, without reading the products or their SKUs again (nor building
-    `base`, which may be lazy)."""
+    `named`: `base`'s products named (`catalog.search.Named`, grouped by their
+    `search_facet_values(market)`) when the caller has them (a search's results, found on
+    PostgreSQL): without filters every facet is tallied from them, sizes and colors included,
+    without reading the products or their SKUs again (nor building `base`, which may be lazy)."""
     if named is not None and not filters.active_count:
-        # Results sharing every value (brand, stock, sale, subcategory id) tallied as one row; each
-        # row ends with its SKUs' values (`search_facet_values`).
-        alike = Counter(row[1 : -len(SKU_FACETS)] for row in named)
+        # Results sharing every value but their SKUs' (brand, stock, sale, subcategory id) tallied
+        # as one row; each group ends with its SKUs' values (`search_facet_values`).
+        alike = Counter()
+        for values, n in named.groups.items():
+            alike[values[: -len(SKU_FACETS)]] += n
         subs = _subcategories()
         rows = ((*values[:-1], *subs.get(values[-1], (None, None)), n) for values, n in alike.items())
         counts = _tally(rows, filters)
@@ -372,11 +374,11 @@ def live_counts(base, filters, market: MarketConfig, *, named=None):
 
 
 def _stored_sku_counts(named, market):
-    """The size and color facets of a search's results from their rows: each row ends with the
-    product's stored sizes and colors (`search_facet_values`), so no SKU is read. Each option's
+    """The size and color facets of a search's results from their groups: each ends with the
+    products' stored sizes and colors (`search_facet_values`), so no SKU is read. Each option's
     label in the page's language is the one the market's listings show (`_sku_labels`)."""
     tallies = {
-        name: _stored_tally(row[column] for row in named)
+        name: _stored_tally((values[column], n) for values, n in named.groups.items())
         for column, name in enumerate(SKU_FACETS, start=-len(SKU_FACETS))
     }
     labels = _sku_labels(market, {name: set(tally) for name, tally in tallies.items()}, named)
@@ -387,10 +389,13 @@ def _stored_sku_counts(named, market):
 
 
 def _stored_tally(stored):
-    """{value: how many products have it} from products' stored values (a `FACET_FIELDS` column):
-    alike columns (the same sizes, say) are counted first, and each distinct one split once."""
+    """{value: how many products have it} from (a `FACET_FIELDS` column, how many products have
+    it) pairs: alike columns (the same sizes, say) are added up first, and each distinct one split once."""
+    alike = Counter()
+    for column, n in stored:
+        alike[column] += n
     totals = Counter()
-    for column, n in Counter(stored).items():
+    for column, n in alike.items():
         for value in facet_values_of((column,)):
             totals[value] += n
     return totals
@@ -411,7 +416,7 @@ def _sku_labels(market, values, named):
         missing = [value for value in wanted if value not in labels[name]]
         if missing:
             rows = (
-                SKU.objects.filter(AmongIds((row[0] for row in named), "product_id"), is_active=True)
+                SKU.objects.filter(AmongIds(named.ids, "product_id"), is_active=True)
                 .filter(**{f"{name}__in": missing})
                 .values_list(name)
                 .annotate(label=Max(translated_column(name)))
@@ -469,8 +474,9 @@ def build_listing(
 
     `counts` are `live_counts(base, filters, market)` known already (`catalog.facets` keeps them
     for the unfiltered listings); without them they are counted here. `named` are `base`'s products
-    as rows `(id, *search_facet_values(market))` in the order `order_by` asks for, when the caller has them
-    (a search's results in relevance order, `catalog.search.ranked_search`): without filters, the
+    named (`catalog.search.Named`: their ids in the order `order_by` asks for, and how many share
+    each combination of `search_facet_values(market)`), when the caller has them (a search's
+    results in relevance order, `catalog.search.ranked_search`): without filters, the
     facets are tallied from them and the page reads its own products by id instead of sorting every
     product of `base`: `read_page(ids)` ({id: product}), when given, reads them.
     """
@@ -478,7 +484,7 @@ def build_listing(
         counts = live_counts(base, filters, market, named=named)
     ordering = order_by or SORTS.get(filters.sort, SORTS["best"])[1]
     if named is not None and order_by and not filters.active_count:
-        paginator = Paginator([row[0] for row in named], per_page)
+        paginator = Paginator(named.ids, per_page)
         page = paginator.get_page(page_number)
         if read_page is None:
             rows = {product.pk: product for product in base.filter(pk__in=page.object_list).order_by()}

@@ -3,10 +3,12 @@
 On PostgreSQL search reads the columns `catalog.search_index` stores (through each market's own
 indexes: a search's queryset carries its market's condition): a weighted `tsvector` per shop
 language (English stemmed by config "english", Russian by "russian", Kyrgyz as written by "simple",
-each holding the product's text in that language) and `search_text` for typos. A query is read in
-each language's configuration and matched against that language's column (`websearch_to_tsquery`,
-answered by the columns' GIN indexes), so "платья" finds "Платье миди" and "shirts" finds "Linen
-Shirt"; results rank by `ts_rank` in the shopper's language. When no product has the words as typed
+each holding the product's text in that language), `search_vector` holding the three together, and
+`search_text` for typos. A query is read in each language's configuration (`websearch_to_tsquery`)
+and a product matches when `search_vector` has the words of any reading, each distinct reading
+looked up once in its GIN index (`AnyReading`), so "платья" finds "Платье миди" and "shirts" finds
+"Linen Shirt"; results rank by `ts_rank` in the shopper's language, or a little lower by another
+language's when only that one has the words. When no product has the words as typed
 (one probe query decides), pg_trgm's word similarity against `search_text`, answered by its trigram
 index, catches typos instead ("snekers" finds "Court Sneakers").
 
@@ -22,6 +24,7 @@ import difflib
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
 
@@ -133,12 +136,12 @@ def search_products(queryset, query, *, language=None):
 def ranked_search(queryset, query, *, language=None, values=None, shape=None, lazy=False):
     """(`search_products`' results, those results named or None).
 
-    They are named when PostgreSQL found at most MAX_NAMED_IDS products with the words as typed: a
-    row `(id, *values)` per product, in the listing's relevance order (`SEARCH_ORDER`), where
-    `values` (name → expression, such as the fields a listing's facets count; or a function that
-    builds them) are read by the same query that found and ranked them. A listing without filters
-    shows a page and counts its facets from these rows (`catalog.listing.build_listing`), without
-    matching, ranking or reading the results again.
+    They are named when PostgreSQL found at most MAX_NAMED_IDS products with the words as typed
+    (`Named`): their ids in the listing's relevance order (`SEARCH_ORDER`), and how many of them
+    share each combination of `values` (name → expression, such as the fields a listing's facets
+    count; or a function that builds them), counted by the same query that found and ranked them. A
+    listing without filters shows a page and counts its facets from these
+    (`catalog.listing.build_listing`), without matching, ranking or reading the results again.
 
     `shape`, when given, is a hashable naming everything but the words that goes into that query:
     the caller's queryset and `values` (a market, its rate and running sales, say) and the active
@@ -170,8 +173,20 @@ def ranked_search(queryset, query, *, language=None, values=None, shape=None, la
     return _a_typo_away(queryset, query), None
 
 
+@dataclass(frozen=True)
+class Named:
+    """A search's results named: `ids` in relevance order, and `groups`, {values: how many}: how
+    many results share each combination of the values `ranked_search` was asked for, in its order."""
+
+    ids: list
+    groups: dict
+
+    def __len__(self):
+        return len(self.ids)
+
+
 def _named_results(queryset, found, query, language):
-    ids = AmongIds(row[0] for row in found)
+    ids = AmongIds(found.ids)
     return queryset.filter(ids).annotate(search_rank=_as_typed(queryset, query, language)[1])
 
 
@@ -245,9 +260,10 @@ def _named_statement(queryset, language, values, shape):
     One query: its materialized CTE is planned for every row (the GIN index's bitmap): under
     `EXISTS` or `LIMIT` PostgreSQL expects a match to turn up soon and, for words common alone but
     never together ("linen boots"), then reads the whole table looking for one. The CTE is read
-    only as far as the outer `LIMIT`, so a word most products share costs MAX_NAMED_IDS + 1 rows
-    and is ranked by the page's own query instead. The rows `(id, *values)` come sorted as
-    `SEARCH_ORDER` sorts; the rank and sales they are sorted by stay in the database."""
+    only as far as `LIMIT`, so a word most products share costs MAX_NAMED_IDS + 1 rows and is
+    ranked by the page's own query instead. Its rows are the results' combinations of `values`
+    with how many have each, and one more: their ids in the order `SEARCH_ORDER` sorts, as an
+    array (its count NULL). A result's values, rank and sales stay in the database."""
     key = None if shape is None else (shape, language, get_language(), queryset.db)
     statement = _statements.get(key) if key is not None else None
     if statement is None:
@@ -266,11 +282,14 @@ def _named_statement(queryset, language, values, shape):
         except EmptyResultSet:  # a queryset.none()
             statement = (None, ())
         else:
-            read = ", ".join(quote(name) for name in ("named_id", *names))
+            grouped = ", ".join(quote(name) for name in names)
             order = ", ".join(f"{quote(name)} DESC" for name in ("named_rank", "named_sales", "named_id"))
+            nothing = "".join(", NULL" for _name in names)
             statement = (
-                f"WITH found AS MATERIALIZED ({sql}) "  # noqa: S608 - built from the queryset's own SQL
-                f"SELECT {read} FROM (SELECT * FROM found LIMIT %s) AS found ORDER BY {order}",
+                f"WITH found AS MATERIALIZED ({sql}), "  # noqa: S608 - built from the queryset's own SQL
+                "top AS MATERIALIZED (SELECT * FROM found LIMIT %s) "
+                f"SELECT NULL{', ' if names else ''}{grouped}, COUNT(*) FROM top GROUP BY ({grouped}) "
+                f"UNION ALL SELECT (SELECT array_agg({quote('named_id')} ORDER BY {order}) FROM top){nothing}, NULL",
                 (*params, LIMIT),
             )
         if key is not None:
@@ -279,14 +298,19 @@ def _named_statement(queryset, language, values, shape):
 
 
 def _named(using, sql, params):
-    """The rows of `_named_statement`'s query, as `(id, *values)` in the listing's relevance order,
-    or None when there are more than MAX_NAMED_IDS."""
+    """`_named_statement`'s query's rows as `Named`, or None when it found more than MAX_NAMED_IDS."""
     if sql is None:
-        return []
+        return Named([], {})
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return None if len(rows) > MAX_NAMED_IDS else rows
+    ids, groups = [], {}
+    for found, *values, n in rows:
+        if n is None:
+            ids = found or []
+        elif n:
+            groups[tuple(values)] = n
+    return None if len(ids) > MAX_NAMED_IDS else Named(ids, groups)
 
 
 class AmongIds(Expression):

@@ -9,10 +9,12 @@ brand (B), category and subcategory names (C), and description and the colors of
                                          in it get the English stemmer)
     search_vector_ky  config "simple"   (PostgreSQL has no Kyrgyz stemmer: words as written)
 
-and `search_text`: the lower-cased names in every language, the brand and the colors, which a
-pg_trgm index reads to forgive a typo. Migration 0009 adds the columns and their GIN indexes, and
-0014 gives each market its own (partial, on the market's active products: a search reads only its
-market's entries; a market added later needs its own in a migration); `catalog.search` reads them.
+with `search_vector` holding the three together (`||`), which a search matches the words against
+through one GIN index, and `search_text`: the lower-cased names in every language, the brand and
+the colors, which a pg_trgm index reads to forgive a typo. Migration 0009 adds the columns and
+their indexes, 0014 gives each market its own (partial, on the market's active products: a search
+reads only its market's entries; a market added later needs its own in a migration), and 0015
+adds `search_vector` and its index in place of one per language; `catalog.search` reads them.
 
 Beside them, `facet_sizes` and `facet_colors` keep the distinct sizes and colors of the product's
 active SKUs, one per line (NULL when it has none): a search counts its results' size and color

@@ -73,8 +73,8 @@ def product_listing(
 
     `scope`, when `base` is `listed_products(pricing, scope)`, lets an unfiltered listing take its
     counts from the rows `catalog.facets` keeps instead of counting them. `named`: `base`'s
-    products as rows of their facet values in `order_by`'s order, when known
-    (`catalog.listing.build_listing`).
+    products named in `order_by`'s order with their facet values counted (`catalog.search.Named`),
+    when known (`catalog.listing.build_listing`).
     """
     filters = parse_filters(query, default_sort=default_sort)
     # An unfiltered search's page names its products (`named`, `build_listing`): each is kept priced

@@ -565,6 +565,24 @@ def test_a_searchs_named_rows_count_each_facet_as_counting_its_results_does(line
         assert not tallying.captured_queries
 
 
+def test_a_searchs_subcategory_facet_follows_a_renamed_subcategory(
+    client, linen_rack, django_capture_on_commit_callbacks
+):
+    def subcategory_option():
+        page = client.get("/kg/search/", {"q": "linen"}).content.decode()
+        (option,) = re.findall(r'name="sub" value="shirts"[^>]*>\s*<span>([^<]*)</span> <span[^>]*>\((\d+)\)', page)
+        return option
+
+    assert subcategory_option() == ("Shirts", "30")
+    shirts = Product.objects.get(name="Linen Shirt 0").subcategory
+    shirts.name = "Camp Shirts"
+    with django_capture_on_commit_callbacks(execute=True):
+        shirts.save()
+
+    # The subcategory's name is read from kept rows, renewed by a merchandiser's change.
+    assert subcategory_option() == ("Camp Shirts", "30")
+
+
 def in_order(counts):
     """`counts` with each facet's options in one order (the page sorts them when it shows them)."""
     return {

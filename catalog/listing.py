@@ -249,7 +249,7 @@ def _listed(totals, labels):
 def search_facet_values(market):
     """`facet_values`, with the subcategory by its id (`live_counts` names it from `_subcategories`,
     so the search joins no table), and the stored sizes and colors of a product's active SKUs: the
-    rows a search names its results by carry every count of its listing (`live_counts`)."""
+    groups a search names its results with carry every count of its listing (`live_counts`)."""
     values = facet_values(market)
     del values["sub"], values["sub_name"]
     return {**values, "sub": F("subcategory_id"), **{name: F(column) for column, name in FACET_FIELDS.items()}}

@@ -258,18 +258,12 @@ def search_facet_values(market):
 def _subcategories():
     """{id: (slug, name in the page's language)} of every subcategory, kept until a merchandiser's
     next change."""
-    return (
-        kept_until_changed(
-            "subcategories",
-            None,
-            lambda: {
-                pk: (slug, name)
-                for pk, slug, name in Subcategory.objects.values_list("pk", "slug", translated_column("name"))
-            },
-            read_only=True,
-        )
-        or {}
-    )
+    return kept_until_changed("subcategories", None, _read_subcategories, read_only=True)
+
+
+def _read_subcategories():
+    rows = Subcategory.objects.values_list("pk", "slug", translated_column("name"))
+    return {pk: (slug, name) for pk, slug, name in rows}
 
 
 def facet_values(market):

@@ -40,10 +40,10 @@ COLUMNS = {
 }
 
 
-def _partial_indexes():
+def _partial_indexes(columns=COLUMNS):
     for market, codes in MARKETS.items():
         where = "is_active AND market IN ({})".format(", ".join(f"'{code}'" for code in codes))
-        for name, column in COLUMNS.items():
+        for name, column in columns.items():
             yield f"catalog_product_{name}_{market}", f"USING gin ({column}) WHERE {where}"
 
 
@@ -53,13 +53,18 @@ def _whole_indexes():
 
 
 def fill_facet_columns(apps, schema_editor):
+    _fill(schema_editor, FILL)
+
+
+def _fill(schema_editor, statement):
+    """Run `statement` (an UPDATE of the products with ids in (%s, %s]) over every product, BATCH at a time."""
     if schema_editor.connection.vendor != "postgresql":
         return
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM catalog_product")
         (highest,) = cursor.fetchone()
         for start in range(0, highest, BATCH):
-            cursor.execute(FILL, [start, start + BATCH])
+            cursor.execute(statement, [start, start + BATCH])
 
 
 def _replace(schema_editor, create, drop):

@@ -6,68 +6,49 @@ bitmap OR for every search, though for most words the three readings are one and
 (Latin words get the English stemmer in the Russian configuration too). `search_vector` holds the
 three vectors together (`||`), and each market has one partial GIN index over it: a search
 matches the distinct readings of its words through that one index (`catalog.search`), in a third
-of the index work, and ranks by the language columns as before. The per-language GIN indexes no
-search reads any more are dropped; the language columns stay, for ranking.
+of the index work, and ranks by the language columns. The per-language GIN indexes no search
+reads any more are dropped; the language columns stay, for ranking.
 
-`catalog.search_index` keeps the column with the others; this migration fills it in from them.
+`catalog.search_index` keeps the column with the others; this migration fills it in from them,
+with 0014's batched fill, and builds and drops the indexes with 0014's, for each market.
 On SQLite the column is a plain, unused column and the other operations do nothing.
 """
+
+import importlib
 
 import django.contrib.postgres.search
 from django.db import migrations
 
-BATCH = 5000
 FILL = """
 UPDATE catalog_product SET search_vector = search_vector_en || search_vector_ru || search_vector_ky
 WHERE id > %s AND id <= %s AND search_vector_en IS NOT NULL
 """
-# The searches' condition for each market (catalog.models' `for_market` and `active`), as 0014 has it.
-MARKETS = {"kg": ("KG", "ALL"), "us": ("US", "ALL")}
-LANGUAGE_COLUMNS = {"search_en": "search_vector_en", "search_ru": "search_vector_ru", "search_ky": "search_vector_ky"}
+MATCHED_ONCE = {"search": "search_vector"}
 
 
-def _where(codes):
-    return "is_active AND market IN ({})".format(", ".join(f"'{code}'" for code in codes))
-
-
-def _matched_once():
-    for market, codes in MARKETS.items():
-        yield f"catalog_product_search_{market}", f"USING gin (search_vector) WHERE {_where(codes)}"
+def _per_market():
+    """0014: each market's indexes, and the batched fill."""
+    return importlib.import_module("catalog.migrations.0014_search_indexes_per_market_facet_columns")
 
 
 def _per_language():
-    for market, codes in MARKETS.items():
-        for name, column in LANGUAGE_COLUMNS.items():
-            yield f"catalog_product_{name}_{market}", f"USING gin ({column}) WHERE {_where(codes)}"
+    """0014's per-language indexes (its trigram index stays)."""
+    columns = _per_market().COLUMNS
+    return {name: column for name, column in columns.items() if column.startswith("search_vector_")}
 
 
 def fill_search_vector(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM catalog_product")
-        (highest,) = cursor.fetchone()
-        for start in range(0, highest, BATCH):
-            cursor.execute(FILL, [start, start + BATCH])
-
-
-def _replace(schema_editor, create, drop):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, definition in create:
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {schema_editor.quote_name(name)} ON catalog_product {definition}"
-        )
-    for name, _definition in drop:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+    _per_market()._fill(schema_editor, FILL)
 
 
 def match_once(apps, schema_editor):
-    _replace(schema_editor, _matched_once(), _per_language())
+    indexes = _per_market()
+    indexes._replace(schema_editor, indexes._partial_indexes(MATCHED_ONCE), indexes._partial_indexes(_per_language()))
 
 
 def match_per_language(apps, schema_editor):
-    _replace(schema_editor, _per_language(), _matched_once())
+    indexes = _per_market()
+    indexes._replace(schema_editor, indexes._partial_indexes(_per_language()), indexes._partial_indexes(MATCHED_ONCE))
 
 
 class Migration(migrations.Migration):

@@ -415,19 +415,26 @@ def test_the_migration_fills_the_columns_as_the_module_builds_them(linen_shirt, 
     assert {pk: stored(Product(pk=pk)) for pk in built} == built
 
 
+def indexes_through(*steps):
+    """The product table's indexes before `steps` (each a list of a migration's functions, run in
+    one schema editor) and after each."""
+    seen = [product_indexes()]
+    for step in steps:
+        with connection.schema_editor() as editor:
+            for operation in step:
+                operation(apps, editor)
+        seen.append(product_indexes())
+    return seen
+
+
 def test_the_migration_indexes_run_both_ways():
     migration = importlib.import_module(FILL_MIGRATION)
     if connection.vendor != POSTGRESQL:
         return
-    before = product_indexes()
-    with connection.schema_editor() as editor:
-        migration.drop_search_indexes(apps, editor)
-        migration.create_expression_indexes(apps, editor)
-    between = product_indexes()
-    with connection.schema_editor() as editor:
-        migration.drop_expression_indexes(apps, editor)
-        migration.create_search_indexes(apps, editor)
-    after = product_indexes()
+    before, between, after = indexes_through(
+        [migration.drop_search_indexes, migration.create_expression_indexes],
+        [migration.drop_expression_indexes, migration.create_search_indexes],
+    )
 
     assert not set(migration.INDEXES) & between
     assert "catalog_product_search_idx" in between
@@ -440,15 +447,8 @@ def test_the_per_market_indexes_run_both_ways():
     matched_once = importlib.import_module(MATCHED_ONCE_MIGRATION)
     if connection.vendor != POSTGRESQL:
         return
-    with connection.schema_editor() as editor:
-        matched_once.match_per_language(apps, editor)  # the indexes as 0014 left them
-    before = product_indexes()
-    with connection.schema_editor() as editor:
-        migration.index_whole_catalog(apps, editor)
-    between = product_indexes()
-    with connection.schema_editor() as editor:
-        migration.index_per_market(apps, editor)
-    after = product_indexes()
+    indexes_through([matched_once.match_per_language])  # the indexes as 0014 left them
+    before, between, after = indexes_through([migration.index_whole_catalog], [migration.index_per_market])
 
     per_market = {
         f"catalog_product_search_{column}_{market}"
@@ -464,13 +464,7 @@ def test_the_index_of_every_languages_vector_runs_both_ways():
     migration = importlib.import_module(MATCHED_ONCE_MIGRATION)
     if connection.vendor != POSTGRESQL:
         return
-    before = product_indexes()
-    with connection.schema_editor() as editor:
-        migration.match_per_language(apps, editor)
-    between = product_indexes()
-    with connection.schema_editor() as editor:
-        migration.match_once(apps, editor)
-    after = product_indexes()
+    before, between, after = indexes_through([migration.match_per_language], [migration.match_once])
 
     matched_once = {"catalog_product_search_kg", "catalog_product_search_us"}
     per_language = {

@@ -279,6 +279,14 @@ def planned_as_at_scale():
             cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
 
 
+def explained_as_at_scale(sql):
+    """PostgreSQL's plan of `sql`, planned as for a catalog of thousands (`planned_as_at_scale`)."""
+    planned_as_at_scale()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
 def test_search_columns_are_indexed_on_postgresql_only():
     indexes = product_indexes()
     assert not EXPRESSION_INDEXES & indexes
@@ -296,10 +304,7 @@ def test_postgresql_matches_words_through_the_gin_indexes(sneakers, language):
     with CaptureQueriesContext(connection) as run:
         results = search_products(kg_products(), "sneakers", language=language)
     (matching,) = run.captured_queries
-    planned_as_at_scale()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN {matching['sql']}")
-        explained = "\n".join(row[0] for row in cursor.fetchall())
+    explained = explained_as_at_scale(matching["sql"])
 
     # The words are matched once, through the market's own index (and nothing else: no bitmap of
     # the market's products to intersect, no index per language); the results are then read by
@@ -345,10 +350,7 @@ def test_each_distinct_reading_of_the_words_is_looked_up_once(sneakers, query, r
     with CaptureQueriesContext(connection) as run:
         search_products(kg_products(), query)
     (matching,) = run.captured_queries
-    planned_as_at_scale()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN {matching['sql']}")
-        explained = "\n".join(row[0] for row in cursor.fetchall())
+    explained = explained_as_at_scale(matching["sql"])
 
     quoted = readings.replace("'", "''")
     assert f"Index Cond: (search_vector @@ '{quoted}'::tsquery)" in explained

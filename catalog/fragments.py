@@ -112,6 +112,9 @@ _rows_in_process = BoundedLRU(ROWS_KEPT_IN_PROCESS)
 # most searched thousands.
 PRODUCTS_KEPT_IN_PROCESS = 2048
 _products_in_process = BoundedLRU(PRODUCTS_KEPT_IN_PROCESS)
+# Digests of the cards rendered in each process (`_card_digest`): the kept products' and a few
+# pages' more.
+_card_digests = BoundedLRU(PRODUCTS_KEPT_IN_PROCESS * 2)
 
 
 def attach_cards(products, market: MarketConfig):
@@ -147,11 +150,11 @@ def render_cards(context, products, *, eager=0):
     saved = context.get("wishlist_ids") or ()
     template = get_template(CARD_TEMPLATE)
     base = {"request": request, "market": request.market}
+    prefix = f"card:{templates_digest(KEYED_TEMPLATES)}:{request.market.code}"
     keys = {}
     for position, product in enumerate(products):
         if product.pk not in saved:
-            shown = (request.market.code, position < eager, sorted(product.card.items()))
-            keys[position] = _key("card", shown)
+            keys[position] = f"{prefix}:{int(position < eager)}:{_card_digest(product.card)}"
     kept = _read_html(list(keys.values()))
     cards, fresh = [], {}
     for position, product in enumerate(products):
@@ -175,6 +178,18 @@ def render_cards(context, products, *, eager=0):
         cards.append(fill_in(html, {CSRF_STAND_IN: token, NEXT_STAND_IN: path}))
     _write_html(fresh)
     return cards
+
+
+def _card_digest(card):
+    """A digest of everything `card` shows, in the page's language: worked out once per card and
+    language in the process (a product kept for many pages, `kept_each_until_changed`, is carded
+    once and rendered on each). Held beside the card itself, so its id is never another's."""
+    key = (id(card), get_language())
+    held = _card_digests.get(key)
+    if held is None or held[0] is not card:
+        held = (card, _digest(sorted(card.items())))
+        _card_digests.put(key, held)
+    return held[1]
 
 
 def render_filter_sidebar(context):
@@ -329,7 +344,8 @@ def kept_each_until_changed(kind, shown, ids, read, *, held=None, read_only=Fals
         logger.warning("The fragment cache is unreachable; reading afresh.", exc_info=True)
         return {pk: value for pk, value in read(list(ids)).items() if value is not None}
     now = time.time()
-    keys = {pk: _rows_key(kind, shown if pk is None else (shown, pk), version) for pk in ids}
+    each = _rows_key(kind, shown, version)
+    keys = {pk: each if pk is None else f"{each}:{pk}" for pk in ids}
     found = {}
     for pk, key in keys.items():
         copy = held.get(key)
@@ -385,6 +401,7 @@ def forget_html():
     _in_process.clear()
     _rows_in_process.clear()
     _products_in_process.clear()
+    _card_digests.clear()
 
 
 def _write_html(pieces):

@@ -56,12 +56,23 @@ NEXT_STAND_IN = "\ue000next\ue000"
 SEARCH_STAND_IN = "\ue000search\ue000"
 # The path's stand-in as `|urlencode` writes it (the sign-in link's `?next=`).
 QUOTED_NEXT_STAND_IN = defaultfilters.urlencode(NEXT_STAND_IN)
-_STAND_IN = re.compile("\ue000[a-z-]+\ue000|%EE%80%80[a-z-]+%EE%80%80")
+# Each form on its own: a pattern that starts with a literal character is searched for as fast as
+# `str.find`; one of two alternatives is tried at every character (~5 µs a KB, ~14 µs a card).
+_STAND_IN = re.compile("\ue000[a-z-]+\ue000")
+_QUOTED_STAND_IN = re.compile("%EE%80%80[a-z-]+%EE%80%80")
 
 
 def fill_in(html, values):
-    """`html` with each stand-in replaced by its value in `values` (already escaped), in one pass."""
-    return mark_safe(_STAND_IN.sub(lambda found: values.get(found.group(0), found.group(0)), html))  # noqa: S308
+    """`html` with each stand-in replaced by its value in `values` (already escaped); no value put in
+    is read for stand-ins again."""
+
+    def value(found):
+        return values.get(found.group(0), found.group(0))
+
+    if "%EE%80%80" in html:
+        # First: a value put in for a quoted stand-in is URL-encoded, so it holds no raw stand-in.
+        html = _QUOTED_STAND_IN.sub(value, html)
+    return mark_safe(_STAND_IN.sub(value, html))  # noqa: S308
 
 
 class StandInRequest:

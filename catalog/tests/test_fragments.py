@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.tests.factories import UserFactory
 from catalog import fragments
@@ -295,6 +295,24 @@ def test_a_product_page_is_read_afresh_when_the_kept_rows_cannot_be_reached(clie
 
     assert product_page(client, "Oxford").status_code == 200
     assert "Oxford</h3>" in product_page(client, "Poplin").content.decode()
+
+
+def test_a_cards_digest_is_worked_out_once_per_language_and_follows_a_new_card(monkeypatch):
+    digests = []
+    digest = fragments._digest
+    monkeypatch.setattr(fragments, "_digest", lambda shown: digests.append(shown) or digest(shown))
+    card = {"name": "Oxford", "price": "2 400 сом"}
+
+    with translation.override("ru"):
+        in_russian = {fragments._card_digest(card) for _page in range(3)}
+    with translation.override("en"):
+        in_english = fragments._card_digest(card)
+        repriced = fragments._card_digest({**card, "price": "2 200 сом"})
+        alike = fragments._card_digest(dict(card))
+
+    assert len(in_russian) == 1 and in_english not in in_russian
+    assert repriced != in_english == alike
+    assert len(digests) == 4  # once for each card and language, not once for each page
 
 
 def test_rows_held_in_the_process_are_each_reads_own_and_need_no_cache_round_trip(monkeypatch):

@@ -104,6 +104,28 @@ def test_search_words_are_escaped_and_never_read_as_a_stand_in(client, wardrobe)
     assert "\ue000next\ue000 %EE%80%80csrf%EE%80%80" in header  # the words, as typed, not the path or token
 
 
+def test_stand_ins_are_filled_in_both_forms_and_no_value_put_in_is_read_again():
+    html = (
+        f'<a href="/signin/?next={layout.QUOTED_NEXT_STAND_IN}">{layout.NEXT_STAND_IN}</a>'
+        f"{layout.CSRF_STAND_IN} \ue000unknown\ue000 %EE%80%80unknown%EE%80%80"
+    )
+    path = f"/kg/search/?q={layout.QUOTED_NEXT_STAND_IN}{layout.CSRF_STAND_IN}"
+
+    filled = layout.fill_in(
+        html,
+        {
+            layout.NEXT_STAND_IN: path,
+            layout.QUOTED_NEXT_STAND_IN: "%2Fkg%2F",
+            layout.CSRF_STAND_IN: layout.NEXT_STAND_IN,
+        },
+    )
+
+    assert filled == (
+        f'<a href="/signin/?next=%2Fkg%2F">{path}</a>{layout.NEXT_STAND_IN} '
+        "\ue000unknown\ue000 %EE%80%80unknown%EE%80%80"
+    )
+
+
 def test_no_shopper_gets_another_ones_counts_or_account_links(client, wardrobe):
     shopper = Client()
     shopper.force_login(KGUserFactory())

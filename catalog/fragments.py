@@ -92,11 +92,16 @@ PRODUCT_HEAD_TEMPLATE = "catalog/_product_head.html"
 HEAD_PARTS = ("title", "meta_description", "og", "alternates", "structured_data")
 WISHLIST_BUTTON_TEMPLATE = "catalog/_wishlist_button.html"
 STOCK_ALERT_TEMPLATE = "alerts/_stock_alert.html"
-# The shopper's own parts of a kept buy box, filled in on each page.
+# A buy box's parts that may be the shopper's own (by the name the box shows them under), and their
+# stand-ins in a kept box when they are.
+OWN_PARTS = {"wishlist_button": WISHLIST_BUTTON_TEMPLATE, "stock_alert": STOCK_ALERT_TEMPLATE}
 WISHLIST_STAND_IN = "\ue000wishlist-button\ue000"
 STOCK_ALERT_STAND_IN = "\ue000stock-alert\ue000"
+OWN_STAND_INS = {"wishlist_button": WISHLIST_STAND_IN, "stock_alert": STOCK_ALERT_STAND_IN}
+# What a page may hold for a stock alert of the shopper's own (`alerts.views`): then it is theirs.
+OWN_ALERT_VALUES = ("alert_sku", "alert_notice", "variants", "next_url")
 # Templates whose source is part of every key: a deploy that changes them changes the keys.
-KEYED_TEMPLATES = (CARD_TEMPLATE, WISHLIST_BUTTON_TEMPLATE, FILTERS_TEMPLATE, BUY_BOX_TEMPLATE)
+KEYED_TEMPLATES = (CARD_TEMPLATE, WISHLIST_BUTTON_TEMPLATE, FILTERS_TEMPLATE, BUY_BOX_TEMPLATE, STOCK_ALERT_TEMPLATE)
 # Pieces of HTML kept in each process besides the cache: a listing page's worth many times over.
 HTML_KEPT_IN_PROCESS = 4000
 # How long a piece stays kept; a changed one gets a new key long before.
@@ -223,14 +228,14 @@ def render_filter_sidebar(context):
 
 def render_buy_box(context):
     """A product page's buy box (gallery, price, pickers, stock line, buy bar and promise), kept under
-    everything it shows; the shopper's own parts (the wishlist button, the stock alert, the CSRF token
-    and the return path of the add-to-cart form) are filled in for each page."""
+    everything it shows; the CSRF token and the return path of its forms are filled in for each page.
+
+    The wishlist button and the stock alert are the shopper's own when their page holds something
+    of theirs for them (the product on their wishlist, an alert's answer): then they are rendered
+    for that page and filled in. Otherwise (every visitor, most shoppers) they are the same for
+    everyone and kept in the box, keyed by what the alert shows: the variants and which are sold out."""
     request = context["request"]
     token = str(context.get("csrf_token") or "")
-    own = {
-        "wishlist_button": _render_own(WISHLIST_BUTTON_TEMPLATE, context),
-        "stock_alert": _render_own(STOCK_ALERT_TEMPLATE, context),
-    }
     product, choice, price = context["product"], context["choice"], context["price"]
     gallery, review_total = context["gallery"], context.get("review_total") or 0
     # The stars show only with reviews: without them the page (no rating) and its HTMX pick (the
@@ -246,8 +251,13 @@ def render_buy_box(context):
         "rating": rating,
     }
     template = get_template(BUY_BOX_TEMPLATE)
-    if token in ("", "NOTPROVIDED"):
-        return mark_safe(template.render({**values, "request": request, "csrf_token": token, **own}))  # noqa: S308
+    anyones = product.pk not in (context.get("wishlist_ids") or ()) and not any(
+        name in context for name in OWN_ALERT_VALUES
+    )
+    if token in ("", "NOTPROVIDED") or not anyones:
+        own = {name: _render_own(part, context) for name, part in OWN_PARTS.items()}
+        if token in ("", "NOTPROVIDED"):
+            return mark_safe(template.render({**values, "request": request, "csrf_token": token, **own}))  # noqa: S308
     sku = choice.sku
     shown = (
         request.path,
@@ -261,28 +271,24 @@ def render_buy_box(context):
         [(repr(option), option.disabled) for option in (*choice.size_options, *choice.color_options)],
         (choice.stock_level, str(choice.availability), str(choice.action_label), choice.can_add, choice.pick_target),
         (review_total, repr(rating)),
+        # Everyone's stock alert names the sold-out variants in the page's language.
+        [(s.pk, s.sku_code, translated(s, "size"), translated(s, "color"), s.stock <= 0) for s in choice.skus]
+        if anyones
+        else None,
     )
     key = _key("buy-box", shown)
     html = _read_html([key]).get(key)
     if html is None:
-        html = template.render(
-            {
-                **values,
-                "csrf_token": CSRF_STAND_IN,
-                "wishlist_button": WISHLIST_STAND_IN,
-                "stock_alert": STOCK_ALERT_STAND_IN,
-            }
-        )
+        parts = OWN_STAND_INS
+        if anyones:
+            stand_ins = {**values, "csrf_token": CSRF_STAND_IN, "wishlist_ids": ()}
+            parts = {name: mark_safe(get_template(part).render(stand_ins)) for name, part in OWN_PARTS.items()}  # noqa: S308
+        html = template.render({**values, "csrf_token": CSRF_STAND_IN, **parts})
         _write_html({key: html})
-    return fill_in(
-        html,
-        {
-            CSRF_STAND_IN: conditional_escape(token),
-            NEXT_STAND_IN: conditional_escape(request.get_full_path()),
-            WISHLIST_STAND_IN: own["wishlist_button"],
-            STOCK_ALERT_STAND_IN: own["stock_alert"],
-        },
-    )
+    filled = {CSRF_STAND_IN: conditional_escape(token), NEXT_STAND_IN: conditional_escape(request.get_full_path())}
+    if not anyones:
+        filled |= {stand_in: own[name] for name, stand_in in OWN_STAND_INS.items()}
+    return fill_in(html, filled)
 
 
 def render_product_head(request, choice, review_total, rating, values):

@@ -163,3 +163,30 @@ def test_a_new_price_shows_on_the_next_page(client, tee, django_capture_on_commi
     assert re.search(r'id="product-price">\s*<span[^>]*>([^<]*)<', after).group(1) != re.search(
         r'id="product-price">\s*<span[^>]*>([^<]*)<', before
     ).group(1)
+
+
+def own_parts_rendered(client, url):
+    names = [template.name for template in client.get(url).templates]
+    return sorted(name for name in names if name in fragments.OWN_PARTS.values())
+
+
+def test_a_visitor_gets_everyones_heart_and_alert_kept_in_the_box_and_a_fond_shopper_their_own(client, tee):
+    url = "/kg/p/tee/?size=M&color=Sand"  # sold out: the box holds the alert's form
+    assert own_parts_rendered(client, url) == sorted(fragments.OWN_PARTS.values())  # rendered with the box
+    assert own_parts_rendered(client, url) == []  # kept with it
+
+    fond = KGUserFactory()
+    Wishlist.objects.create(user=fond).items.create(product=tee)
+    client.force_login(fond)
+    assert own_parts_rendered(client, url) == sorted(fragments.OWN_PARTS.values())
+    assert own_parts_rendered(client, url) == sorted(fragments.OWN_PARTS.values())  # theirs, on every page
+
+
+def test_a_variant_sold_out_without_a_signal_is_in_everyones_alert_at_once(client, tee):
+    box = buy_box_of(client.get("/kg/p/tee/").content.decode())
+    assert "M · Sand is sold out" in box and "S · Navy" not in box
+
+    SKU.objects.filter(product=tee, size="S", color="Navy").update(stock=0)  # as an order takes it
+    box = buy_box_of(client.get("/kg/p/tee/").content.decode())
+
+    assert '<option value="%d">S · Navy</option>' % SKU.objects.get(product=tee, size="S", color="Navy").pk in box

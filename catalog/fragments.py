@@ -27,8 +27,10 @@ pickers, stock line, buy bar, delivery and returns) is the same for everyone who
 variant while its stock stands: it is kept under everything it shows (the product's name and
 brand, the price with any sale, the pictures, every option with its state, the picked SKU with its
 stock, the stars, the path, the market). Its HTMX partial (a variant picked) is the same piece.
-The shopper's own parts are filled in on each page: the wishlist button and the stock alert are
-rendered for them, and the CSRF token and return path of the add-to-cart form are stand-ins. The
+The CSRF token and return path of its forms are stand-ins, filled in on each page. The wishlist
+button and the stock alert are kept in it as everyone sees them (an empty heart, the sold-out
+variants, which are in the key), unless the shopper's page holds something of their own for them
+(the product on their wishlist): then they are rendered for that page and filled in. The
 page's head (`templates/catalog/_product_head.html`) is kept as rows are, until a merchandiser's
 next change, under what changes without one (`render_product_head`).
 

@@ -189,4 +189,5 @@ def test_a_variant_sold_out_without_a_signal_is_in_everyones_alert_at_once(clien
     SKU.objects.filter(product=tee, size="S", color="Navy").update(stock=0)  # as an order takes it
     box = buy_box_of(client.get("/kg/p/tee/").content.decode())
 
-    assert '<option value="%d">S · Navy</option>' % SKU.objects.get(product=tee, size="S", color="Navy").pk in box
+    navy = SKU.objects.get(product=tee, size="S", color="Navy")
+    assert f'<option value="{navy.pk}">S · Navy</option>' in box

@@ -190,10 +190,11 @@ def render_cards(context, products, *, eager=0):
 def _card_digest(card):
     """A digest of everything `card` shows, in the page's language: worked out once per card and
     language in the process (a product kept for many pages, `kept_each_until_changed`, is carded
-    once and rendered on each). Held beside the card itself, so its id is never another's."""
+    once and rendered on each). Held beside the card itself: while it is held, no other card can
+    take its id."""
     key = (id(card), get_language())
     held = _card_digests.get(key)
-    if held is None or held[0] is not card:
+    if held is None:
         held = (card, _digest(sorted(card.items())))
         _card_digests.put(key, held)
     return held[1]
@@ -256,10 +257,11 @@ def render_buy_box(context):
     anyones = product.pk not in (context.get("wishlist_ids") or ()) and not any(
         name in context for name in OWN_ALERT_VALUES
     )
-    if token in ("", "NOTPROVIDED") or not anyones:
+    tokenless = token in ("", "NOTPROVIDED")
+    if tokenless or not anyones:
         own = {name: _render_own(part, context) for name, part in OWN_PARTS.items()}
-        if token in ("", "NOTPROVIDED"):
-            return mark_safe(template.render({**values, "request": request, "csrf_token": token, **own}))  # noqa: S308
+    if tokenless:
+        return mark_safe(template.render({**values, "request": request, "csrf_token": token, **own}))  # noqa: S308
     sku = choice.sku
     shown = (
         request.path,

@@ -344,9 +344,7 @@ def live_counts(base, filters, market: MarketConfig, *, named=None):
     if named is not None and not filters.active_count:
         # Results sharing every value but their SKUs' (brand, stock, sale, subcategory id) tallied
         # as one row; each group ends with its SKUs' values (`search_facet_values`).
-        alike = Counter()
-        for values, n in named.groups.items():
-            alike[values[: -len(SKU_FACETS)]] += n
+        alike = _added_up((values[: -len(SKU_FACETS)], n) for values, n in named.groups.items())
         subs = _subcategories()
         rows = ((*values[:-1], *subs.get(values[-1], (None, None)), n) for values, n in alike.items())
         counts = _tally(rows, filters)
@@ -385,13 +383,14 @@ def _stored_sku_counts(named, market):
 def _stored_tally(stored):
     """{value: how many products have it} from (a `FACET_FIELDS` column, how many products have
     it) pairs: alike columns (the same sizes, say) are added up first, and each distinct one split once."""
-    alike = Counter()
-    for column, n in stored:
-        alike[column] += n
+    return _added_up((value, n) for column, n in _added_up(stored).items() for value in facet_values_of((column,)))
+
+
+def _added_up(pairs):
+    """{key: the sum of its counts} of (key, count) pairs."""
     totals = Counter()
-    for column, n in alike.items():
-        for value in facet_values_of((column,)):
-            totals[value] += n
+    for key, n in pairs:
+        totals[key] += n
     return totals
 
 

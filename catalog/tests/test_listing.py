@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.http import QueryDict
 
-from catalog.listing import MAX_VALUES, PAGE_SIZE, parse_filters
+from catalog.listing import MAX_VALUES, PAGE_SIZE, Filters, parse_filters
 from catalog.models import MarketPrice, Product
 from catalog.tests.factories import CategoryFactory, ProductFactory, SubcategoryFactory
 
@@ -293,6 +293,30 @@ def test_parse_filters_reads_every_filter():
     assert (filters.in_stock, filters.sale, filters.sort) == (True, True, "rating")
     assert filters.active_count == 9  # two brands count twice
     assert filters.errors == []
+
+
+@pytest.mark.parametrize(
+    ("parameter", "value"),
+    [
+        ("sub", "shirts"),
+        ("brand", "A"),
+        ("size", "M"),
+        ("color", "Red"),
+        ("min", "10"),
+        ("max", "20"),
+        ("in_stock", "1"),
+        ("sale", "on"),
+    ],
+)
+def test_parse_filters_reads_a_filter_given_alone_beside_a_search_and_a_page(parameter, value):
+    filters = parse_filters(QueryDict(f"q=linen&page=2&{parameter}={value}"))
+
+    assert filters.active_count == 1
+
+
+def test_parse_filters_of_a_query_without_filters_are_the_defaults_with_the_listings_sort():
+    assert parse_filters(QueryDict("q=linen+shirt&page=3"), default_sort="new") == Filters(sort="new")
+    assert parse_filters(QueryDict("sort=rating&q=linen")).sort == "rating"
 
 
 def test_parse_filters_keeps_at_most_twenty_distinct_clean_values_of_a_filter():

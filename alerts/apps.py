@@ -7,6 +7,7 @@ class AlertsConfig(AppConfig):
     verbose_name = _("Back-in-stock alerts")
 
     def ready(self):
+        from alerts import product_page  # noqa: F401 - the buy box shows a shopper's waiting alerts
         from alerts.services import units_returned as receiver
         from catalog.stock import units_returned
 

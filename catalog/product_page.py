@@ -5,6 +5,10 @@ The catalog stands below those apps and never imports them: an app registers a s
 that reads what it shows. The page merges each section's context into its own and includes each
 template in registration order. A section may set `review_total` and `rating` (the average of
 those reviews): the buy box and the product's JSON-LD show them.
+
+An app may also add to the buy box, on the page and in its HTMX partial (a variant picked): a
+function `context(request, choice)` registered with `register_buy_box_context` returns values the
+box's own parts read (the shopper's waiting stock alerts, say), or nothing for most pages.
 """
 
 from collections.abc import Callable
@@ -18,6 +22,7 @@ class ProductPageSection:
 
 
 _sections: list[ProductPageSection] = []
+_buy_box_contexts: list[Callable] = []
 
 
 def register_section(*, template: str, context: Callable) -> None:
@@ -31,4 +36,18 @@ def sections_context(request, product) -> dict:
     context = {"product_sections": [section.template for section in _sections]}
     for section in _sections:
         context.update(section.context(request, product))
+    return context
+
+
+def register_buy_box_context(context: Callable) -> None:
+    """Add `context(request, choice)` to every buy box (once, so a repeated ready() adds nothing)."""
+    if context not in _buy_box_contexts:
+        _buy_box_contexts.append(context)
+
+
+def buy_box_context(request, choice) -> dict:
+    """What the registered apps add to the buy box of `choice` (a `variant_choice`) for this request."""
+    context = {}
+    for read in _buy_box_contexts:
+        context.update(read(request, choice))
     return context

@@ -23,7 +23,7 @@ from catalog.listing import (
 )
 from catalog.models import Product, Subcategory
 from catalog.pricing import MarketPricing
-from catalog.product_page import sections_context
+from catalog.product_page import buy_box_context, sections_context
 from catalog.search import MIN_QUERY_LENGTH, clean_query, did_you_mean, ranked_search, suggest
 from catalog.selectors import (
     category_in_market,
@@ -243,6 +243,7 @@ def product_detail(request, slug):
     choice = variant_choice(product, pricing, size=request.GET.get("size", ""), color=request.GET.get("color", ""))
     gallery = choice.gallery(images, translated(product, "name"))
     context = {"product": product, "choice": choice, "price": choice.price, "images": images, "gallery": gallery}
+    context.update(buy_box_context(request, choice))
     if wants_partial(request):
         # The stars in the buy box come from the product's stored rating (kept in step with its
         # approved reviews), so a variant pick reads no review.

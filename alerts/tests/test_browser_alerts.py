@@ -25,6 +25,10 @@ def test_shopper_asks_for_a_sold_out_size_and_stops_the_alert(page, live_server,
     expect(page.locator("#stock-alert")).to_contain_text("We will text you when M · Blue is back in stock.")
     assert StockAlert.objects.filter(user=shopper, sku=medium).count() == 1
 
+    # Coming back to the page, the shopper is told they are waiting, not asked again.
+    page.reload()
+    expect(page.locator("#stock-alert")).to_contain_text("We will text you when M · Blue is back in stock.")
+    page.evaluate("window.__noReload = true")
     page.get_by_role("button", name="Stop the back-in-stock alert").click()
     expect(page.locator("#stock-alert")).to_contain_text("The back-in-stock alert is stopped.")
     assert page.evaluate("window.__noReload === true")

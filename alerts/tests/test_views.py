@@ -1,8 +1,10 @@
 """The product page's "Tell me when it's back": HTMX and plain POSTs, sign-in, CSRF, ownership, query budget."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from accounts.tests.factories import KGUserFactory
 from alerts.models import StockAlert
@@ -64,6 +66,56 @@ def test_removing_leaves_other_shoppers_alerts(client, signed_in, sold_out):
     response = client.post(REMOVE, {"sku": sold_out.pk}, **HTMX)
     assert response.status_code == 200 and "There was no alert for this size." in response.text
     assert list(StockAlert.objects.all()) == [other]
+
+
+def test_a_shopper_who_asked_is_told_so_on_the_page_and_in_a_pick_and_nobody_else_is(client, signed_in, sold_out):
+    client.post(ADD, {"sku": sold_out.pk}, **HTMX)
+    told = "We will text you when M · Blue is back in stock."
+
+    for html in (client.get("/kg/p/oxford/").text, client.get("/kg/p/oxford/?size=M&color=Blue", **HTMX).text):
+        assert told in html and "Stop the back-in-stock alert" in html and "Tell me when it" not in html
+        assert f'name="sku" value="{sold_out.pk}"' in html
+
+    visitor, other = Client(), Client()
+    other.force_login(KGUserFactory())
+    for someone_else in (visitor, other):
+        someone_else.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for page in (visitor.get("/kg/p/oxford/").text, other.get("/kg/p/oxford/").text):
+        assert "Tell me when it" in page and told not in page and "Stop the back-in-stock alert" not in page
+
+    client.post(REMOVE, {"sku": sold_out.pk}, **HTMX)
+    html = client.get("/kg/p/oxford/").text
+    assert "Tell me when it" in html and told not in html
+
+
+def test_a_shopper_waiting_for_one_sold_out_size_is_offered_the_others(client, signed_in, shirt, sold_out):
+    large = SKUFactory(product=shirt, sku_code="OX-L", size="L", color="Blue", stock=0)
+    told = StockAlert.objects.create(user=signed_in, sku=sold_out, notified_at=None)
+
+    html = client.get("/kg/p/oxford/").text
+    assert "We will text you when M · Blue is back in stock." in html
+    assert f'name="sku" value="{large.pk}"' in html and "L · Blue is sold out." in html
+    assert f'value="{sold_out.pk}"' not in html
+
+    told.delete()
+    StockAlert.objects.create(user=signed_in, sku=large, notified_at=timezone.now())  # told already: not waiting
+    html = client.get("/kg/p/oxford/").text
+    assert f'<option value="{sold_out.pk}">M · Blue</option><option value="{large.pk}">L · Blue</option>' in html
+
+
+def test_a_shoppers_page_costs_one_query_more_only_while_a_size_is_sold_out(client, signed_in, sold_out, in_stock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url):
+        client.get(url)  # warm the per-process caches
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    in_stock_pick = queries("/kg/p/oxford/?size=S&color=Blue")
+    assert queries("/kg/p/oxford/") == in_stock_pick + 1
+    assert Client().get("/kg/p/oxford/").status_code == 200
 
 
 @pytest.mark.parametrize("sku", ["", "abc", "999999", "-1"])

@@ -100,7 +100,8 @@ OWN_PARTS = {"wishlist_button": WISHLIST_BUTTON_TEMPLATE, "stock_alert": STOCK_A
 WISHLIST_STAND_IN = "\ue000wishlist-button\ue000"
 STOCK_ALERT_STAND_IN = "\ue000stock-alert\ue000"
 OWN_STAND_INS = {"wishlist_button": WISHLIST_STAND_IN, "stock_alert": STOCK_ALERT_STAND_IN}
-# What a page may hold for a stock alert of the shopper's own (`alerts.views`): then it is theirs.
+# What a page may hold for a stock alert of the shopper's own (`alerts.views`, `alerts.product_page`):
+# then it is theirs.
 OWN_ALERT_VALUES = ("alert_sku", "alert_notice", "variants", "next_url")
 # Templates whose source is part of every key: a deploy that changes them changes the keys.
 KEYED_TEMPLATES = (CARD_TEMPLATE, WISHLIST_BUTTON_TEMPLATE, FILTERS_TEMPLATE, BUY_BOX_TEMPLATE, STOCK_ALERT_TEMPLATE)
@@ -234,8 +235,8 @@ def render_buy_box(context):
     everything it shows; the CSRF token and the return path of its forms are filled in for each page.
 
     The wishlist button and the stock alert are the shopper's own when their page holds something
-    of theirs for them (the product on their wishlist, an alert's answer): then they are rendered
-    for that page and filled in. Otherwise (every visitor, most shoppers) they are the same for
+    of theirs for them (the product on their wishlist, an alert they wait for or its answer): then
+    they are rendered for that page and filled in. Otherwise (every visitor, most shoppers) they are the same for
     everyone and kept in the box, keyed by what the alert shows: the variants and which are sold out."""
     request = context["request"]
     token = str(context.get("csrf_token") or "")

@@ -27,8 +27,8 @@ def waiting_alerts(request, choice):
     if not others:
         sku, label = asked[0]
         return {"alert_sku": sku, "alert_label": label}
-    told = ", ".join(label for _sku, label in asked)
-    notice = gettext("We will text you when %(variant)s is back in stock.") % {"variant": told}
+    waited_for = ", ".join(label for _sku, label in asked)
+    notice = gettext("We will text you when %(variant)s is back in stock.") % {"variant": waited_for}
     return {"variants": others, "alert_notice": notice}
 
 

@@ -236,8 +236,9 @@ def render_buy_box(context):
 
     The wishlist button and the stock alert are the shopper's own when their page holds something
     of theirs for them (the product on their wishlist, an alert they wait for or its answer): then
-    they are rendered for that page and filled in. Otherwise (every visitor, most shoppers) they are the same for
-    everyone and kept in the box, keyed by what the alert shows: the variants and which are sold out."""
+    they are rendered for that page and filled in. Otherwise (every visitor, most shoppers) they
+    are the same for everyone and kept in the box, keyed by what the alert shows: the variants and
+    which are sold out."""
     request = context["request"]
     token = str(context.get("csrf_token") or "")
     product, choice, price = context["product"], context["choice"], context["price"]

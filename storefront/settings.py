@@ -159,6 +159,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
     # that run in tens. Pages never gain from it; DATABASE_JIT=true leaves the server's setting.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+# A search's one statement is prepared on each connection the first time it runs there, and its
+# plan kept (catalog/search.py, `_statement_cursor`): half of PostgreSQL's time on a search of 10,000
+# products was parsing and planning it. Behind a pooler that cannot keep prepared statements
+# (PgBouncer in transaction mode before 1.21, or without max_prepared_statements), set it false.
+SEARCH_PREPARED = env.bool("SEARCH_PREPARED", default=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and SEARCH_PREPARED:
+    # psycopg then prepares a statement only when asked to (Django's own cursors bind on the client
+    # and never are); without a threshold it prepares nothing.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 2**31 - 1)
 
 # A read replica for catalog reads (storefront/replicas.py, docs/deploy.md): the same schema, kept by
 # streaming replication; tests mirror it onto the primary.

@@ -347,13 +347,28 @@ def test_a_word_most_products_share_is_matched_in_each_query(sneakers, monkeypat
 def test_each_distinct_reading_of_the_words_is_looked_up_once(sneakers, query, readings):
     if connection.vendor != "postgresql":
         return
-    with CaptureQueriesContext(connection) as run:
-        search_products(kg_products(), query)
-    (matching,) = run.captured_queries
-    explained = explained_as_at_scale(matching["sql"])
-
+    # Matched where they are typed (a filtered search's queries, suggestions): PostgreSQL folds the
+    # readings into one tsquery when it plans the query.
+    explained = plan(search._matching(kg_products(), query, "en"))
     quoted = readings.replace("'", "''")
     assert f"Index Cond: (search_vector @@ '{quoted}'::tsquery)" in explained
+
+    # In a search's prepared statement, whose plan holds no words: the readings are worked out once
+    # a run, from its table of them, into the one tsquery its index lookup reads.
+    quote = connection.ops.quote_name
+    # Each reading as the statement writes it (a raw SQL expression, in brackets).
+    either, params = search._distinct_or([(f"({column})", ()) for column in search._reading_columns(quote).values()])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {quote(search.WORDS_TABLE)} AS ({search._words_table(quote)}) "  # noqa: S608 - constants
+            f"SELECT ({either})::text FROM {quote(search.WORDS_TABLE)}",
+            (query, *params),
+        )
+        assert cursor.fetchone() == (readings,)
+    with CaptureQueriesContext(connection) as run:
+        search_products(kg_products(), query)
+    (statement,) = run.captured_queries
+    assert f"@@ ({either})" in statement["sql"]
 
 
 def test_postgresql_matches_typos_through_the_trigram_index(sneakers):
@@ -508,7 +523,7 @@ def test_a_search_without_filters_reads_only_its_pages_products(client, linen_ra
         client.get("/kg/search/", {"q": "linen", "page": "2"})
 
     sqls = [query["sql"] for query in run.captured_queries]
-    (matched,) = [sql for sql in sqls if sql.startswith("WITH found")]
+    (matched,) = [sql for sql in sqls if sql.startswith(f'WITH "{search.WORDS_TABLE}"')]
     (page,) = [sql for sql in sqls if '"catalog_product"."renditions"' in sql]
     # The words are matched and the thirty matches ranked once, with the values the facets count,
     # their SKUs' sizes and colors included: no SKU is read.
@@ -611,6 +626,69 @@ def test_a_searchs_statement_is_built_once_per_shape_and_finds_what_building_it_
     assert len(search._statements._items) == 2
     search.ranked_search(products, "linen", values={}, shape="KG, without values")
     assert len(search._statements._items) == 3
+
+
+def without_tokens(html):
+    """`html` without its CSRF tokens, masked afresh for each response."""
+    return re.sub(r"[A-Za-z0-9]{64}", "", html)
+
+
+def prepared_runs(sql):
+    """(generic plans, custom plans) of this connection's prepared statement `sql` (None if unprepared)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans, parameter_types::text FROM pg_prepared_statements "
+            "WHERE statement = %s",
+            [sql],
+        )
+        row = cursor.fetchone()
+    return row
+
+
+def test_a_searchs_statement_is_prepared_once_per_connection_with_its_words_alone_as_a_parameter(client, linen_rack):
+    if connection.vendor != "postgresql":
+        return  # other databases never name their results
+    client.get("/kg/search/", {"q": "linen"})
+    sql, _params = search._statements._items[next(iter(search._statements._items))]
+    prepared_sql = sql.replace("%s", "$1").replace("%%", "%")
+    generic, custom, types = prepared_runs(prepared_sql)
+    assert types == "{text}"  # the market, its prices and sales are written into the statement
+
+    searches = ("linen", "shirt", "linen shirt", "linen 7", "wool", "coat", "linen")
+    with CaptureQueriesContext(connection) as run:
+        for words in searches:
+            assert client.get("/kg/search/", {"q": words}).status_code == 200
+    after_generic, after_custom, _types = prepared_runs(prepared_sql)
+    # One run of the one statement a search, and PostgreSQL soon keeps one plan for all of them.
+    assert (after_generic - generic) + (after_custom - custom) == len(searches)
+    assert after_generic > generic
+    # Logged with its words written in, as any query is.
+    statements = [query["sql"] for query in run.captured_queries if query["sql"].startswith('WITH "search_words"')]
+    assert len(statements) == len(searches) and "'linen shirt'::text" in statements[2]
+
+
+def test_without_prepared_statements_a_search_finds_the_same_and_prepares_nothing(client, linen_rack, settings):
+    if connection.vendor != "postgresql":
+        return  # other databases never name their results
+    prepared = client.get("/kg/search/", {"q": "linen shirt", "page": "2"}).text
+    sql, _params = search._statements._items[next(iter(search._statements._items))]
+    prepared_sql = sql.replace("%s", "$1").replace("%%", "%")
+    runs = prepared_runs(prepared_sql)
+    settings.SEARCH_PREPARED = False
+    cache.clear()
+
+    unprepared = client.get("/kg/search/", {"q": "linen shirt", "page": "2"}).text
+    assert without_tokens(unprepared) == without_tokens(prepared) and "Linen Shirt" in unprepared
+    assert prepared_runs(prepared_sql) == runs
+
+
+def test_a_statements_values_are_written_in_as_literals_and_a_percent_sign_survives():
+    if connection.vendor != "postgresql":
+        return
+    sql = search._with_literals(connection, "SELECT %s || '%%' || %s, %s::float, %s", ["50% off", "it's", 0.9, True])
+    with connection.cursor() as cursor:
+        cursor.execute(sql + "::text || %s", ["!"])
+        assert cursor.fetchone() == ("50% off%it's", 0.9, "true!")
 
 
 def test_a_lazy_searchs_results_are_built_only_when_used_and_are_the_eager_ones(client, linen_rack, monkeypatch):

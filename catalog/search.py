@@ -87,8 +87,6 @@ MAX_NAMED_IDS = 5000
 # Where the words go in a statement built once for many searches (`_named_statement`): no query
 # holds it, as `clean_query` removes control characters.
 WORDS = "\x00words\x00"
-# The parameters in Django's SQL, and a literal %.
-_PLACEHOLDER = re.compile(r"%%|%s")
 # The table `_named_statement`'s query reads the words from: their reading in each language's
 # configuration (a column by language), worked out once a run. No other part of the query holds the
 # words, so PostgreSQL plans it once per connection (a prepared statement, `_statement_cursor`).
@@ -334,14 +332,7 @@ def _with_literals(connection, sql, params):
     are still sent as a parameter). A statement planned once must hold everything but the words:
     planned for any market, PostgreSQL could use none of the search indexes (each is a market's
     own) and would keep planning it afresh instead."""
-    params = iter(params)
-
-    def literal(placeholder):
-        if placeholder.group() == "%%":
-            return "%%"
-        return connection.ops.compose_sql("%s", (next(params),)).replace("%", "%%")
-
-    return _PLACEHOLDER.sub(literal, sql)
+    return connection.ops.compose_sql(sql, params).replace("%", "%%")
 
 
 def _named(using, sql, params):

@@ -13,8 +13,10 @@ def waiting_alerts(request, choice):
     and offers to stop); else the others as `variants` to ask about, with a line naming those they
     wait for. Nothing for everyone else, and no query for a box without a sold-out variant or for a
     visitor: their box is everyone's (`catalog.fragments.render_buy_box`)."""
+    if not request.user.is_authenticated:
+        return {}
     variants = sold_out_variants(choice)
-    if not variants or not request.user.is_authenticated:
+    if not variants:
         return {}
     offered = [sku.pk for sku, _label in variants]
     waiting = set(

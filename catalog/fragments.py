@@ -30,7 +30,8 @@ stock, the stars, the path, the market). Its HTMX partial (a variant picked) is 
 The CSRF token and return path of its forms are stand-ins, filled in on each page. The wishlist
 button and the stock alert are kept in it as everyone sees them (an empty heart, the sold-out
 variants, which are in the key), unless the shopper's page holds something of their own for them
-(the product on their wishlist): then they are rendered for that page and filled in. The
+(the product on their wishlist, an alert they wait for): then they are rendered for that page and
+filled in. The
 page's head (`templates/catalog/_product_head.html`) is kept as rows are, until a merchandiser's
 next change, under what changes without one (`render_product_head`).
 
@@ -70,6 +71,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from catalog.product_page import SHOPPERS_OWN
 from storefront import page_cache
 from storefront.content import translated
 from storefront.layout import (
@@ -100,9 +102,6 @@ OWN_PARTS = {"wishlist_button": WISHLIST_BUTTON_TEMPLATE, "stock_alert": STOCK_A
 WISHLIST_STAND_IN = "\ue000wishlist-button\ue000"
 STOCK_ALERT_STAND_IN = "\ue000stock-alert\ue000"
 OWN_STAND_INS = {"wishlist_button": WISHLIST_STAND_IN, "stock_alert": STOCK_ALERT_STAND_IN}
-# What a page may hold for a stock alert of the shopper's own (`alerts.views`, `alerts.product_page`):
-# then it is theirs.
-OWN_ALERT_VALUES = ("alert_sku", "alert_notice", "variants", "next_url")
 # Templates whose source is part of every key: a deploy that changes them changes the keys.
 KEYED_TEMPLATES = (CARD_TEMPLATE, WISHLIST_BUTTON_TEMPLATE, FILTERS_TEMPLATE, BUY_BOX_TEMPLATE, STOCK_ALERT_TEMPLATE)
 # Pieces of HTML kept in each process besides the cache: a listing page's worth many times over.
@@ -235,10 +234,10 @@ def render_buy_box(context):
     everything it shows; the CSRF token and the return path of its forms are filled in for each page.
 
     The wishlist button and the stock alert are the shopper's own when their page holds something
-    of theirs for them (the product on their wishlist, an alert they wait for or its answer): then
-    they are rendered for that page and filled in. Otherwise (every visitor, most shoppers) they
-    are the same for everyone and kept in the box, keyed by what the alert shows: the variants and
-    which are sold out."""
+    of theirs for them (the product on their wishlist, or what an app added to the box, such as an
+    alert they wait for: `catalog.product_page.buy_box_context`): then they are rendered for that
+    page and filled in. Otherwise (every visitor, most shoppers) they are the same for everyone and
+    kept in the box, keyed by what the alert shows: the variants and which are sold out."""
     request = context["request"]
     token = str(context.get("csrf_token") or "")
     product, choice, price = context["product"], context["choice"], context["price"]
@@ -256,9 +255,7 @@ def render_buy_box(context):
         "rating": rating,
     }
     template = get_template(BUY_BOX_TEMPLATE)
-    anyones = product.pk not in (context.get("wishlist_ids") or ()) and not any(
-        name in context for name in OWN_ALERT_VALUES
-    )
+    anyones = product.pk not in (context.get("wishlist_ids") or ()) and not context.get(SHOPPERS_OWN)
     tokenless = token in ("", "NOTPROVIDED")
     if tokenless or not anyones:
         own = {name: _render_own(part, context) for name, part in OWN_PARTS.items()}

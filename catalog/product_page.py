@@ -23,6 +23,9 @@ class ProductPageSection:
 
 _sections: list[ProductPageSection] = []
 _buy_box_contexts: list[Callable] = []
+# Set in a page's context when an app added to its buy box: the box's own parts are then the
+# shopper's, rendered for their page (`catalog.fragments.render_buy_box`).
+SHOPPERS_OWN = "buy_box_shoppers_own"
 
 
 def register_section(*, template: str, context: Callable) -> None:
@@ -46,8 +49,9 @@ def register_buy_box_context(context: Callable) -> None:
 
 
 def buy_box_context(request, choice) -> dict:
-    """What the registered apps add to the buy box of `choice` (a `variant_choice`) for this request."""
+    """What the registered apps add to the buy box of `choice` (a `variant_choice`) for this request,
+    marked as the shopper's own (`SHOPPERS_OWN`) when there is anything."""
     context = {}
     for read in _buy_box_contexts:
         context.update(read(request, choice))
-    return context
+    return {**context, SHOPPERS_OWN: True} if context else context

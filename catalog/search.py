@@ -275,7 +275,8 @@ def _named_statement(queryset, language, values, shape):
     key = None if shape is None else (shape, language, get_language(), queryset.db)
     statement = _statements.get(key) if key is not None else None
     if statement is None:
-        quote = connections[queryset.db].ops.quote_name
+        connection = connections[queryset.db]
+        quote = connection.ops.quote_name
         readings = {
             lang: RawSQL(column, (), output_field=SearchQueryField())  # noqa: S611 - quoted names of constants
             for lang, column in _reading_columns(quote).items()
@@ -298,7 +299,7 @@ def _named_statement(queryset, language, values, shape):
             grouped = ", ".join(quote(name) for name in names)
             order = ", ".join(f"{quote(name)} DESC" for name in ("named_rank", "named_sales", "named_id"))
             nothing = "".join(", NULL" for _name in names)
-            found = _with_literals(connections[queryset.db], sql, params)
+            found = _with_literals(connection, sql, params)
             statement = (
                 f"WITH {quote(WORDS_TABLE)} AS MATERIALIZED ({_words_table(quote)}), "  # noqa: S608 - constants
                 f"found AS MATERIALIZED ({found}), "  # the queryset's own SQL, its values written in

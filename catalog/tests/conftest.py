@@ -1,8 +1,18 @@
 """Catalog fixtures shared by the listing and facet tests."""
 
+import re
+
 import pytest
 
 from catalog.tests.factories import CategoryFactory, ProductFactory, SKUFactory, SubcategoryFactory
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+
+
+def without_tokens(html):
+    """`html` without its CSRF tokens (forms' and HTMX's), masked afresh for each response."""
+    html = TOKEN.sub('name="csrfmiddlewaretoken" value=""', html)
+    return re.sub(r'"X-CSRFToken": "[^"]*"', '"X-CSRFToken": ""', html)
 
 
 def product(subcategory, name, *, skus=(), **kwargs):

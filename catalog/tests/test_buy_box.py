@@ -14,13 +14,13 @@ from django.test.signals import template_rendered
 from accounts.tests.factories import KGUserFactory
 from catalog import fragments
 from catalog.models import SKU, Wishlist
+from catalog.tests.conftest import TOKEN
 from catalog.tests.factories import ProductFactory, SKUFactory
 from promotions.tests.factories import SaleFactory
 
 pytestmark = pytest.mark.django_db
 
 BUY_BOX = re.compile(r'<div id="product-buy-box".*?<ul id="product-promise".*?</ul>\s*</div>', re.S)
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 

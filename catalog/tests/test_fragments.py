@@ -18,6 +18,7 @@ from catalog.facets import refresh_listing_facets
 from catalog.fragments import CSRF_STAND_IN, NEXT_STAND_IN
 from catalog.models import SKU, MarketPrice, Product, Wishlist, WishlistItem
 from catalog.stock import sync_in_stock
+from catalog.tests.conftest import TOKEN, without_tokens
 from marketing.models import Banner
 from marketing.tests.factories import BannerFactory
 from reviews.services import approve_reviews
@@ -27,16 +28,10 @@ from storefront import page_cache
 pytestmark = pytest.mark.django_db
 
 CARDS = re.compile(r"<article.*?</article>", re.S)
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
 
 
 def cards(response):
     return CARDS.findall(response.content.decode())
-
-
-def without_tokens(html):
-    html = TOKEN.sub('name="csrfmiddlewaretoken" value=""', html)
-    return re.sub(r'"X-CSRFToken": "[^"]*"', '"X-CSRFToken": ""', html)
 
 
 def card_of(response, name):

@@ -12,6 +12,7 @@ from django.test.signals import template_rendered
 
 from accounts.tests.factories import KGUserFactory
 from catalog.models import SKU, Category
+from catalog.tests.conftest import TOKEN
 from catalog.tests.factories import CategoryFactory
 from storefront import layout
 
@@ -20,7 +21,6 @@ pytestmark = pytest.mark.django_db
 HEADER = re.compile(r"<header.*?</header>", re.S)
 FOOTER = re.compile(r"<footer.*?</footer>", re.S)
 CART_COUNT = re.compile(r'id="cart-badge"[^>]*data-count="(\d+)"')
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
 
 
 def header_of(response):

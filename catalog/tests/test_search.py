@@ -18,6 +18,7 @@ from catalog.models import SKU, Product
 from catalog.pricing import MarketPricing
 from catalog.search import FEW_RESULTS, MAX_QUERY_LENGTH, clean_query, did_you_mean, search_products, suggest
 from catalog.selectors import market_products
+from catalog.tests.conftest import without_tokens
 from catalog.tests.factories import CategoryFactory, ProductFactory, SKUFactory, SubcategoryFactory
 from storefront.markets import MARKETS
 
@@ -626,11 +627,6 @@ def test_a_searchs_statement_is_built_once_per_shape_and_finds_what_building_it_
     assert len(search._statements._items) == 2
     search.ranked_search(products, "linen", values={}, shape="KG, without values")
     assert len(search._statements._items) == 3
-
-
-def without_tokens(html):
-    """`html` without its CSRF tokens, masked afresh for each response."""
-    return re.sub(r"[A-Za-z0-9]{64}", "", html)
 
 
 def prepared_runs(sql):

@@ -8,6 +8,7 @@ it would leave.
 import functools
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -348,7 +349,7 @@ def live_counts(base, filters, market: MarketConfig, *, named=None):
     `search_facet_values(market)`) when the caller has them (a search's results, found on
     PostgreSQL): without filters every facet is tallied from them, sizes and colors included,
     without reading the products or their SKUs again (nor building `base`, which may be lazy)."""
-    if named is not None and not filters.active_count:
+    if named is not None and named.complete and not filters.active_count:
         # Results sharing every value but their SKUs' (brand, stock, sale, subcategory id) tallied
         # as one row; each group ends with its SKUs' values (`search_facet_values`).
         alike = _added_up((values[: -len(SKU_FACETS)], n) for values, n in named.groups.items())
@@ -457,6 +458,26 @@ def _sku_counts_together(products):
     return counts
 
 
+class LeadingIds(Sequence):
+    """The ids of `total` products in a listing's order, of which the first are known (`leading`):
+    a slice among them is taken from them, and one past them read from `products` (sorted in that
+    order), one query a page."""
+
+    def __init__(self, leading, total, products):
+        self.leading, self.total, self.products = leading, total, products
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _step = index.indices(self.total)
+        if stop <= len(self.leading):
+            return self.leading[start:stop]
+        return list(self.products.values_list("pk", flat=True)[start:stop])
+
+
 def build_listing(
     base,
     filters,
@@ -478,13 +499,18 @@ def build_listing(
     each combination of `search_facet_values(market)`), when the caller has them (a search's
     results in relevance order, `catalog.search.ranked_search`): without filters, the
     facets are tallied from them and the page reads its own products by id instead of sorting every
-    product of `base`: `read_page(ids)` ({id: product}), when given, reads them.
+    product of `base`: `read_page(ids)` ({id: product}), when given, reads them. When `named` holds
+    only the first of its results (not `complete`), the facets are counted here, and a page past
+    them is sorted out of `base`.
     """
     if counts is None:
         counts = live_counts(base, filters, market, named=named)
     ordering = order_by or SORTS.get(filters.sort, SORTS["best"])[1]
     if named is not None and order_by and not filters.active_count:
-        paginator = Paginator(named.ids, per_page)
+        ids = named.ids
+        if not named.complete:
+            ids = LeadingIds(ids, counts["total"], _apply(base, filters, market).order_by(*ordering))
+        paginator = Paginator(ids, per_page)
         page = paginator.get_page(page_number)
         if read_page is None:
             rows = {product.pk: product for product in base.filter(pk__in=page.object_list).order_by()}

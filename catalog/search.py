@@ -82,7 +82,8 @@ MAX_CORRECTIONS = 3
 CORRECTION_CUTOFF = 0.75
 VOCABULARY_ROWS = 2000
 # Up to this many products found, a search names them by id to the listing's later queries; beyond
-# it (a word most products share) each query matches the words itself.
+# it (a word most products share) each query matches the words itself, and the pages of the first
+# this many are still read by id.
 MAX_NAMED_IDS = 5000
 # Where the words go in a statement built once for many searches (`_named_statement`): no query
 # holds it, as `clean_query` removes control characters.
@@ -141,12 +142,14 @@ def search_products(queryset, query, *, language=None):
 def ranked_search(queryset, query, *, language=None, values=None, shape=None, lazy=False):
     """(`search_products`' results, those results named or None).
 
-    They are named when PostgreSQL found at most MAX_NAMED_IDS products with the words as typed
-    (`Named`): their ids in the listing's relevance order (`SEARCH_ORDER`), and how many of them
-    share each combination of `values` (name → expression, such as the fields a listing's facets
-    count; or a function that builds them), counted by the same query that found and ranked them. A
-    listing without filters shows a page and counts its facets from these
-    (`catalog.listing.build_listing`), without matching, ranking or reading the results again.
+    They are named when PostgreSQL found products with the words as typed (`Named`): their ids in
+    the listing's relevance order (`SEARCH_ORDER`), and how many of them share each combination of
+    `values` (name → expression, such as the fields a listing's facets count; or a function that
+    builds them), counted by the same query that found and ranked them. A listing without filters
+    shows a page and counts its facets from these (`catalog.listing.build_listing`), without
+    matching, ranking or reading the results again. Past MAX_NAMED_IDS products only the first
+    MAX_NAMED_IDS ids are named (`Named.complete` false, no groups): the results are then matched
+    again by the listing's queries, which count them, while the pages those ids fill are read by id.
 
     `shape`, when given, is a hashable naming everything but the words that goes into that query:
     the caller's queryset and `values` (a market, its rate and running sales, say) and the active
@@ -168,8 +171,10 @@ def ranked_search(queryset, query, *, language=None, values=None, shape=None, la
     sql, params = _named_statement(queryset, language, values, shape)
     params = tuple(query if param == WORDS else param for param in params)
     found = _named(queryset.db, sql, params)
-    if found is None:
-        return _matching(queryset, query, language), None
+    if not found.complete:
+        # More than MAX_NAMED_IDS: the page's own queries match the words and count them; the
+        # first MAX_NAMED_IDS results' ids, ranked among all, still name the pages they fill.
+        return _matching(queryset, query, language), found
     if found:
         # Named by id: the listing's later queries (the page, its SKUs' facets) read these rows by
         # key instead of matching the words through the GIN indexes again, each.
@@ -181,10 +186,13 @@ def ranked_search(queryset, query, *, language=None, values=None, shape=None, la
 @dataclass(frozen=True)
 class Named:
     """A search's results named: `ids` in relevance order, and `groups`, {values: how many}: how
-    many results share each combination of the values `ranked_search` was asked for, in its order."""
+    many results share each combination of the values `ranked_search` was asked for, in its order.
+    Not `complete`: there were more than MAX_NAMED_IDS results; `ids` are the first MAX_NAMED_IDS
+    of them, ranked among all, and `groups` is empty."""
 
     ids: list
     groups: dict
+    complete: bool = True
 
     def __len__(self):
         return len(self.ids)
@@ -265,13 +273,14 @@ def _named_statement(queryset, language, values, shape):
     is written in as literals: its plan holds no words, and is kept on each connection
     (`_statement_cursor`).
 
-    One query: its materialized CTE is planned for every row (the GIN index's bitmap): under
-    `EXISTS` or `LIMIT` PostgreSQL expects a match to turn up soon and, for words common alone but
-    never together ("linen boots"), then reads the whole table looking for one. The CTE is read
-    only as far as `LIMIT`, so a word most products share costs MAX_NAMED_IDS + 1 rows and is
-    ranked by the page's own query instead. Its rows are the results' combinations of `values`
-    with how many have each, and one more: their ids in the order `SEARCH_ORDER` sorts, as an
-    array (its count NULL). A result's values, rank and sales stay in the database."""
+    One query: its materialized CTE reads every match (the GIN index's bitmap) and sorts them as it
+    goes, keeping the first MAX_NAMED_IDS + 1 (a bounded sort: a word most products share is
+    ranked once here, and the page's own queries count its results). Sorted before it is written,
+    the CTE is read twice without another sort; under `EXISTS` or a `LIMIT` of its own, PostgreSQL
+    would instead expect a match to turn up soon and, for words common alone but never together
+    ("linen boots"), read the whole table looking for one. Its rows are the results' combinations
+    of `values` with how many have each, and one more: their ids in the order `SEARCH_ORDER`
+    sorts, as an array (its count NULL). A result's values, rank and sales stay in the database."""
     key = None if shape is None else (shape, language, get_language(), queryset.db)
     statement = _statements.get(key) if key is not None else None
     if statement is None:
@@ -302,10 +311,11 @@ def _named_statement(queryset, language, values, shape):
             found = _with_literals(connection, sql, params)
             statement = (
                 f"WITH {quote(WORDS_TABLE)} AS MATERIALIZED ({_words_table(quote)}), "  # noqa: S608 - constants
-                f"found AS MATERIALIZED ({found}), "  # the queryset's own SQL, its values written in
-                f"top AS MATERIALIZED (SELECT * FROM found LIMIT {int(MAX_NAMED_IDS) + 1}) "
-                f"SELECT NULL{', ' if names else ''}{grouped}, COUNT(*) FROM top GROUP BY ({grouped}) "
-                f"UNION ALL SELECT (SELECT array_agg({quote('named_id')} ORDER BY {order}) FROM top){nothing}, NULL",
+                # The queryset's own SQL, its values written in, sorted as it is read.
+                f"found AS MATERIALIZED ({found} ORDER BY {order} LIMIT {int(MAX_NAMED_IDS) + 1}) "
+                f"SELECT NULL{', ' if names else ''}{grouped}, COUNT(*) FROM found GROUP BY ({grouped}) "
+                # Read in the order it was written: one CTE scan, in one process, feeds the aggregate.
+                f"UNION ALL SELECT (SELECT array_agg({quote('named_id')}) FROM found){nothing}, NULL",
                 (WORDS,),
             )
         if key is not None:
@@ -337,7 +347,7 @@ def _with_literals(connection, sql, params):
 
 
 def _named(using, sql, params):
-    """`_named_statement`'s query's rows as `Named`, or None when it found more than MAX_NAMED_IDS."""
+    """`_named_statement`'s query's rows as `Named`: not `complete` when it found more than MAX_NAMED_IDS."""
     if sql is None:
         return Named([], {})
     with _statement_cursor(connections[using]) as cursor:
@@ -349,7 +359,9 @@ def _named(using, sql, params):
             ids = found or []
         elif n:
             groups[tuple(values)] = n
-    return None if len(ids) > MAX_NAMED_IDS else Named(ids, groups)
+    if len(ids) > MAX_NAMED_IDS:
+        return Named(ids[:MAX_NAMED_IDS], {}, complete=False)
+    return Named(ids, groups)
 
 
 def _statement_cursor(connection):

@@ -500,10 +500,15 @@ def search_page(client, **query):
     return CARD_NAME.findall(page), sorted(SIDEBAR_COUNT.findall(page))
 
 
+# Past MAX_NAMED_IDS results the words are matched in each query: with none named, with the first
+# page's named (25 of 30), and with both pages' named but for the last result.
+@pytest.mark.parametrize("named_at_most", [0, 25, 29])
 @pytest.mark.parametrize("query", [{}, {"page": "2"}, {"brand": "Nord"}, {"sort": "price_asc"}, {"size": "M"}])
-def test_a_search_named_by_id_shows_what_matching_the_words_in_each_query_shows(client, linen_rack, monkeypatch, query):
+def test_a_search_named_by_id_shows_what_matching_the_words_in_each_query_shows(
+    client, linen_rack, monkeypatch, query, named_at_most
+):
     named = search_page(client, **query)
-    monkeypatch.setattr(search, "MAX_NAMED_IDS", 0)
+    monkeypatch.setattr(search, "MAX_NAMED_IDS", named_at_most)
     cache.clear()
 
     assert search_page(client, **query) == named
@@ -538,6 +543,40 @@ def test_a_search_without_filters_reads_only_its_pages_products(client, linen_ra
     with CaptureQueriesContext(connection) as again:
         client.get("/kg/search/", {"q": "linen shirt", "page": "2"})
     assert not [query for query in again.captured_queries if '"catalog_product"."renditions"' in query["sql"]]
+
+
+def test_a_search_past_its_named_ids_names_the_first_ranked_among_all_and_reads_their_pages_by_id(
+    client, linen_rack, monkeypatch
+):
+    products = kg_products()
+    _results, every = search.ranked_search(products, "linen", language="en")
+    monkeypatch.setattr(search, "MAX_NAMED_IDS", 25)
+    results, first = search.ranked_search(products, "linen", language="en")
+
+    ranked = list(results.order_by(*SEARCH_ORDER).values_list("pk", flat=True))
+    assert len(ranked) == 30
+    if connection.vendor != "postgresql":
+        assert every is None and first is None
+        return
+    assert every.complete and every.ids == ranked
+    # The statement ranks every match and keeps the first 25: the 25 best of all 30, not any 25.
+    assert not first.complete and first.groups == {}
+    assert first.ids == ranked[:25]
+
+    with CaptureQueriesContext(connection) as run:
+        page = client.get("/kg/search/", {"q": "linen"})
+    assert page.status_code == 200
+    sqls = [query["sql"] for query in run.captured_queries]
+    # The results are counted by the listing's own queries; page 1's 24 products are read by id.
+    assert [sql for sql in sqls if "COUNT(" in sql]
+    (read,) = [sql for sql in sqls if '"catalog_product"."renditions"' in sql]
+    assert "ORDER BY" not in read and '"catalog_product"."id" IN (' in read
+    cache.clear()
+    with CaptureQueriesContext(connection) as run:
+        client.get("/kg/search/", {"q": "linen", "page": "2"})
+    # Page 2 runs past the named 25: its ids are sorted out of the matches, one query.
+    (past,) = [q["sql"] for q in run.captured_queries if q["sql"].startswith('SELECT "catalog_product"."id" AS "pk"')]
+    assert "ORDER BY" in past and past.endswith("LIMIT 6 OFFSET 24")
 
 
 def test_a_searchs_named_rows_count_each_facet_as_counting_its_results_does(linen_rack):

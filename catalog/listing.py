@@ -286,13 +286,18 @@ def facet_values(market):
     }
 
 
-def _field_counts(base, filters, market):
+def _field_counts(base, filters, market, *, stored_sku_facets=False):
     """The results count and the brand, subcategory and flag facets, from one grouped query.
 
     The query applies every filter but these four and groups by their fields (`facet_values`);
-    `_tally` then applies the other three to each facet.
+    `_tally` then applies the other three to each facet. With `stored_sku_facets` (a search's
+    results, neither a size nor a color chosen, on PostgreSQL) it groups by the products' stored
+    sizes and colors too, and the size and color facets are tallied from the rows every filter
+    leaves: no SKU is read.
     """
     values = {f"facet_{name}": expression for name, expression in facet_values(market).items()}
+    if stored_sku_facets:
+        values.update({f"facet_{name}": F(column) for column, name in FACET_FIELDS.items()})
     rows = (
         _apply(base, filters, market, skip=("sub", "brand", "flags"))
         .annotate(**values)
@@ -300,7 +305,34 @@ def _field_counts(base, filters, market):
         .annotate(n=Count("id"))
         .order_by()
     )
-    return _tally(rows, filters)
+    if not stored_sku_facets:
+        return _tally(rows, filters)
+    rows = list(rows)
+    width = len(SKU_FACETS)
+    # Rows alike but for their sizes and colors tallied as one.
+    alike = _added_up((row[: -1 - width], row[-1]) for row in rows)
+    counts = _tally(((*values, n) for values, n in alike.items()), filters)
+    left = _left_by(filters)
+    kept = [(row[-1 - width : -1], row[-1]) for row in rows if left(*row[:4])]
+    products = Q(product__in=_apply(base, filters, market).values("pk"))
+    counts.update(_stored_sku_counts(kept, market, products))
+    return counts
+
+
+def _left_by(filters):
+    """Whether a row of `facet_values` (its brand, stock, sale and subcategory) is one every filter
+    of these four leaves."""
+    subs, brands = set(filters.sub), set(filters.brand)
+
+    def left(brand, is_in_stock, on_sale, sub):
+        return (
+            (not subs or sub in subs)
+            and (not brands or brand in brands)
+            and (not filters.in_stock or is_in_stock)
+            and (not filters.sale or on_sale)
+        )
+
+    return left
 
 
 def _tally(rows, filters):
@@ -356,9 +388,18 @@ def live_counts(base, filters, market: MarketConfig, *, named=None):
         subs = _subcategories()
         rows = ((*values[:-1], *subs.get(values[-1], (None, None)), n) for values, n in alike.items())
         counts = _tally(rows, filters)
-        counts.update(_stored_sku_counts(named, market))
+        counts.update(_stored_sku_counts(named.groups.items(), market, AmongIds(named.ids, "product_id")))
         return counts
-    counts = _field_counts(base, filters, market)
+    # A search's results are grouped by their stored sizes and colors too (no SKU is read); a whole
+    # listing is not: PostgreSQL, expecting a group a product, would sort all of them on disk.
+    stored = (
+        not (filters.size or filters.color)
+        and connections[base.db].vendor == "postgresql"
+        and "search_rank" in base.query.annotations
+    )
+    counts = _field_counts(base, filters, market, stored_sku_facets=stored)
+    if stored:
+        return counts
     if filters.size or filters.color or connections[base.db].vendor != "postgresql":
         for name in SKU_FACETS:
             products = _apply(base, filters, market, skip=(name,)).values("pk")
@@ -373,15 +414,17 @@ def live_counts(base, filters, market: MarketConfig, *, named=None):
     return counts
 
 
-def _stored_sku_counts(named, market):
-    """The size and color facets of a search's results from their groups: each ends with the
-    products' stored sizes and colors (`search_facet_values`), so no SKU is read. Each option's
-    label in the page's language is the one the market's listings show (`_sku_labels`)."""
+def _stored_sku_counts(groups, market, products):
+    """The size and color facets from `groups`, (values, how many products have them) pairs whose
+    values end with the products' stored sizes and colors (`FACET_FIELDS`), so no SKU is read. Each
+    option's label in the page's language is the one the market's listings show (`_sku_labels`;
+    `products`, a condition on SKUs, names the products whose SKUs label a value those lack)."""
+    groups = list(groups)
     tallies = {
-        name: _stored_tally((values[column], n) for values, n in named.groups.items())
+        name: _stored_tally((values[column], n) for values, n in groups)
         for column, name in enumerate(SKU_FACETS, start=-len(SKU_FACETS))
     }
-    labels = _sku_labels(market, {name: set(tally) for name, tally in tallies.items()}, named)
+    labels = _sku_labels(market, {name: set(tally) for name, tally in tallies.items()}, products)
     return {
         name: [{"value": value, "n": n, "label": labels[name].get(value, value)} for value, n in tally.items()]
         for name, tally in tallies.items()
@@ -402,11 +445,12 @@ def _added_up(pairs):
     return totals
 
 
-def _sku_labels(market, values, named):
+def _sku_labels(market, values, products):
     """{facet: {value: label}} for the size and color `values` ({facet: values}) in the page's
     language: the labels the market's all-products listing shows (`catalog.facets`' kept rows, held
     until a merchandiser's next change), and for a value those rows do not hold yet (a new color
-    before its recount), the label of the SKUs of the `named` products, read for it alone."""
+    before its recount), the label of the SKUs of the listing's `products` (a condition on SKUs),
+    read for it alone."""
     if get_language() not in CONTENT_LANGUAGES:
         return {name: {} for name in values}  # the base language: a value is its own label
     shown = kept_until_changed("sku-labels", market.code, lambda: _listed_labels(market), read_only=True)
@@ -417,7 +461,7 @@ def _sku_labels(market, values, named):
         missing = [value for value in wanted if value not in labels[name]]
         if missing:
             rows = (
-                SKU.objects.filter(AmongIds(named.ids, "product_id"), is_active=True)
+                SKU.objects.filter(products, is_active=True)
                 .filter(**{f"{name}__in": missing})
                 .values_list(name)
                 .annotate(label=Max(translated_column(name)))

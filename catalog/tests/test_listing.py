@@ -4,10 +4,13 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
+from catalog.facets import refresh_listing_facets
 from catalog.listing import MAX_VALUES, PAGE_SIZE, Filters, parse_filters
-from catalog.models import MarketPrice, Product
+from catalog.models import SKU, MarketPrice, Product
 from catalog.tests.factories import CategoryFactory, ProductFactory, SubcategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +95,25 @@ def test_a_brand_filter_narrows_the_other_facets_but_keeps_its_own_options(clien
     assert facet(found, "size") == {"S": 1, "M": 1, "L": 1}
     assert facet(found, "color") == {"Black": 1, "White": 1, "Blue": 1}
     assert found.facets["flags"] == {"in_stock": 1, "sale": 0}
+
+
+def test_a_searchs_size_and_color_facets_come_from_its_products_stored_values(client, wardrobe):
+    for sku in SKU.objects.filter(color="Black"):
+        sku.color_ru = "Чёрный"
+        sku.save()
+    refresh_listing_facets()  # the labels the market's listings show, as they are kept
+    with CaptureQueriesContext(connection) as run:
+        found = listing(client, "/kg/search/", params={"q": "men", "brand": "Atelier", "in_stock": "1", "lang": "ru"})
+
+    # Oxford, Atelier's one product in stock: its active SKUs' sizes and colors, sold out or not.
+    assert [product.name for product in found.products] == ["Oxford"]
+    assert facet(found, "size") == {"S": 1, "M": 1}
+    assert {option.value: option.label for option in found.facets["color"]} == {"Black": "Чёрный", "White": "White"}
+    if connection.vendor == "postgresql":
+        # One grouped query counts every facet, sizes and colors included: no SKU is read for them.
+        assert not [query for query in run.captured_queries if 'FROM "catalog_sku"' in query["sql"]]
+    # A size chosen: the color facet counts the SKUs of the products of that size.
+    assert facet(listing(client, "/kg/search/", params={"q": "men", "size": "L"}), "color") == {"Blue": 1}
 
 
 def test_a_size_filter_counts_colors_among_products_of_that_size(client, wardrobe):

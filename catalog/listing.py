@@ -380,7 +380,8 @@ def live_counts(base, filters, market: MarketConfig, *, named=None):
     `named`: `base`'s products named (`catalog.search.Named`, grouped by their
     `search_facet_values(market)`) when the caller has them (a search's results, found on
     PostgreSQL): without filters every facet is tallied from them, sizes and colors included,
-    without reading the products or their SKUs again (nor building `base`, which may be lazy)."""
+    without reading the products or their SKUs again (nor building `base`, which may be lazy).
+    Named only in part (not `complete`), they are counted here like any search's results."""
     if named is not None and named.complete and not filters.active_count:
         # Results sharing every value but their SKUs' (brand, stock, sale, subcategory id) tallied
         # as one row; each group ends with its SKUs' values (`search_facet_values`).

@@ -307,50 +307,32 @@ def _field_counts(base, filters, market, *, stored_sku_facets=False):
     )
     if not stored_sku_facets:
         return _tally(rows, filters)
-    rows = list(rows)
-    width = len(SKU_FACETS)
-    # Rows alike but for their sizes and colors tallied as one.
-    alike = _added_up((row[: -1 - width], row[-1]) for row in rows)
-    counts = _tally(((*values, n) for values, n in alike.items()), filters)
-    left = _left_by(filters)
-    kept = [(row[-1 - width : -1], row[-1]) for row in rows if left(*row[:4])]
+    left = []
+    counts = _tally(rows, filters, left=left)
     products = Q(product__in=_apply(base, filters, market).values("pk"))
-    counts.update(_stored_sku_counts(kept, market, products))
+    counts.update(_stored_sku_counts(left, market, products))
     return counts
 
 
-def _left_by(filters):
-    """Whether a row of `facet_values` (its brand, stock, sale and subcategory) is one every filter
-    of these four leaves."""
-    subs, brands = set(filters.sub), set(filters.brand)
-
-    def left(brand, is_in_stock, on_sale, sub):
-        return (
-            (not subs or sub in subs)
-            and (not brands or brand in brands)
-            and (not filters.in_stock or is_in_stock)
-            and (not filters.sale or on_sale)
-        )
-
-    return left
-
-
-def _tally(rows, filters):
+def _tally(rows, filters, *, left=None):
     """The counts of `_field_counts` from rows of `facet_values` and how many products have them.
 
     An option must count what ticking it would leave: each count keeps the rows every filter but
-    its own would leave, all in one pass.
+    its own would leave, all in one pass. A row may carry more values before its count: `left`,
+    when given, gets them (and the count) of each row every filter leaves.
     """
     subs, brands = set(filters.sub), set(filters.brand)
     total = in_stock = sale = 0
     brand_totals, sub_totals, sub_labels = {}, {}, {}
-    for brand, is_in_stock, on_sale, sub, sub_name, n in rows:
+    for brand, is_in_stock, on_sale, sub, sub_name, *more, n in rows:
         sub_ok = not subs or sub in subs
         brand_ok = not brands or brand in brands
         stock_ok = not filters.in_stock or is_in_stock
         sale_ok = not filters.sale or on_sale
         if sub_ok and brand_ok and stock_ok and sale_ok:
             total += n
+            if left is not None:
+                left.append((more, n))
         if sub_ok and stock_ok and sale_ok:
             brand_totals[brand] = brand_totals.get(brand, 0) + n
         if brand_ok and stock_ok and sale_ok and sub is not None:

@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dashboard.rollups import today as project_today
+from dashboard.rollups import today as markets_today
 
 DEFAULT_DAYS = 30
 LONGEST = 366
@@ -11,7 +11,10 @@ EARLIEST = datetime.date(2000, 1, 1)
 
 
 class PeriodForm(forms.Form):
-    """The period the dashboard shows: the last 7, 30 or 90 days, or from one date to another."""
+    """The period the dashboard shows: the last 7, 30 or 90 days, or from one date to another.
+
+    `markets`: the codes of the markets shown (every market by default). Their days are their own
+    (`dashboard.rollups`): a period ends on the newest day any of them has begun."""
 
     RANGES = (("7", _("Last 7 days")), ("30", _("Last 30 days")), ("90", _("Last 90 days")))
 
@@ -22,6 +25,10 @@ class PeriodForm(forms.Form):
     end = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+
+    def __init__(self, *args, markets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.markets = markets
 
     def clean(self):
         cleaned = super().clean()
@@ -34,7 +41,7 @@ class PeriodForm(forms.Form):
             return cleaned
         if start is None:
             return cleaned
-        today = project_today()
+        today = markets_today(self.markets)
         if end < start:
             self.add_error("end", _("The end date is before the start date."))
         elif start < EARLIEST:
@@ -47,7 +54,7 @@ class PeriodForm(forms.Form):
 
     def period(self) -> tuple[datetime.date, datetime.date]:
         """(first day, last day) asked for; the last 30 days when the form is not valid or empty."""
-        today = project_today()
+        today = markets_today(self.markets)
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         if data.get("start"):
             return data["start"], min(data["end"], today)

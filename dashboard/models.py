@@ -4,7 +4,8 @@ They are a cache of the orders, kept so the dashboard reads a few hundred rows w
 number of orders: `dashboard.rollups` rebuilds a day from its orders when one of them is placed
 or moves (after the transaction commits), and the scheduler sweeps every few minutes for
 anything missed (`RollupState` remembers how far it read the status history). A day is a day
-of the project's TIME_ZONE; money stays in the currency it was charged in.
+of the market's own time zone (`MarketConfig.time_zone`); money stays in the currency it was
+charged in.
 """
 
 from django.db import models

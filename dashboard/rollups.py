@@ -1,7 +1,11 @@
 """Keeping the daily figures (`dashboard.models`) true to the orders.
 
+A day is a day of the order's market, in its own time zone (`MarketConfig.time_zone`): an order
+placed at 02:00 in Bishkek counts on that day in Bishkek, as the market's banner figures do,
+though it is still the day before in UTC.
+
 - `rebuild_days`: the rows of some days and markets, thrown away and computed again from the
-  orders in three grouped queries (indexed by market and creation date), under a transaction
+  orders in three grouped queries per market (indexed by market and creation date), under a transaction
   lock so two rebuilds of one day never interleave.
 - `order_saved`: an order placed or saved queues the rebuild of its day once the change commits.
 - `sweep`: what the scheduler runs every few minutes. The first sweep rebuilds every day since the
@@ -11,6 +15,7 @@
 
 import datetime
 from collections import defaultdict
+from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import Count, DecimalField, Max, Min, Q, Sum, Value
@@ -30,22 +35,28 @@ ZERO = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
 Status = Order.Status
 
 
-def today() -> datetime.date:
-    """Today in the project's time zone (TIME_ZONE), whatever time zone a request activated."""
-    return timezone.localdate(timezone=timezone.get_default_timezone())
+def _zone(code: str) -> ZoneInfo:
+    return ZoneInfo(get_market(code).time_zone)
 
 
-def day_of(moment: datetime.datetime) -> datetime.date:
-    return timezone.localdate(moment, timezone=timezone.get_default_timezone())
+def today(codes=None) -> datetime.date:
+    """Today in the time zone of the markets `codes` (every market by default): the latest of their
+    todays, so a period ending today ends on the newest day any of them has begun."""
+    return max(timezone.localdate(timezone=_zone(code)) for code in codes or Market.values)
 
 
-def day_start(day: datetime.date) -> datetime.datetime:
-    """Midnight at the start of `day` in the project's time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone())
+def day_of(moment: datetime.datetime, code: str) -> datetime.date:
+    """The day of market `code` (in its own time zone) that `moment` falls on."""
+    return timezone.localdate(moment, timezone=_zone(code))
 
 
-def _day(field):
-    return TruncDate(field, tzinfo=timezone.get_default_timezone())
+def day_start(day: datetime.date, code: str) -> datetime.datetime:
+    """Midnight at the start of `day` in market `code`'s time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), _zone(code))
+
+
+def _day(field, code):
+    return TruncDate(field, tzinfo=_zone(code))
 
 
 def _money(expression, **extra):
@@ -59,12 +70,12 @@ def _lock_rollups():
             cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended('dashboard-rollups', 0))")
 
 
-def _sales_rows(orders):
+def _sales_rows(orders, code):
     kept = ~Q(status=Status.CANCELLED)
     with_code = kept & ~Q(discount_code_text="")
     counts = {status: Count("id", filter=Q(status=status)) for status in Status.values}
     return (
-        orders.annotate(day=_day("created_at"))
+        orders.annotate(day=_day("created_at", code))
         .values("market", "currency", "day")
         .annotate(
             orders=Count("id"),
@@ -78,21 +89,21 @@ def _sales_rows(orders):
     )
 
 
-def _product_rows(orders):
+def _product_rows(orders, code):
     return (
         OrderItem.objects.filter(order__in=orders.exclude(status=Status.CANCELLED))
-        .annotate(day=_day("order__created_at"))
+        .annotate(day=_day("order__created_at", code))
         .values("order__market", "order__currency", "day", "product_id", "product_name", "product__category_id")
         .annotate(units=Sum("quantity"), sold=_money("subtotal"))
         .order_by()
     )
 
 
-def _code_rows(orders):
+def _code_rows(orders, code):
     return (
         orders.exclude(status=Status.CANCELLED)
         .exclude(discount_code_text="")
-        .annotate(day=_day("created_at"))
+        .annotate(day=_day("created_at", code))
         .values("market", "currency", "day", "discount_code_text")
         .annotate(uses=Count("id"), taken_off=_money("discount"))
         .order_by()
@@ -103,14 +114,18 @@ def rebuild_days(*, start: datetime.date, end: datetime.date, markets=None) -> i
     """Make the daily rows of the days `start`..`end` (included) of `markets` (every market by
     default) what the orders say now; returns the number of days with orders."""
     codes = list(markets or Market.values)
-    orders = Order.objects.in_markets(codes).filter(
-        created_at__gte=day_start(start), created_at__lt=day_start(end + datetime.timedelta(days=1))
-    )
+    sales, products, uses = [], [], []
     with transaction.atomic():
         _lock_rollups()
-        sales = list(_sales_rows(orders))
-        products = list(_product_rows(orders))
-        uses = list(_code_rows(orders))
+        for code in codes:
+            # The market's own days: from its midnight at the start of `start` to the one after `end`.
+            orders = Order.objects.in_markets([code]).filter(
+                created_at__gte=day_start(start, code),
+                created_at__lt=day_start(end + datetime.timedelta(days=1), code),
+            )
+            sales += _sales_rows(orders, code)
+            products += _product_rows(orders, code)
+            uses += _code_rows(orders, code)
         items_sold = defaultdict(int)
         for row in products:
             items_sold[row["order__market"], row["day"]] += row["units"]
@@ -147,21 +162,24 @@ def rebuild_days(*, start: datetime.date, end: datetime.date, markets=None) -> i
 
 
 def rebuild_everything() -> int:
-    """Rebuild every day from the first order to today; returns the number of days with orders."""
-    first = Order.objects.aggregate(first=Min("created_at"))["first"]
-    if first is None:
-        with transaction.atomic():
-            for model in (DailySales, DailyProductSales, DailyCodeUse):
-                model.objects.all().delete()
-        return 0
-    return rebuild_days(start=day_of(first), end=today())
+    """Rebuild every day of each market from its first order to its today; returns the number of
+    days with orders."""
+    with transaction.atomic():
+        _lock_rollups()
+        # Every row goes, days before a market's first order (or of a market without orders) too.
+        for model in (DailySales, DailyProductSales, DailyCodeUse):
+            model.objects.all().delete()
+        firsts = dict(Order.objects.values_list("market").annotate(first=Min("created_at")).order_by())
+        return sum(
+            rebuild_days(start=day_of(first, code), end=today([code]), markets=[code]) for code, first in firsts.items()
+        )
 
 
 def order_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
     """Queue the rebuild of the order's day once its change commits (a post_save receiver)."""
     if raw or instance.created_at is None:
         return
-    day = day_of(instance.created_at)
+    day = day_of(instance.created_at, instance.market)
     enqueue_after_commit("dashboard.tasks.refresh_sales_day", instance.market, day.isoformat())
 
 
@@ -199,19 +217,18 @@ def sweep(*, everything: bool = False) -> dict:
     if everything or state.swept_at is None:
         days = rebuild_everything()
     else:
-        changed = (
-            OrderStatusHistory.objects.filter(id__gt=state.last_history_id, id__lte=newest)
-            .annotate(day=_day("order__created_at"))
-            .values_list("order__market", "day")
+        changed = OrderStatusHistory.objects.filter(id__gt=state.last_history_id, id__lte=newest)
+        by_market = {
+            code: changed.filter(order__market=code)
+            .annotate(day=_day("order__created_at", code))
+            .values_list("day", flat=True)
             .distinct()
-            .order_by()
-        )
-        by_market = defaultdict(set)
-        for market, day in changed:
-            by_market[market].add(day)
+            .order_by("day")
+            for code in Market.values
+        }
         days = 0
         for market, market_days in by_market.items():
-            for day in sorted(market_days):
+            for day in market_days:
                 days += rebuild_days(start=day, end=day, markets=[market])
     low = refresh_low_stock()
     state.last_history_id = newest

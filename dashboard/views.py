@@ -43,10 +43,11 @@ def viewer_markets(request):
 @require_GET
 @dashboard_view
 def dashboard(request):
-    form = PeriodForm(request.GET or None)
+    codes = viewer_markets(request)
+    form = PeriodForm(request.GET or None, markets=codes)
     start, end = form.period()
     state = RollupState.objects.first()
-    shown = form if form.errors else PeriodForm(initial={"start": start, "end": end})
+    shown = form if form.errors else PeriodForm(initial={"start": start, "end": end}, markets=codes)
     context = {
         **admin.site.each_context(request),
         "title": _("Sales dashboard"),
@@ -58,7 +59,7 @@ def dashboard(request):
         "period_query": form.query(),
         "sections": [
             {"section": section, "tables": tables_of(section)}
-            for section in sales_report(codes=viewer_markets(request), start=start, end=end)
+            for section in sales_report(codes=codes, start=start, end=end)
         ],
         "swept_at": state.swept_at if state else None,
     }
@@ -71,7 +72,7 @@ def dashboard_csv(request, scope, table):
     code = scope.upper()
     if code not in viewer_markets(request) or table not in TABLES:
         raise Http404
-    form = PeriodForm(request.GET or None)
+    form = PeriodForm(request.GET or None, markets=[code])
     if form.is_bound and not form.is_valid():
         problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
         return HttpResponseBadRequest(problems, content_type="text/plain; charset=utf-8")

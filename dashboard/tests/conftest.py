@@ -1,5 +1,6 @@
 import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -8,12 +9,18 @@ from accounts.roles import MARKET_MANAGER, MERCHANDISER
 from accounts.tests.factories import KGUserFactory, USUserFactory, staff_in_role
 from checkout.models import Order
 from checkout.tests.factories import OrderFactory, OrderItemFactory
+from storefront.markets import get_market
 
 
-def days_ago(n, hour=12):
-    """A moment `n` days before today, at `hour` o'clock (the project's time zone)."""
-    day = timezone.localdate() - datetime.timedelta(days=n)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+def market_today(market="KG"):
+    """Today in `market`'s time zone: its days are the dashboard's (`dashboard.rollups`)."""
+    return timezone.localdate(timezone=ZoneInfo(get_market(market).time_zone))
+
+
+def days_ago(n, hour=12, market="KG"):
+    """A moment `n` days before `market`'s today, at `hour` o'clock in its time zone."""
+    day = market_today(market) - datetime.timedelta(days=n)
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=ZoneInfo(get_market(market).time_zone))
 
 
 def placed(when, *, market="KG", total="1000.00", status=Order.Status.DELIVERED, items=(), **fields):

@@ -10,10 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.tests.factories import KGUserFactory, StaffFactory, USUserFactory
+from accounts.roles import MARKET_MANAGER
+from accounts.tests.factories import KGUserFactory, StaffFactory, USUserFactory, staff_in_role
 from checkout.models import Order
+from dashboard.forms import PeriodForm
 from dashboard.rollups import rebuild_days, sweep
-from dashboard.tests.conftest import days_ago, placed
+from dashboard.tests.conftest import days_ago, market_today, placed
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/dashboard/"
@@ -30,7 +32,7 @@ def csv_of(response):
 def two_markets():
     placed(days_ago(1), market="KG", total="3240.00")
     placed(days_ago(1), market="KG", total="1000.00", status=Order.Status.CANCELLED)
-    placed(days_ago(2), market="US", total="71.67")
+    placed(days_ago(2, market="US"), market="US", total="71.67")
     sweep()
 
 
@@ -104,7 +106,7 @@ def test_preset_periods(admin_client, days):
 
 
 def test_end_before_start_is_a_form_error_not_a_server_error(admin_client):
-    today = timezone.localdate()
+    today = market_today()
     response = admin_client.get(
         URL, {"start": today.isoformat(), "end": (today - datetime.timedelta(days=3)).isoformat()}
     )
@@ -114,7 +116,7 @@ def test_end_before_start_is_a_form_error_not_a_server_error(admin_client):
 
 
 def test_custom_period_is_shown_and_carried_to_the_csv(admin_client, two_markets):
-    start = timezone.localdate() - datetime.timedelta(days=1)
+    start = market_today() - datetime.timedelta(days=1)
     response = admin_client.get(URL, {"start": start.isoformat(), "end": start.isoformat()})
     assert response.context["start"] == response.context["end"] == start
     assert f"start={start.isoformat()}&amp;end={start.isoformat()}" in response.content.decode()
@@ -179,7 +181,9 @@ def test_the_page_reads_a_fixed_number_of_queries_whatever_the_orders(admin_clie
     ]
     Order.objects.bulk_create(orders)
     ids = Order.objects.order_by("id").values_list("id", flat=True)
-    spread = [Order(pk=pk, created_at=now - datetime.timedelta(hours=n % (89 * 24))) for n, pk in enumerate(ids)]
+    # Over 88 days: inside the 90 days shown, whichever market's calendar (New York's today may
+    # still be the day before Bishkek's).
+    spread = [Order(pk=pk, created_at=now - datetime.timedelta(hours=n % (88 * 24))) for n, pk in enumerate(ids)]
     Order.objects.bulk_update(spread, ["created_at"], batch_size=1000)
     sweep()
     admin_client.get(URL, {"days": "90"})  # session and permissions cached like any later page
@@ -206,7 +210,7 @@ def test_the_vendored_chart_js_is_the_version_npm_pins():
 
 def test_rollups_for_a_range_are_what_the_page_shows(admin_client):
     placed(days_ago(5), total="400.00")
-    day = timezone.localdate() - datetime.timedelta(days=5)
+    day = market_today() - datetime.timedelta(days=5)
     rebuild_days(start=day, end=day)
     kg = admin_client.get(URL, {"days": "7"}).context["sections"][0]["section"]
     assert [d["revenue"] for d in kg.days if d["day"] == day] == [Decimal("400.00")]
@@ -222,3 +226,19 @@ def test_manager_without_markets_sees_a_note_and_no_figures(client, two_markets)
     assert response.context["sections"] == []
     assert "No market is assigned to you yet" in response.content.decode()
     assert client.get(reverse("dashboard:dashboard_csv", args=["kg", "sales"])).status_code == 404
+
+
+def test_a_period_ends_on_the_newest_day_begun_in_the_viewers_markets(client, monkeypatch):
+    # 20:30 UTC on 7 December: already the 8th in Bishkek, still the 7th in New York.
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2026, 12, 7, 20, 30, tzinfo=datetime.UTC))
+    ends = {}
+    for code in ("KG", "US"):
+        client.force_login(staff_in_role(MARKET_MANAGER, code))
+        ends[code] = client.get(URL, {"days": "7"}).context["end"]
+    assert ends == {"KG": datetime.date(2026, 12, 8), "US": datetime.date(2026, 12, 7)}
+    assert PeriodForm({"days": "7"}, markets=["KG", "US"]).period() == (
+        datetime.date(2026, 12, 2),
+        datetime.date(2026, 12, 8),
+    )
+    starting_tomorrow = PeriodForm({"start": "2026-12-08", "end": "2026-12-08"}, markets=["US"])
+    assert "The start date is in the future." in starting_tomorrow.errors["start"]

@@ -21,17 +21,23 @@ TEXT_BACKOFF = Backoff(attempts=5, first_seconds=60)
 REFUND_BACKOFF = Backoff(attempts=6, first_seconds=60)
 
 
-def _text_order_update(order_id: int, status: str) -> bool:
-    order = Order.objects.select_related("user").filter(pk=order_id).first()
-    if order is None or not takes_sms(order, status):
-        return False
+def text_customer(order, text: str) -> bool:
+    """Text `text` to the phone `order` was placed with; True when the provider took it. A failure
+    where the provider surely did not take it may be tried again (RetryLater); any other is given up."""
     try:
-        send_sms(phone=order.customer_phone, text=sms_text(order, status), market=order.market_config)
+        send_sms(phone=order.customer_phone, text=text, market=order.market_config)
     except SMSError as error:
         if error.retryable:
             raise RetryLater(str(error)) from error
         return False
     return True
+
+
+def _text_order_update(order_id: int, status: str) -> bool:
+    order = Order.objects.select_related("user").filter(pk=order_id).first()
+    if order is None or not takes_sms(order, status):
+        return False
+    return text_customer(order, sms_text(order, status))
 
 
 @task(takes_context=True)

@@ -66,6 +66,26 @@ class SentReturnEmail(models.Model):
         return f"{self.return_request_id} {self.status} → {self.to_email}"
 
 
+class SentParcelEmail(models.Model):
+    """The email about a later parcel of an order (`shipments.notify`) that went out (or is going
+    out right now): one row per parcel."""
+
+    parcel = models.OneToOneField(
+        "shipments.Parcel", on_delete=models.CASCADE, related_name="sent_email", verbose_name=_("parcel")
+    )
+    to_email = models.EmailField(_("sent to"))
+    language = models.CharField(_("language"), max_length=5)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sent parcel email")
+        verbose_name_plural = _("sent parcel emails")
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"{self.parcel_id} → {self.to_email}"
+
+
 class SentEmail(models.Model):
     """An order email that went out (or is going out right now): one row per order and event."""
 

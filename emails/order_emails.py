@@ -1,7 +1,9 @@
-"""Order emails: the confirmation with its receipt, payment received, shipped, delivered, cancelled.
+"""Order emails: the confirmation with its receipt, payment received, shipped, delivered, cancelled,
+and one for each later parcel of an order sent in several.
 
-Each goes out once per order and event (a `SentEmail` row claims it before sending), in the
-shopper's language, as HTML with a plain-text part, to their verified address only.
+Each goes out once per order and event (a `SentEmail` row claims it before sending; a
+`SentParcelEmail` row, per later parcel), in the shopper's language, as HTML with a plain-text
+part, to their verified address only.
 """
 
 import logging
@@ -17,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from checkout.models import Order
 from emails.events import EVENT_KINDS, OrderEvent
-from emails.models import SentEmail
+from emails.models import SentEmail, SentParcelEmail
 from emails.preferences import EMAIL, verified_address, wants
 from shipments.models import Parcel
+from shipments.notify import parcel_texts
 from storefront.background import RetryLater
 from storefront.market_urls import market_reverse
 from storefront.money import format_money
@@ -66,17 +69,18 @@ def _wording(order, event):
     return wording[event]
 
 
-def build_order_email(*, order, event: str, to: str, parcels=()) -> EmailMultiAlternatives:
+def build_order_email(*, order, event: str, to: str, parcels=(), wording=None) -> EmailMultiAlternatives:
     """The email for `order` and `event` to `to`, in the shopper's language.
 
     `parcels` is a list of {"carrier", "tracking_number", "tracking_url"} (each key optional) that
     the shipped email lists with its tracking links (`email_order_update` reads the order's parcels
-    from the shipments app when the caller gives none).
+    from the shipments app when the caller gives none). `wording`, when given, is called in the
+    shopper's language for the (subject, opening paragraph) instead of the event's own.
     """
     event = OrderEvent(event)
     language = order.user.language if order.user_id else None
     with translation.override(language):
-        subject, opening = _wording(order, event)
+        subject, opening = wording() if wording else _wording(order, event)
         context = {
             "order": order,
             "event": event.value,
@@ -101,12 +105,17 @@ def build_order_email(*, order, event: str, to: str, parcels=()) -> EmailMultiAl
     return message
 
 
+def _listed(parcel) -> dict:
+    return {
+        "carrier": parcel.carrier_name,
+        "tracking_number": parcel.tracking_number,
+        "tracking_url": parcel.tracking_url,
+    }
+
+
 def parcels_of(order) -> list[dict]:
     """The order's parcels as the shipped email lists them: carrier, tracking number and link."""
-    return [
-        {"carrier": parcel.carrier_name, "tracking_number": parcel.tracking_number, "tracking_url": parcel.tracking_url}
-        for parcel in Parcel.objects.filter(order=order).order_by("shipped_at", "pk")
-    ]
+    return [_listed(parcel) for parcel in Parcel.objects.filter(order=order).order_by("shipped_at", "pk")]
 
 
 def email_order_update(*, order_id: int, event: str, parcels=()) -> bool:
@@ -129,6 +138,37 @@ def email_order_update(*, order_id: int, event: str, parcels=()) -> bool:
         if event == OrderEvent.SHIPPED and not parcels:
             parcels = parcels_of(order)
         build_order_email(order=order, event=event, to=to, parcels=parcels).send()
+    except (smtplib.SMTPException, OSError) as error:
+        claim.delete()
+        raise RetryLater(f"mail server: {error}") from error
+    return True
+
+
+def email_parcel_update(*, parcel_id: int) -> bool:
+    """Email the shopper about a later parcel of their order (`shipments.notify`) once, with its
+    tracking link, if they take shipping updates by email at a verified address; True when it was
+    sent now. A mail server failure gives the claim back first, so a retry sends it."""
+    parcel = Parcel.objects.select_related("order__user").filter(pk=parcel_id).first()
+    if parcel is None or parcel.order.user is None:
+        return False
+    order, user = parcel.order, parcel.order.user
+    to = verified_address(user)
+    if not to or not wants(user, EVENT_KINDS[OrderEvent.SHIPPED], EMAIL):
+        return False
+    try:
+        with transaction.atomic():
+            claim = SentParcelEmail.objects.create(parcel=parcel, to_email=to, language=user.language)
+    except IntegrityError:
+        logger.info("Parcel %s of order %s: its email was already sent", parcel.pk, order.order_number)
+        return False
+    try:
+        build_order_email(
+            order=order,
+            event=OrderEvent.SHIPPED,
+            to=to,
+            parcels=[_listed(parcel)],
+            wording=lambda: parcel_texts(parcel),
+        ).send()
     except (smtplib.SMTPException, OSError) as error:
         claim.delete()
         raise RetryLater(f"mail server: {error}") from error

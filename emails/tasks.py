@@ -39,6 +39,17 @@ def email_status_update(context: TaskContext, order_id: int, status: str, attemp
 
 
 @task(takes_context=True)
+def email_parcel_update(context: TaskContext, parcel_id: int, attempt: int = 1):
+    """Email the shopper that another parcel of their order has shipped, once, with its tracking link."""
+    return with_retries(
+        context,
+        lambda: order_emails.email_parcel_update(parcel_id=parcel_id),
+        attempt=attempt,
+        backoff=EMAIL_BACKOFF,
+    )
+
+
+@task(takes_context=True)
 def email_return_update(context: TaskContext, return_id: int, status: str, attempt: int = 1):
     """Email the shopper that their return reached `status`, once."""
     return with_retries(

@@ -2,6 +2,7 @@
 
 The first parcel of a confirmed order ships it, through `checkout.status.change_status`, so the
 history, the date and the customer's notification (with the tracking number) follow the one path.
+Each later parcel tells the shopper about itself (`shipments.notify`).
 """
 
 from django.db import transaction
@@ -11,6 +12,7 @@ from checkout.models import Order
 from checkout.status import change_status
 from shipments.carriers import carriers_for
 from shipments.models import Parcel, ParcelItem
+from shipments.notify import notify_parcel
 from storefront.errors import Refused
 
 # A parcel is packed once the order is confirmed; more may follow while it is on its way.
@@ -32,7 +34,8 @@ def record_parcel(
     *, order: Order, carrier: str, tracking_number: str = "", quantities: dict[int, int], by=None
 ) -> Parcel:
     """Record a parcel of `order` holding `quantities` ({order item id: units}); never more units of
-    a line than were ordered across all parcels. The first parcel of a confirmed order ships it."""
+    a line than were ordered across all parcels. The first parcel of a confirmed order ships it; a
+    later one is told to the shopper on its own."""
     quantities = {int(pk): int(units) for pk, units in quantities.items() if int(units) > 0}
     tracking_number = tracking_number.strip()
     with transaction.atomic():
@@ -64,4 +67,6 @@ def record_parcel(
             if tracking_number:
                 note += f" · {tracking_number}"
             change_status(order=locked, to=Order.Status.SHIPPED, by=by, notes=note)
+        else:
+            notify_parcel(parcel)
     return parcel

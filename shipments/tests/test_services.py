@@ -32,13 +32,16 @@ def test_the_first_parcel_ships_a_confirmed_order_through_the_status_path(kg_ord
     assert remaining_quantities(kg_order) == {first.pk: 1, second.pk: 1}
 
 
-def test_later_parcels_leave_a_shipped_order_shipped_and_notify_nobody_again(kg_order):
+def test_later_parcels_leave_a_shipped_order_shipped_and_each_tells_of_itself(kg_order):
     first, second = lines(kg_order)
     record_parcel(order=kg_order, carrier="kep", quantities={first.pk: 2})
     record_parcel(order=kg_order, carrier="courier", quantities={second.pk: 1})
     assert Parcel.objects.filter(order=kg_order).count() == 2
     assert OrderStatusHistory.objects.filter(order=kg_order, status="shipped").count() == 1
     assert remaining_quantities(kg_order) == {first.pk: 0, second.pk: 0}
+    titles = list(Notification.objects.filter(user=kg_order.user).order_by("pk").values_list("title", flat=True))
+    number = kg_order.order_number
+    assert titles == [f"Order {number} is on its way", f"Another parcel of order {number} is on its way"]
 
 
 def test_parcels_never_hold_more_than_was_ordered(kg_order):

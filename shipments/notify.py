@@ -1,0 +1,59 @@
+"""Telling a shopper that another parcel of their order has left: an in-app notification, an SMS and
+an email, as their preferences for shipping updates allow.
+
+The first parcel ships the order, and the order's status says so (`checkout.notify`: "Order … is
+on its way", with the tracking number). Each later parcel (an order sent in several) is news of
+its own, told the same three ways, once per parcel: its carrier and tracking number, and the link
+to the carrier's tracking page in the email.
+"""
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Notification
+from storefront.background import enqueue_after_commit
+from storefront.market_urls import market_reverse
+
+
+def parcel_texts(parcel):
+    """(title, message) about `parcel`, a later parcel of its order, in the active language."""
+    number = parcel.order.order_number
+    title = _("Another parcel of order %(number)s is on its way") % {"number": number}
+    if parcel.tracking_number:
+        message = _(
+            "Another parcel of your order %(number)s has shipped with %(carrier)s. Tracking number: %(tracking)s."
+        ) % {"number": number, "carrier": parcel.carrier_name, "tracking": parcel.tracking_number}
+    else:
+        message = _("Another parcel of your order %(number)s has shipped with %(carrier)s.") % {
+            "number": number,
+            "carrier": parcel.carrier_name,
+        }
+    return title, message
+
+
+def parcel_text_in_language(parcel):
+    """The SMS about `parcel`, in its shopper's language."""
+    order = parcel.order
+    with translation.override(order.user.language if order.user_id else None):
+        return parcel_texts(parcel)[1]
+
+
+def notify_parcel(parcel):
+    """Record the in-app notification about `parcel` (a later parcel of a shipped order) and queue
+    its SMS and email once the transaction that recorded it commits."""
+    order = parcel.order
+    if order.user is None:
+        return None
+    with translation.override(order.user.language):
+        title, message = parcel_texts(parcel)
+    notification = Notification.objects.create(
+        user=order.user,
+        type=Notification.Type.ORDER,
+        title=title,
+        message=message,
+        link_url=market_reverse("checkout:order_detail", order.market_config, kwargs={"number": order.order_number}),
+    )
+    enqueue_after_commit("shipments.tasks.text_parcel_update", parcel.pk)
+    # The emails app (above shipments) writes the email and decides who takes it.
+    enqueue_after_commit("emails.tasks.email_parcel_update", parcel.pk)
+    return notification

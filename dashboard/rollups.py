@@ -5,8 +5,8 @@ placed at 02:00 in Bishkek counts on that day in Bishkek, as the market's banner
 though it is still the day before in UTC.
 
 - `rebuild_days`: the rows of some days and markets, thrown away and computed again from the
-  orders in three grouped queries per market (indexed by market and creation date), under a transaction
-  lock so two rebuilds of one day never interleave.
+  orders in three grouped queries per market (indexed by market and creation date), under a
+  transaction lock so two rebuilds of one day never interleave.
 - `order_saved`: an order placed or saved queues the rebuild of its day once the change commits.
 - `sweep`: what the scheduler runs every few minutes. The first sweep rebuilds every day since the
   first order; later ones rebuild the days of the orders whose status changed since the last one
@@ -219,7 +219,7 @@ def sweep(*, everything: bool = False) -> dict:
     else:
         changed = OrderStatusHistory.objects.filter(id__gt=state.last_history_id, id__lte=newest)
         by_market = {
-            code: changed.filter(order__market=code)
+            code: changed.of_orders_in_markets([code])
             .annotate(day=_day("order__created_at", code))
             .values_list("day", flat=True)
             .distinct()

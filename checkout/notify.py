@@ -76,7 +76,8 @@ def register_sms_consent(check: Callable[[object, str], bool]) -> None:
 
 
 def takes_sms(order, status) -> bool:
-    """Whether the SMS for `order` reaching `status` goes out (yes, unless a registered check says no)."""
+    """Whether the SMS for `order` reaching `status` goes out (yes, unless a registered check says no).
+    A word that names no order status (a return's step, say) is an update of the order."""
     return all(check(order, status) for check in _sms_consents)
 
 

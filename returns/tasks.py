@@ -3,36 +3,33 @@
 
 from django.tasks import TaskContext, task
 
+from checkout.notify import takes_sms
+from checkout.tasks import text_customer
 from returns import refunds
 from returns.models import ReturnRequest
 from returns.notify import sms_text
-from storefront.background import Backoff, RetryLater, with_retries
-from storefront.sms import SMSError, send_sms
+from storefront.background import Backoff, with_retries
 
 TEXT_BACKOFF = Backoff(attempts=5, first_seconds=60)
 REFUND_BACKOFF = Backoff(attempts=6, first_seconds=60)
 
 
+# What a return's texts are to the shopper's message preferences: an update of their order, as its
+# emails are (`emails.return_emails`); no status of the order itself is named so.
+RETURN_UPDATE = "return"
+
+
 def _text_return_update(return_id: int, status: str) -> bool:
-    return_request = ReturnRequest.objects.select_related("order", "user", "refund").filter(pk=return_id).first()
-    if return_request is None:
+    return_request = ReturnRequest.objects.select_related("order__user", "refund").filter(pk=return_id).first()
+    if return_request is None or not takes_sms(return_request.order, RETURN_UPDATE):
         return False
-    try:
-        send_sms(
-            phone=return_request.order.customer_phone,
-            text=sms_text(return_request, status),
-            market=return_request.market_config,
-        )
-    except SMSError as error:
-        if error.retryable:
-            raise RetryLater(str(error)) from error
-        return False
-    return True
+    return text_customer(return_request.order, sms_text(return_request, status))
 
 
 @task(takes_context=True)
 def text_return_update(context: TaskContext, return_id: int, status: str, attempt: int = 1) -> bool | None:
-    """Text the shopper that their return reached `status`; retried only when the text surely was not taken."""
+    """Text the shopper that their return reached `status`, unless they chose not to get order
+    updates by SMS; retried only when the text surely was not taken."""
     return with_retries(context, lambda: _text_return_update(return_id, status), attempt=attempt, backoff=TEXT_BACKOFF)
 
 

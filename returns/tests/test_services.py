@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Notification
 from accounts.tests.factories import KGUserFactory
 from catalog.models import SKU
+from emails.models import MessagePreferences
 from returns import refunds, services
 from returns.models import Refund, ReturnRequest
 from returns.tests.factories import kg_delivered_order, us_delivered_card_order
@@ -338,6 +339,20 @@ def test_the_shopper_is_told_once_per_step(sms_outbox, django_capture_on_commit_
     assert len(sms_outbox) == 4
     assert [message.phone for message in sms_outbox] == [order.customer_phone] * 4
     assert sms_outbox[-1].text == f"We refunded 2 990 som for your return from order {number}."
+
+
+def test_a_shopper_who_takes_no_order_updates_by_sms_follows_the_return_in_the_app(
+    sms_outbox, django_capture_on_commit_callbacks
+):
+    order = kg_delivered_order()
+    MessagePreferences.objects.update_or_create(user=order.user, defaults={"order_updates_sms": False})
+    with django_capture_on_commit_callbacks(execute=True):
+        return_request = request_all(order)
+        received(return_request)
+    assert Notification.objects.filter(user=order.user).count() == 3
+    assert sms_outbox == []
+    # Shipping updates by SMS, still on, are not what a return sends.
+    assert MessagePreferences.objects.get(user=order.user).shipping_updates_sms
 
 
 def test_a_refused_step_tells_nobody(sms_outbox, django_capture_on_commit_callbacks):

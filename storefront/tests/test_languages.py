@@ -515,17 +515,22 @@ def test_kg_staff_use_the_admin_in_english_or_russian(language, heading):
         assert "Выйти" in index.text  # Django's own admin strings too
 
 
-@pytest.mark.parametrize(("language", "blank"), [("ru", "- Выберите вариант -"), ("ky", "- Вариантты тандаңыз -")])
-def test_the_empty_choice_of_a_select_reads_in_the_page_language(language, blank):
-    """Django 6.1's "- Select an option -" (the admin's action bar, any optional choice), which its
-    own catalogs leave in English, comes from the project's (storefront.framework_messages)."""
+@pytest.mark.parametrize(
+    ("language", "blank", "run"),
+    [("ru", "- Выберите вариант -", "Запустить"), ("ky", "- Вариантты тандаңыз -", "Иштетүү")],
+)
+def test_the_admin_action_bar_reads_in_the_page_language(language, blank, run):
+    """Django 6.1's "- Select an option -" (the action bar, any optional choice) and its Kyrgyz
+    "Run", which its own catalogs leave in English, come from the project's
+    (storefront.framework_messages)."""
     client = Client()
     client.force_login(StaffFactory(is_superuser=True, language=language))
 
     actions = client.get("/admin/checkout/order/").text
 
     assert f'<option value="" selected>{blank}</option>' in actions
-    assert "Select an option" not in actions
+    assert re.search(rf'<button type="submit" class="button" name="index" value="0">{run}</button>', actions)
+    assert "Select an option" not in actions and ">Run<" not in actions
 
 
 # --- caches ------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ RETURN_UPDATE = "return"
 
 
 def _text_return_update(return_id: int, status: str) -> bool:
-    return_request = ReturnRequest.objects.select_related("order__user", "refund").filter(pk=return_id).first()
+    return_request = ReturnRequest.objects.select_related("order__user", "user", "refund").filter(pk=return_id).first()
     if return_request is None or not takes_sms(return_request.order, RETURN_UPDATE):
         return False
     return text_customer(return_request.order, sms_text(return_request, status))

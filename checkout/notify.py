@@ -81,20 +81,28 @@ def takes_sms(order, status) -> bool:
     return all(check(order, status) for check in _sms_consents)
 
 
-def notify_customer(order, status):
-    """Record an in-app notification for `order` reaching `status` and queue its SMS after commit."""
+def order_notification(order, texts):
+    """The in-app notification about `order` for its shopper (None without one): `texts()` gives its
+    (title, message) in the shopper's language; it links to the order's page."""
     user = order.user
     if user is None:
         return None
     with translation.override(user.language):
-        title, message = _texts(order, status)
-    notification = Notification.objects.create(
+        title, message = texts()
+    return Notification.objects.create(
         user=user,
         type=Notification.Type.ORDER,
         title=title,
         message=message,
         link_url=market_reverse("checkout:order_detail", order.market_config, kwargs={"number": order.order_number}),
     )
+
+
+def notify_customer(order, status):
+    """Record an in-app notification for `order` reaching `status` and queue its SMS after commit."""
+    notification = order_notification(order, lambda: _texts(order, status))
+    if notification is None:
+        return None
     enqueue_after_commit("checkout.tasks.text_order_update", order.pk, status)
     # The emails app (above checkout) picks the email for the status, if any, and who takes it.
     enqueue_after_commit("emails.tasks.email_status_update", order.pk, status)

@@ -43,21 +43,30 @@ class MessagePreferences(models.Model):
         return bool(email) and self.verified_email.casefold() == email.strip().casefold()
 
 
-class SentReturnEmail(models.Model):
-    """A return's email that went out (or is going out right now): one row per return and step."""
+class SentRecord(models.Model):
+    """An email that went out (or is going out right now): to whom, in which language, when. Its row
+    claims the email before it is sent (`emails.order_emails.send_once`), so it goes out once."""
 
-    return_request = models.ForeignKey(
-        "returns.ReturnRequest", on_delete=models.CASCADE, related_name="sent_emails", verbose_name=_("return")
-    )
-    status = models.CharField(_("status"), max_length=20)
     to_email = models.EmailField(_("sent to"))
     language = models.CharField(_("language"), max_length=5)
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
+        abstract = True
+        ordering = ["-sent_at"]
+
+
+class SentReturnEmail(SentRecord):
+    """A return's email: one row per return and step."""
+
+    return_request = models.ForeignKey(
+        "returns.ReturnRequest", on_delete=models.CASCADE, related_name="sent_emails", verbose_name=_("return")
+    )
+    status = models.CharField(_("status"), max_length=20)
+
+    class Meta(SentRecord.Meta):
         verbose_name = _("sent return email")
         verbose_name_plural = _("sent return emails")
-        ordering = ["-sent_at"]
         constraints = [
             models.UniqueConstraint(fields=["return_request", "status"], name="sent_email_once_per_return_step")
         ]
@@ -66,41 +75,32 @@ class SentReturnEmail(models.Model):
         return f"{self.return_request_id} {self.status} → {self.to_email}"
 
 
-class SentParcelEmail(models.Model):
-    """The email about a later parcel of an order (`shipments.notify`) that went out (or is going
-    out right now): one row per parcel."""
+class SentParcelEmail(SentRecord):
+    """The email about a later parcel of an order (`shipments.notify`): one row per parcel."""
 
     parcel = models.OneToOneField(
         "shipments.Parcel", on_delete=models.CASCADE, related_name="sent_email", verbose_name=_("parcel")
     )
-    to_email = models.EmailField(_("sent to"))
-    language = models.CharField(_("language"), max_length=5)
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(SentRecord.Meta):
         verbose_name = _("sent parcel email")
         verbose_name_plural = _("sent parcel emails")
-        ordering = ["-sent_at"]
 
     def __str__(self):
         return f"{self.parcel_id} → {self.to_email}"
 
 
-class SentEmail(models.Model):
-    """An order email that went out (or is going out right now): one row per order and event."""
+class SentEmail(SentRecord):
+    """An order email: one row per order and event."""
 
     order = models.ForeignKey(
         "checkout.Order", on_delete=models.CASCADE, related_name="sent_emails", verbose_name=_("order")
     )
     event = models.CharField(_("event"), max_length=20, choices=OrderEvent.choices)
-    to_email = models.EmailField(_("sent to"))
-    language = models.CharField(_("language"), max_length=5)
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(SentRecord.Meta):
         verbose_name = _("sent email")
         verbose_name_plural = _("sent emails")
-        ordering = ["-sent_at"]
         constraints = [models.UniqueConstraint(fields=["order", "event"], name="sent_email_once_per_order_event")]
 
     def __str__(self):

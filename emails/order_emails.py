@@ -118,58 +118,66 @@ def parcels_of(order) -> list[dict]:
     return [_listed(parcel) for parcel in Parcel.objects.filter(order=order).order_by("shipped_at", "pk")]
 
 
-def email_order_update(*, order_id: int, event: str, parcels=()) -> bool:
-    """Email the shopper about `event` of their order once, if they take order emails at a verified
-    address; True when it was sent now. A failure of the mail server may be tried again (RetryLater):
-    its claim is given back first, so the next try sends it."""
-    order = Order.objects.select_related("user").filter(pk=order_id).first()
-    if order is None or order.user is None:
-        return False
-    to = verified_address(order.user)
-    if not to or not wants(order.user, EVENT_KINDS[OrderEvent(event)], EMAIL):
+def send_once(user, kind: str, *, claim, build, already: str) -> bool:
+    """Email `user` once, if they take messages of `kind` by email at a verified address; True when
+    it was sent now. `claim(to)` writes the row that claims the email (a `SentRecord`; an
+    IntegrityError when one was written before: `already` is logged), `build(to)` the message. A
+    failure of the mail server may be tried again (RetryLater): the claim is given back first, so
+    the next try sends it."""
+    to = verified_address(user)
+    if not to or not wants(user, kind, EMAIL):
         return False
     try:
         with transaction.atomic():
-            claim = SentEmail.objects.create(order=order, event=event, to_email=to, language=order.user.language)
+            claimed = claim(to)
     except IntegrityError:
-        logger.info("Order %s: the %s email was already sent", order.order_number, event)
+        logger.info("%s: already sent", already)
         return False
     try:
-        if event == OrderEvent.SHIPPED and not parcels:
-            parcels = parcels_of(order)
-        build_order_email(order=order, event=event, to=to, parcels=parcels).send()
+        build(to).send()
     except (smtplib.SMTPException, OSError) as error:
-        claim.delete()
+        claimed.delete()
         raise RetryLater(f"mail server: {error}") from error
     return True
 
 
+def email_order_update(*, order_id: int, event: str, parcels=()) -> bool:
+    """Email the shopper about `event` of their order once, if they take order emails at a verified
+    address (`send_once`)."""
+    order = Order.objects.select_related("user").filter(pk=order_id).first()
+    if order is None or order.user is None:
+        return False
+
+    def build(to):
+        listed = parcels or (parcels_of(order) if event == OrderEvent.SHIPPED else ())
+        return build_order_email(order=order, event=event, to=to, parcels=listed)
+
+    return send_once(
+        order.user,
+        EVENT_KINDS[OrderEvent(event)],
+        claim=lambda to: SentEmail.objects.create(order=order, event=event, to_email=to, language=order.user.language),
+        build=build,
+        already=f"Order {order.order_number}: the {event} email",
+    )
+
+
 def email_parcel_update(*, parcel_id: int) -> bool:
     """Email the shopper about a later parcel of their order (`shipments.notify`) once, with its
-    tracking link, if they take shipping updates by email at a verified address; True when it was
-    sent now. A mail server failure gives the claim back first, so a retry sends it."""
+    tracking link, if they take shipping updates by email at a verified address (`send_once`)."""
     parcel = Parcel.objects.select_related("order__user").filter(pk=parcel_id).first()
     if parcel is None or parcel.order.user is None:
         return False
     order, user = parcel.order, parcel.order.user
-    to = verified_address(user)
-    if not to or not wants(user, EVENT_KINDS[OrderEvent.SHIPPED], EMAIL):
-        return False
-    try:
-        with transaction.atomic():
-            claim = SentParcelEmail.objects.create(parcel=parcel, to_email=to, language=user.language)
-    except IntegrityError:
-        logger.info("Parcel %s of order %s: its email was already sent", parcel.pk, order.order_number)
-        return False
-    try:
-        build_order_email(
+    return send_once(
+        user,
+        EVENT_KINDS[OrderEvent.SHIPPED],
+        claim=lambda to: SentParcelEmail.objects.create(parcel=parcel, to_email=to, language=user.language),
+        build=lambda to: build_order_email(
             order=order,
             event=OrderEvent.SHIPPED,
             to=to,
             parcels=[_listed(parcel)],
             wording=lambda: parcel_texts(parcel),
-        ).send()
-    except (smtplib.SMTPException, OSError) as error:
-        claim.delete()
-        raise RetryLater(f"mail server: {error}") from error
-    return True
+        ),
+        already=f"Parcel {parcel.pk} of order {order.order_number}: its email",
+    )

@@ -10,9 +10,8 @@ to the carrier's tracking page in the email.
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Notification
+from checkout.notify import order_notification
 from storefront.background import enqueue_after_commit
-from storefront.market_urls import market_reverse
 
 
 def parcel_texts(parcel):
@@ -41,18 +40,9 @@ def parcel_text_in_language(parcel):
 def notify_parcel(parcel):
     """Record the in-app notification about `parcel` (a later parcel of a shipped order) and queue
     its SMS and email once the transaction that recorded it commits."""
-    order = parcel.order
-    if order.user is None:
+    notification = order_notification(parcel.order, lambda: parcel_texts(parcel))
+    if notification is None:
         return None
-    with translation.override(order.user.language):
-        title, message = parcel_texts(parcel)
-    notification = Notification.objects.create(
-        user=order.user,
-        type=Notification.Type.ORDER,
-        title=title,
-        message=message,
-        link_url=market_reverse("checkout:order_detail", order.market_config, kwargs={"number": order.order_number}),
-    )
     enqueue_after_commit("shipments.tasks.text_parcel_update", parcel.pk)
     # The emails app (above shipments) writes the email and decides who takes it.
     enqueue_after_commit("emails.tasks.email_parcel_update", parcel.pk)

@@ -3,18 +3,18 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
 from accounts.roles import MARKET_MANAGER, MERCHANDISER
 from accounts.tests.factories import KGUserFactory, USUserFactory, staff_in_role
 from checkout.models import Order
 from checkout.tests.factories import OrderFactory, OrderItemFactory
+from dashboard.rollups import today
 from storefront.markets import get_market
 
 
 def market_today(market="KG"):
-    """Today in `market`'s time zone: its days are the dashboard's (`dashboard.rollups`)."""
-    return timezone.localdate(timezone=ZoneInfo(get_market(market).time_zone))
+    """Today in `market`'s time zone: its days are the dashboard's."""
+    return today([market])
 
 
 def days_ago(n, hour=12, market="KG"):

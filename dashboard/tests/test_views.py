@@ -242,3 +242,11 @@ def test_a_period_ends_on_the_newest_day_begun_in_the_viewers_markets(client, mo
     )
     starting_tomorrow = PeriodForm({"start": "2026-12-08", "end": "2026-12-08"}, markets=["US"])
     assert "The start date is in the future." in starting_tomorrow.errors["start"]
+
+
+def test_the_note_gives_the_last_check_in_the_viewers_time_and_says_each_market_keeps_its_days(
+    kg_manager_client, two_markets
+):
+    note = re.search(r'<p class="sales-note">(.*?)</p>', kg_manager_client.get(URL).text, re.S).group(1)
+    assert "Each market's days run in its own time zone." in note
+    assert "UTC" not in note  # the time shown is the admin's, not UTC's

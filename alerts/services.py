@@ -21,6 +21,9 @@ from storefront.content import translated
 from storefront.errors import Refused
 from storefront.market_urls import market_reverse
 
+# Told alerts the account page still lists, newest first: what came back lately.
+TOLD_SHOWN = 10
+
 
 class AlertRefused(Refused):
     code = "alert_refused"
@@ -42,6 +45,23 @@ def add_alert(*, user, sku: SKU) -> StockAlert:
             alert.notified_at = None
             alert.created_at = timezone.now()
             alert.save(update_fields=["notified_at", "created_at"])
+    return alert
+
+
+def shoppers_alerts(user, *, told_shown=TOLD_SHOWN):
+    """(the user's waiting alerts, newest first; their latest `told_shown` told ones), with each
+    alert's SKU and product."""
+    own = StockAlert.objects.owned_by(user).select_related("sku__product")
+    return list(own.pending()), list(own.exclude(notified_at=None).order_by("-notified_at", "-pk")[:told_shown])
+
+
+def stop_alert(*, user, alert_id: int) -> StockAlert | None:
+    """Drop the user's waiting alert `alert_id` (another shopper's or a told one is not theirs to
+    stop); the alert as it was, or None when there was none."""
+    waiting = StockAlert.objects.owned_by(user).pending().filter(pk=alert_id)
+    alert = waiting.select_related("sku__product").first()
+    if alert is None or not waiting.delete()[0]:
+        return None  # none, or told by a restock in between
     return alert
 
 
@@ -67,6 +87,12 @@ def _variant_link(link, sku):
     return f"{link}?{urlencode(picked)}" if picked else link
 
 
+def alert_link(alert, market):
+    """The alert's product page in `market`, its size and color picked."""
+    link = market_reverse("catalog:product_detail", market, kwargs={"slug": alert.sku.product.slug})
+    return _variant_link(link, alert.sku)
+
+
 def alert_texts(alert):
     """(title, message) for `alert`, in its shopper's language."""
     with translation.override(alert.user.language):
@@ -88,15 +114,12 @@ def tell_waiting_shoppers(*, sku_ids) -> int:
         StockAlert.objects.filter(pk__in=[a.pk for a in alerts]).update(notified_at=timezone.now())
         for alert in alerts:
             title, message = alert_texts(alert)
-            link = market_reverse(
-                "catalog:product_detail", alert.user.market_config, kwargs={"slug": alert.sku.product.slug}
-            )
             Notification.objects.create(
                 user=alert.user,
                 type=Notification.Type.SYSTEM,
                 title=title,
                 message=message,
-                link_url=_variant_link(link, alert.sku),
+                link_url=alert_link(alert, alert.user.market_config),
             )
             enqueue_after_commit("alerts.tasks.text_back_in_stock", alert.pk)
     return len(alerts)

@@ -1,21 +1,34 @@
-"""The product page's "Tell me when it's back": ask for an alert, or stop it (HTMX, and plain POSTs)."""
+"""The product page's "Tell me when it's back": ask for an alert, or stop it (HTMX, and plain POSTs);
+and the shopper's alerts among their account pages (`/accounts/alerts/`, in the `accounts` namespace)."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from alerts.services import AlertRefused, add_alert, alertable_skus, remove_alert
+from alerts.services import (
+    AlertRefused,
+    add_alert,
+    alert_link,
+    alertable_skus,
+    remove_alert,
+    shoppers_alerts,
+    stop_alert,
+)
 from alerts.templatetags.alerts import variant_label
+from storefront.content import translated
 from storefront.htmx import wants_partial
 from storefront.market_urls import market_reverse
 from storefront.redirects import local_path
 
 PARTIAL = "alerts/_stock_alert.html#stock-alert"
+ALERT_LIST = "alerts/alert_list.html"
 
 
 def _posted_sku(request):
@@ -77,3 +90,42 @@ def alert_remove(request):
     removed = remove_alert(user=request.user, sku_id=sku.pk)
     notice = _("The back-in-stock alert is stopped.") if removed else _("There was no alert for this size.")
     return _answer(request, sku, back, alerted=False, notice=notice)
+
+
+def _list_context(request, notice=""):
+    waiting, told = shoppers_alerts(request.user)
+    rows = [
+        {"alert": alert, "label": variant_label(alert.sku), "link": alert_link(alert, request.market)}
+        for alert in (*waiting, *told)
+    ]
+    return {
+        "waiting": rows[: len(waiting)],
+        "told": rows[len(waiting) :],
+        "alert_notice": notice,
+        "section": "alerts",
+    }
+
+
+@never_cache
+@login_required
+@require_GET
+def alert_list(request):
+    """The shopper's back-in-stock alerts: those still waiting, each with a button to stop it, and
+    the latest ones told."""
+    return TemplateResponse(request, ALERT_LIST, _list_context(request))
+
+
+@never_cache
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def alert_stop(request, pk):
+    """Stop one of the shopper's waiting alerts from the account page: another shopper's is a 404."""
+    stopped = stop_alert(user=request.user, alert_id=pk)
+    if stopped is None:
+        raise Http404
+    notice = _("The alert for %(product)s is stopped.") % {"product": translated(stopped.sku.product, "name")}
+    if wants_partial(request):
+        return TemplateResponse(request, f"{ALERT_LIST}#alert-list", _list_context(request, notice))
+    messages.success(request, notice)
+    return redirect("accounts:alert_list")

@@ -1,5 +1,5 @@
 """Demo orders of both markets in every status, with their items, history, notifications and reviews,
-and the shoppers' wishlists.
+and the shoppers' wishlists and back-in-stock alerts.
 
 An order is priced the way checkout charges it: each SKU at its price in the order's market
 (catalog.pricing: a fixed market price, else ALL products converted with the exchange rate and
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts import stripe_client
 from accounts.models import Notification
+from alerts.models import StockAlert
 from catalog.models import SKU, ExchangeRate, Product, Wishlist, WishlistItem
 from catalog.pricing import MarketPricing
 from checkout.models import Order, OrderItem, OrderStatusHistory
@@ -273,6 +274,31 @@ def seed_orders(*, shoppers, managers):
             notification.save()  # takes its market from the user
         refresh_product_ratings(product_ids={review.product_id for review, _ in reviews})
     return len(plans)
+
+
+def seed_stock_alerts(*, shoppers):
+    """For each demo shopper who has none: one or two alerts waiting for sold-out sizes of their
+    market, and one told a few days ago, for a size that came back."""
+    now = timezone.now()
+    with transaction.atomic():
+        for market, customers in shoppers.items():
+            skus = SKU.objects.active().filter(product__in=Product.objects.for_market(get_market(market)).active())
+            sold_out = list(skus.filter(stock__lte=0).order_by("id").values_list("pk", flat=True)[:200])
+            back = list(skus.filter(stock__gt=0).order_by("id").values_list("pk", flat=True)[:200])
+            if not sold_out or not back:
+                continue
+            for customer in customers:
+                if StockAlert.objects.filter(user=customer).exists():
+                    continue
+                rng = seeded_random("stock-alerts", customer.phone)
+                waiting = rng.sample(sold_out, k=min(len(sold_out), rng.randint(1, 2)))
+                alerts = [StockAlert(user=customer, sku_id=pk) for pk in waiting]
+                alerts.append(StockAlert(user=customer, sku_id=rng.choice(back)))
+                created = StockAlert.objects.bulk_create(alerts)
+                asked = now - timedelta(days=rng.randint(8, 20))
+                StockAlert.objects.filter(pk=created[-1].pk).update(
+                    created_at=asked, notified_at=asked + timedelta(days=rng.randint(2, 6))
+                )
 
 
 def seed_wishlists(*, shoppers):

@@ -7,6 +7,7 @@ from django.views.static import serve
 
 from accounts import urls as account_urls
 from accounts.views import switch_language
+from alerts import urls as alert_urls
 from catalog import views as catalog_views
 from catalog.sitemaps import market_sitemaps
 from checkout.order_views import stripe_webhook
@@ -59,7 +60,13 @@ urlpatterns = [
     path(
         "accounts/",
         include(
-            (account_urls.account_patterns + review_urls.account_patterns + email_urls.account_patterns, "accounts")
+            (
+                account_urls.account_patterns
+                + review_urls.account_patterns
+                + alert_urls.account_patterns
+                + email_urls.account_patterns,
+                "accounts",
+            )
         ),
     ),
     path("accounts/", include(account_urls.allauth_patterns)),

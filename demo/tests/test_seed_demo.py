@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Address, PaymentMethod, User
 from accounts.roles import MARKET_MANAGER, MERCHANDISER
+from alerts.models import StockAlert
 from catalog.facets import ListingScope, precomputed_counts
 from catalog.listing import live_counts, parse_filters
 from catalog.models import SKU, Category, Product, ProductImage
@@ -180,6 +181,22 @@ def test_seed_demo_shoppers_belong_to_the_market_of_their_phone(seed):
         assert method.payment_type in get_market(method.market).payment_types
         if method.payment_type == PaymentType.CARD:
             assert re.fullmatch(r"•••• \d{4}", method.card_number_masked)
+
+
+def test_seed_demo_shoppers_wait_for_sold_out_sizes_of_their_market_and_were_told_of_one(seed):
+    seed()
+
+    alerts = StockAlert.objects.select_related("user", "sku__product")
+    assert {alert.user.market for alert in alerts} == {Market.KG, Market.US}
+    for alert in alerts:
+        assert alert.sku.product in Product.objects.for_market(alert.user.market_config).active()
+        if alert.is_pending:
+            assert alert.sku.stock <= 0
+        else:
+            assert alert.created_at < alert.notified_at <= timezone.now()
+    for user in {alert.user for alert in alerts}:
+        mine = [alert for alert in alerts if alert.user == user]
+        assert sum(not alert.is_pending for alert in mine) == 1 and 2 <= len(mine) <= 3
 
 
 def test_seed_demo_orders_add_up_in_their_market_currency(seed):

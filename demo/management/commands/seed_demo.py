@@ -15,6 +15,7 @@ from django.utils.text import capfirst
 from tqdm import tqdm
 
 from accounts.models import Address, ManagedMarket, Notification, PaymentMethod, User
+from alerts.models import StockAlert
 from catalog.facets import refresh_listing_facets
 from catalog.models import (
     SKU,
@@ -30,7 +31,7 @@ from checkout.models import Order, OrderItem, OrderStatusHistory
 from demo.banners import seed_banners
 from demo.catalog import seed_categories, seed_products, translate_existing_products
 from demo.help_pages import seed_help_pages
-from demo.orders import seed_orders, seed_wishlists
+from demo.orders import seed_orders, seed_stock_alerts, seed_wishlists
 from demo.people import STAFF, STAFF_PASSWORD, seed_shoppers, seed_staff
 from demo.pictures import PicturePool
 from help.models import HelpPage
@@ -55,6 +56,7 @@ COUNTED = (
     Notification,
     Wishlist,
     WishlistItem,
+    StockAlert,
     Order,
     OrderItem,
     OrderStatusHistory,
@@ -91,6 +93,7 @@ class Command(BaseCommand):
         staff = {spec.managed_market: user for spec, user in zip(STAFF, seed_staff(), strict=True)}
         shoppers = seed_shoppers()
         seed_wishlists(shoppers=shoppers)
+        seed_stock_alerts(shoppers=shoppers)
         seed_orders(shoppers=shoppers, managers=staff)
         # The catalog and its sales went in without signals (COPY, bulk updates): count the listings' facets.
         refresh_listing_facets()

@@ -340,9 +340,20 @@ def refund(*, order_id: int) -> bool:
             return False
     elif order.payment_method != Order.PaymentMethod.TEST:
         return False
-    Order.objects.filter(pk=order.pk, payment_status=PaymentStatus.PAID).update(
-        payment_status=PaymentStatus.REFUNDED, updated_at=timezone.now()
-    )
+    mark_refunded(order)
+    return True
+
+
+def mark_refunded(order: Order) -> bool:
+    """Record that all `order` paid went back to the shopper (a cancelled order's payment, or
+    returns that gave back everything); True when its payment status changed. A cash order
+    refunded before staff recorded the cash counts as refunded too."""
+    changed = Order.objects.filter(pk=order.pk, payment_status__in=(PaymentStatus.PAID, PaymentStatus.PENDING))
+    if order.payment_method != Order.PaymentMethod.CASH:
+        changed = changed.filter(payment_status=PaymentStatus.PAID)
+    if not changed.update(payment_status=PaymentStatus.REFUNDED, updated_at=timezone.now()):
+        return False
+    order.payment_status = PaymentStatus.REFUNDED
     return True
 
 

@@ -4,14 +4,16 @@ An order's discount (delivery included) and, in the US, its sales tax are spread
 charged in proportion: each unit gives back its price times `paid / (subtotal + delivery)`, and the
 delivery, when refunded, gives back its cost by the same share. KG amounts are rounded to whole som
 (the som's prices are whole), US amounts to the cent. A refund never exceeds what the order paid
-minus what earlier refunds of it gave back.
+minus what earlier refunds of it gave back; the refund that gives back the last of the order (every
+unit it had and its delivery) gives back all that is left, so rounding each line never keeps a som
+or a cent of a fully returned order.
 """
 
 from decimal import Decimal
 
 from django.db.models import Sum
 
-from returns.models import Refund
+from returns.models import Refund, ReturnItem, ReturnRequest
 from storefront.money import quantize, round_to_shown_unit
 
 
@@ -47,4 +49,23 @@ def refund_amount(return_request, *, include_delivery: bool) -> Decimal:
     if include_delivery:
         total += delivery_refund(order)
     left = order.total_amount - already_refunded(order, excluding=return_request)
+    earlier = ReturnRequest.objects.filter(order=order, refund__isnull=False).exclude(pk=return_request.pk)
+    earlier = earlier.exclude(refund__status=Refund.Status.FAILED)
+    delivery = include_delivery or earlier.filter(refund__includes_delivery=True).exists()
+    if holds_everything(order, [*earlier.values_list("pk", flat=True), return_request.pk], delivery=delivery):
+        total = left
     return quantize(max(min(total, left), Decimal(0)))
+
+
+def holds_everything(order, return_ids, *, delivery: bool) -> bool:
+    """Whether the returns `return_ids` of `order` hold every unit it had, and `delivery` is
+    refunded with them (or the order had none)."""
+    if order.shipping_cost > 0 and not delivery:
+        return False
+    returned = dict(
+        ReturnItem.objects.filter(return_request__in=return_ids)
+        .values_list("order_item")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    )
+    return all(returned.get(pk, 0) >= quantity for pk, quantity in order.items.values_list("pk", "quantity"))

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from catalog.models import SKU
 from catalog.stock import add_sales, sync_in_stock
 from checkout.models import Order
-from returns.amounts import refund_amount
+from checkout.payments import mark_refunded
+from returns.amounts import holds_everything, refund_amount
 from returns.models import Refund, ReturnItem, ReturnRequest, ReturnStatusHistory
 from returns.notify import notify_shopper
 from storefront.background import enqueue_after_commit
@@ -222,7 +223,17 @@ def complete_refund(*, refund: Refund, by=None, note: str = "", stripe_refund_id
         locked.save(update_fields=["status", "refunded_at", "stripe_refund_id"])
         return_request = _lock(locked.return_request, Status.REFUNDED)
         _record(return_request, Status.REFUNDED, by=by, note=note)
+        _settle_order(return_request.order)
     return True
+
+
+def _settle_order(order) -> None:
+    """The order's payment becomes refunded once its refunded returns have given back every unit
+    it had and its delivery; a part returned leaves it paid."""
+    given_back = ReturnRequest.objects.filter(order=order, refund__status=Refund.Status.SUCCEEDED)
+    delivery = given_back.filter(refund__includes_delivery=True).exists()
+    if holds_everything(order, list(given_back.values_list("pk", flat=True)), delivery=delivery):
+        mark_refunded(order)
 
 
 def fail_refund(*, refund: Refund, reason: str) -> None:

@@ -226,6 +226,52 @@ def test_later_refunds_of_one_order_are_capped_by_what_is_left():
     assert services.refund_return(return_request=second, include_delivery=True).amount == Decimal("1490.00")
 
 
+def test_the_refund_that_gives_back_the_last_of_an_order_gives_back_all_that_is_left():
+    # 3 240 − 12 = 3 228 paid, each som of price paying 3 228 / 3 240. Line by line the three returns
+    # would give back 1 484 (1 484.48) + 747 (747.22) + 996 (747.22 + 249.07 delivery): 3 227. The
+    # last gives back what is left instead.
+    order = kg_delivered_order(discount=Decimal("12.00"), payment_status="paid")
+    one, two = order.items.all()
+    amounts = []
+    for quantities, delivery in (({one.pk: 1}, False), ({two.pk: 1}, False), ({two.pk: 1}, True)):
+        return_request = services.request_return(
+            user=order.user, order=order, quantities=quantities, reason="wrong_size"
+        )
+        received(return_request)
+        amounts.append(services.refund_return(return_request=return_request, include_delivery=delivery).amount)
+        order.refresh_from_db()
+        assert order.payment_status == ("refunded" if delivery else "paid")
+    assert amounts == [Decimal("1484.00"), Decimal("747.00"), Decimal("997.00")]
+    assert sum(amounts) == order.total_amount == Decimal("3228.00")
+
+
+@pytest.mark.parametrize(
+    ("returned", "delivery"),
+    [({"one": 1, "two": 1}, True), ({"one": 1, "two": 2}, False)],
+    ids=["a-unit-kept", "delivery-kept"],
+)
+def test_an_order_stays_paid_while_a_unit_or_its_delivery_was_not_given_back(returned, delivery):
+    order = kg_delivered_order(payment_status="paid")
+    one, two = order.items.all()
+    lines = {"one": one.pk, "two": two.pk}
+    return_request = services.request_return(
+        user=order.user, order=order, quantities={lines[name]: n for name, n in returned.items()}, reason="damaged"
+    )
+    received(return_request)
+    services.refund_return(return_request=return_request, include_delivery=delivery)
+    order.refresh_from_db()
+    assert order.payment_status == "paid"
+
+
+def test_an_order_with_free_delivery_is_refunded_once_every_unit_is_back():
+    order = kg_delivered_order(payment_status="paid", shipping_cost=Decimal(0), total_amount=Decimal("2990.00"))
+    return_request = request_all(order)
+    received(return_request)
+    assert services.refund_return(return_request=return_request).amount == Decimal("2990.00")
+    order.refresh_from_db()
+    assert order.payment_status == "refunded"
+
+
 # --- cash refunds ----------------------------------------------------------------------------
 
 
@@ -238,6 +284,18 @@ def test_a_cash_refund_is_recorded_as_paid_out_by_the_manager(admin_user):
     assert (refund.method, refund.status, refund.created_by) == ("manual", "succeeded", admin_user)
     assert refund.refunded_at is not None
     assert refund.amount == Decimal("2990.00")
+    order.refresh_from_db()
+    assert order.payment_status == "pending"  # the delivery's 250 som were kept
+
+
+def test_a_cash_order_given_back_in_full_is_refunded_even_before_staff_recorded_the_cash(admin_user):
+    order = kg_delivered_order()
+    assert order.payment_status == "pending"
+    return_request = request_all(order)
+    received(return_request)
+    services.refund_return(return_request=return_request, by=admin_user, include_delivery=True)
+    order.refresh_from_db()
+    assert order.payment_status == "refunded"
 
 
 def test_refunding_twice_makes_one_refund():
@@ -276,6 +334,7 @@ def test_a_card_refund_goes_to_stripe_with_a_key_from_the_refunds_id(stripe_api,
     assert (refund.status, refund.stripe_refund_id) == ("succeeded", "re_test_1")
     return_request.refresh_from_db()
     assert return_request.status == Status.REFUNDED
+    assert return_request.order.payment_status == "refunded"  # everything, delivery too, went back
 
 
 def test_a_card_refund_pressed_twice_is_one_stripe_refund(stripe_api, django_capture_on_commit_callbacks):

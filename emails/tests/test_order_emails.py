@@ -154,11 +154,14 @@ def test_the_shipped_email_lists_parcels_with_their_tracking_links(kg_order):
     message = build_order_email(order=kg_order, event="shipped", to="aida@example.com", parcels=parcels)
     assert '<a href="https://track.example/JD0001">JD0001</a>' in html_of(message)
     assert "DHL: JD0001 https://track.example/JD0001" in message.body
+    assert "Follow your parcel:" in message.body and "Follow your parcels:" not in message.body
+    two = [*parcels, {"carrier": "DHL", "tracking_number": "JD0002", "tracking_url": ""}]
+    assert "Follow your parcels:" in build_order_email(order=kg_order, event="shipped", to="a@b.kg", parcels=two).body
 
 
 def test_the_shipped_email_without_parcels_has_no_tracking_list(kg_order):
     message = build_order_email(order=kg_order, event="shipped", to="aida@example.com")
-    assert "Follow your parcels" not in message.body
+    assert "Follow your parcel" not in message.body
 
 
 def test_no_email_to_an_unverified_address(kg_order, run_tasks):

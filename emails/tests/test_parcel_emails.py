@@ -62,6 +62,7 @@ def test_a_later_parcel_speaks_the_shoppers_language(kg_order, run_tasks, sms_ou
     assert [t.text for t in sms_outbox][-1] == text
     assert Notification.objects.get(user=kg_order.user, message=text)
     assert mail.outbox[0].subject == f"Ещё одна посылка заказа {kg_order.order_number} в пути"
+    assert "Отслеживайте посылку:" in mail.outbox[0].body  # one parcel, named in the singular
 
 
 def test_shipping_updates_turned_off_keep_a_later_parcel_to_the_app(us_order, run_tasks, sms_outbox):

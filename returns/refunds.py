@@ -3,20 +3,31 @@
 The refund row is locked while Stripe is asked, and the idempotency key is derived from its id, so a
 retried task, or two workers at once, make one Stripe refund: Stripe answers a repeated key with the
 first refund.
+
+A refund whose task used up its tries (Stripe away for longer than its half hour of backoff) stays
+pending; `retry_stalled` queues it again every hour, for `GIVE_UP_AFTER`, after which it waits for
+staff in the admin.
 """
 
 import logging
+from datetime import timedelta
 
 import stripe
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import stripe_client
 from checkout.payments import TRANSIENT_STRIPE_ERRORS, minor_units
 from returns.models import Refund
 from returns.services import complete_refund, fail_refund
-from storefront.background import RetryLater
+from storefront.background import RetryLater, enqueue_after_commit, exclusive
 
 logger = logging.getLogger(__name__)
+
+# A card refund pending this long has used up its task's tries (six, over about half an hour)...
+STALLED_AFTER = timedelta(hours=1)
+# ...and one pending this long is no longer sent again: staff refund it by hand.
+GIVE_UP_AFTER = timedelta(days=3)
 
 
 def issue_card_refund(*, refund_id: int) -> bool:
@@ -52,3 +63,38 @@ def issue_card_refund(*, refund_id: int) -> bool:
             return False
         complete_refund(refund=refund, stripe_refund_id=answer.id)
     return True
+
+
+def stalled_card_refunds(*, now=None):
+    """Card refunds still pending after their task's tries, not yet left to staff."""
+    now = now or timezone.now()
+    return Refund.objects.filter(
+        method=Refund.Method.STRIPE,
+        status=Refund.Status.PENDING,
+        created_at__lte=now - STALLED_AFTER,
+        created_at__gt=now - GIVE_UP_AFTER,
+    )
+
+
+def retry_stalled() -> int:
+    """Queue the stalled card refunds again (the same idempotency key: never a second refund);
+    how many. Those past GIVE_UP_AFTER are logged once a day, for staff."""
+    with exclusive("returns.retry_stalled_card_refunds") as ours:
+        if not ours:
+            return 0
+        now = timezone.now()
+        ids = list(stalled_card_refunds(now=now).order_by("pk").values_list("pk", flat=True))
+        with transaction.atomic():
+            for refund_id in ids:
+                enqueue_after_commit("returns.tasks.issue_card_refund", refund_id)
+        given_up = Refund.objects.filter(
+            method=Refund.Method.STRIPE,
+            status=Refund.Status.PENDING,
+            created_at__lte=now - GIVE_UP_AFTER,
+            created_at__gt=now - GIVE_UP_AFTER - timedelta(hours=1),
+        ).values_list("pk", flat=True)
+        for refund_id in given_up:
+            logger.error(
+                "Card refund %s is still pending after %d days; refund it by hand", refund_id, GIVE_UP_AFTER.days
+            )
+    return len(ids)

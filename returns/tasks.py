@@ -1,6 +1,8 @@
 """Background work of returns: texting the shopper about each step, and card refunds through Stripe
-(tried again with backoff; the refund's idempotency key makes every try the same refund)."""
+(tried again with backoff, and every hour once the tries ran out; the refund's idempotency key makes
+every try the same refund)."""
 
+from crontask import cron
 from django.tasks import TaskContext, task
 
 from checkout.notify import takes_sms
@@ -39,3 +41,10 @@ def issue_card_refund(context: TaskContext, refund_id: int, attempt: int = 1) ->
     return with_retries(
         context, lambda: refunds.issue_card_refund(refund_id=refund_id), attempt=attempt, backoff=REFUND_BACKOFF
     )
+
+
+@cron("15 * * * *")
+@task
+def retry_stalled_card_refunds() -> int:
+    """Hourly: queue again the card refunds whose tries ran out while Stripe was away."""
+    return refunds.retry_stalled()

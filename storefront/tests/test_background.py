@@ -166,6 +166,7 @@ def test_the_scheduler_queues_each_periodic_job_on_its_schedule():
     import checkout.tasks
     import dashboard.tasks
     import marketing.tasks
+    import returns.tasks
     import reviews.tasks
     import storefront.tasks
 
@@ -174,6 +175,7 @@ def test_the_scheduler_queues_each_periodic_job_on_its_schedule():
         checkout.tasks.expire_unpaid_orders: "*/1 * * * *",
         marketing.tasks.flush_banner_stats_task: "*/1 * * * *",
         dashboard.tasks.sweep_dashboard: "*/5 * * * *",
+        returns.tasks.retry_stalled_card_refunds: "15 * * * *",
         checkout.tasks.delete_abandoned_carts: "40 3 * * *",
         reviews.tasks.recompute_ratings: "20 2 * * *",
         storefront.tasks.prune_task_results: "50 3 * * *",

@@ -103,6 +103,23 @@ def test_a_shopper_waiting_for_one_sold_out_size_is_offered_the_others(client, s
     assert f'<option value="{sold_out.pk}">M · Blue</option><option value="{large.pk}">L · Blue</option>' in html
 
 
+def test_a_shopper_waiting_for_every_sold_out_size_is_told_of_each_and_may_stop_any(client, signed_in, shirt, sold_out):
+    large = SKUFactory(product=shirt, sku_code="OX-L", size="L", color="Blue", stock=0)
+    for sku in (sold_out, large):
+        StockAlert.objects.create(user=signed_in, sku=sku)
+
+    html = client.get("/kg/p/oxford/").text
+    assert "We will text you as each of these is back in stock: M · Blue, L · Blue." in html
+    assert '<label for="stock-alert-stop"' in html and "Tell me when it" not in html
+    assert f'<option value="{sold_out.pk}">M · Blue</option><option value="{large.pk}">L · Blue</option>' in html
+
+    client.post(REMOVE, {"sku": large.pk, "next": "/kg/p/oxford/"})
+    assert list(StockAlert.objects.values_list("sku_id", flat=True)) == [sold_out.pk]
+    html = client.get("/kg/p/oxford/").text
+    assert "We will text you when M · Blue is back in stock." in html and "L · Blue is sold out." in html
+    assert 'id="stock-alert-stop"' not in html
+
+
 def test_a_shoppers_page_costs_one_query_more_only_while_a_size_is_sold_out(client, signed_in, sold_out, in_stock):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -64,7 +64,7 @@ vendor: $(NODE_MODULES)
 	cp $(CHARTJS)/LICENSE.md static/vendor/chartjs/LICENSE.md
 
 # Translations: locale/<language>/LC_MESSAGES/django.po is the source, compiled to .mo by GNU gettext.
-MESSAGE_CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+MESSAGE_CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po locale/*/LC_MESSAGES/djangojs.po))
 messages: $(MESSAGE_CATALOGS)
 
 # What `manage.py compilemessages` runs, without needing the project's settings.

@@ -1,6 +1,7 @@
 """The shop in English, Russian and Kyrgyz: which language a response is in, the switchers,
 whole pages in each language, formats, plural forms, SMS and API messages, and caches."""
 
+import json
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -531,6 +532,20 @@ def test_the_admin_action_bar_reads_in_the_page_language(language, blank, run):
     assert f'<option value="" selected>{blank}</option>' in actions
     assert re.search(rf'<button type="submit" class="button" name="index" value="0">{run}</button>', actions)
     assert "Select an option" not in actions and ">Run<" not in actions
+
+
+def test_the_admin_selection_counter_reads_in_kyrgyz_with_its_spaces():
+    """Django's Kyrgyz JavaScript catalog runs the numbers into the words ("10нерседен 0тандалды");
+    the project's (locale/ky/LC_MESSAGES/djangojs.po) is merged over it for that one string."""
+    client = Client()
+    client.force_login(StaffFactory(is_superuser=True, language="ky"))
+
+    catalog = client.get("/admin/jsi18n/")
+
+    assert catalog.status_code == 200
+    assert json.dumps("%(cnt)s ичинен %(sel)s тандалды") in catalog.text
+    assert json.dumps("%(cnt)sнерседен %(sel)sтандалды") not in catalog.text
+    assert json.dumps("%s даана жеткиликтүү") in catalog.text  # the rest is still Django's
 
 
 # --- caches ------------------------------------------------------------------------------------------

@@ -549,6 +549,8 @@ class ProductAdmin(CatalogSpreadsheetMixin, admin.ModelAdmin):
         queue_renditions(form.instance)
         for picture in form.instance.images.exclude(image=""):
             queue_renditions(picture)
+        for sku in form.instance.skus.exclude(variant_image=""):
+            queue_renditions(sku)
 
     def picture_url(self, product):
         """The product's main image, else the first picture of its gallery."""
@@ -597,6 +599,10 @@ class SKUAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        queue_renditions(obj)
 
     @admin.display(description=_("picture"))
     def thumbnail(self, sku):

@@ -314,7 +314,7 @@ class SKUQuerySet(models.QuerySet):
         return self.filter(stock__gt=0)
 
 
-class SKU(models.Model):
+class SKU(WithRenditions, models.Model):
     product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="skus")
     sku_code = models.CharField(_("SKU code"), max_length=64, unique=True)
     # `size` and `color` are what filters and URLs carry; their _ru/_ky columns are only shown

@@ -209,7 +209,7 @@ def _matching(queryset, query, language):
 
 
 def suggest(queryset, query, *, limit=8, language=None) -> list[dict]:
-    """The best `limit` matches as {"name", "name_ru", "name_ky", "slug", "brand", "image"} dicts
+    """The best `limit` matches as {"name", "name_ru", "name_ky", "slug", "brand", "image", "renditions"} dicts
     (and "market_price" when `queryset` is priced for a market): one query (two on PostgreSQL
     when no product has the words as typed)."""
     query = clean_query(query)
@@ -439,7 +439,8 @@ def _best(results, limit):
     results = results.order_by("-search_rank", "-sales_count", "-id")
     # A priced queryset (catalog.selectors) gives each suggestion its price in the market too.
     priced = ("market_price",) if "market_price" in results.query.annotations else ()
-    return list(results.values("name", *translation_columns("name"), "slug", "brand", "image", *priced)[:limit])
+    fields = ("name", *translation_columns("name"), "slug", "brand", "image", "renditions", *priced)
+    return list(results.values(*fields)[:limit])
 
 
 def _as_typed(queryset, query, language, readings=None):

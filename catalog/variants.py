@@ -109,7 +109,7 @@ class VariantChoice:
         product's other pictures; `name` is the product's name in the page's language."""
         pictures = []
         if self.sku and self.sku.variant_image:
-            first = picture_of(self.sku.variant_image)
+            first = picture_of(self.sku.variant_image, self.sku.renditions)
         else:
             first = picture_of(self.product.image, self.product.renditions)
         if first:

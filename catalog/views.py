@@ -42,6 +42,7 @@ from storefront.market_urls import market_reverse
 from storefront.markets import MarketScope, get_market, is_sold_in
 from storefront.money import format_for_market
 from storefront.page_cache import shared_page
+from storefront.renditions import picture_of
 
 HOME_SHELF = 8
 
@@ -325,11 +326,17 @@ def search_suggestions(request):
     )
 
 
+def _stored_picture(field, name, record):
+    """The Picture of an image `field`'s stored file `name` and its renditions record, read by
+    `values()` (no model instance); None for no file."""
+    return picture_of(field.attr_class(None, field, name), record) if name else None
+
+
 def _suggestion(request, row):
     return {
         "name": translated(row, "name"),
         "brand": row["brand"],
         "url": market_reverse("catalog:product_detail", request.market, kwargs={"slug": row["slug"]}),
-        "image_url": Product.image.field.storage.url(row["image"]) if row["image"] else "",
+        "picture": _stored_picture(Product.image.field, row["image"], row["renditions"]),
         "price": format_for_market(row["market_price"], request.market),
     }

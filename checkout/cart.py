@@ -25,6 +25,7 @@ from storefront.errors import Refused
 from storefront.input import DIGITS, whole_number
 from storefront.markets import MarketConfig, is_sold_in
 from storefront.money import quantize
+from storefront.renditions import picture_of
 
 # The session remembers the visitor's cart by id: the session key changes at sign-in, the id does not.
 CART_SESSION_KEY = "cart_id"
@@ -295,6 +296,13 @@ class CartLine:
         if self.sku.variant_image:
             return self.sku.variant_image.url
         return self.product.image.url if self.product.image else ""
+
+    @property
+    def picture(self):
+        """The line's picture with its smaller copies: the variant's own, else the product's."""
+        if self.sku.variant_image:
+            return picture_of(self.sku.variant_image, self.sku.renditions)
+        return picture_of(self.product.image, self.product.renditions)
 
     @property
     def line_total(self):

@@ -1,6 +1,6 @@
 """Smaller, modern copies of the shop's pictures (renditions), made once per uploaded file.
 
-A picture's model keeps, beside its `image`, a `renditions` record (a JSONField):
+A picture's model keeps, beside its `image` (a SKU's `variant_image`), a `renditions` record (a JSONField):
 `{"source": <the image's name>, "width": W, "height": H, "files": [{"width": w, "height": h,
 "format": "avif"|"webp"|"jpeg", "name": <storage name>}, ...]}`. Pages read it from the row they
 already load (no extra query) and print a `<picture>` whose `srcset`s let the browser pick a width
@@ -38,9 +38,13 @@ WIDTHS = {
 MODELS = {
     "catalog.product": "product",
     "catalog.productimage": "product",
+    # A variant's own picture: the product page's gallery when it is picked, its cart line.
+    "catalog.sku": "product",
     "marketing.banner": "banner",
     "reviews.reviewimage": "review",
 }
+# The picture's field where it is not `image`.
+IMAGE_FIELDS = {"catalog.sku": "variant_image"}
 QUALITY = {"avif": 55, "webp": 78, "jpeg": 82}
 MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
 EXTENSION = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
@@ -159,22 +163,30 @@ def kind_of(model) -> str:
     return MODELS[model._meta.label_lower]
 
 
+def image_field(model) -> str:
+    """The name of the field of `model` whose picture gets renditions."""
+    return IMAGE_FIELDS.get(model._meta.label_lower, "image")
+
+
 def renew_renditions(instance) -> bool:
-    """Make the renditions of `instance.image` and store their record on its row, unless the row's
-    record is current already; False when there is nothing to do."""
-    if not instance.image or is_current(instance.renditions, instance.image):
+    """Make the renditions of `instance`'s picture and store their record on its row, unless the
+    row's record is current already; False when there is nothing to do."""
+    field = image_field(type(instance))
+    image = getattr(instance, field)
+    if not image or is_current(instance.renditions, image):
         return False
-    record = make_renditions(instance.image, kind=kind_of(type(instance)))
+    record = make_renditions(image, kind=kind_of(type(instance)))
     # Only while the row still holds the same file: a newer upload queued its own task.
-    type(instance)._default_manager.filter(pk=instance.pk, image=instance.image.name).update(renditions=record)
+    type(instance)._default_manager.filter(pk=instance.pk, **{field: image.name}).update(renditions=record)
     instance.renditions = record
     return True
 
 
 def queue_renditions(instance) -> None:
-    """Ask the task worker for `instance`'s renditions once the transaction commits (when its image
-    has none for the current file)."""
-    if instance.image and not is_current(instance.renditions, instance.image):
+    """Ask the task worker for `instance`'s renditions once the transaction commits (when its
+    picture has none for the current file)."""
+    image = getattr(instance, image_field(type(instance)))
+    if image and not is_current(instance.renditions, image):
         enqueue_after_commit("storefront.tasks.make_image_renditions", instance._meta.label_lower, instance.pk)
 
 
@@ -184,20 +196,22 @@ def make_missing_renditions() -> tuple[int, list[str]]:
     updated, errors = 0, []
     for label, kind in MODELS.items():
         model = apps.get_model(label)
+        field = image_field(model)
         done: dict[str, dict] = {}
-        rows = model._default_manager.exclude(image="").only("pk", "image", "renditions").order_by("pk")
+        rows = model._default_manager.exclude(**{field: ""}).only("pk", field, "renditions").order_by("pk")
         for row in rows.iterator(chunk_size=500):
-            if is_current(row.renditions, row.image):
+            image = getattr(row, field)
+            if is_current(row.renditions, image):
                 continue
-            name = row.image.name
+            name = image.name
             if name not in done:
                 try:
-                    done[name] = make_renditions(row.image, kind=kind)
+                    done[name] = make_renditions(image, kind=kind)
                 except RenditionError as error:
                     errors.append(f"{label} {row.pk}: {error}")
                     done[name] = None
             if done[name] is not None:
-                updated += model._default_manager.filter(pk=row.pk, image=name).update(renditions=done[name])
+                updated += model._default_manager.filter(pk=row.pk, **{field: name}).update(renditions=done[name])
     return updated, errors
 
 

@@ -30,7 +30,7 @@ def make_image_renditions(label: str, pk: int) -> bool:
     model = apps.get_model(label)
     if label not in renditions.MODELS:
         raise ValueError(f"{label} keeps no renditions")
-    row = model._default_manager.filter(pk=pk).only("pk", "image", "renditions").first()
+    row = model._default_manager.filter(pk=pk).only("pk", renditions.image_field(model), "renditions").first()
     if row is None:
         return False
     return renditions.renew_renditions(row)

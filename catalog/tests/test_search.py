@@ -202,7 +202,7 @@ def test_suggest_returns_name_slug_and_brand_of_at_most_limit_products(django_as
         items = suggest(kg_products(), "sneakers", limit=3)
 
     assert len(items) == 3
-    assert all(set(item) == {"name", "name_ru", "name_ky", "slug", "brand", "image"} for item in items)
+    assert all(set(item) == {"name", "name_ru", "name_ky", "slug", "brand", "image", "renditions"} for item in items)
     assert {item["brand"] for item in items} == {"Stride"}
     assert all(item["slug"].startswith("court-sneakers-") for item in items)
 

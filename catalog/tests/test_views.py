@@ -525,15 +525,34 @@ def test_search_suggestions_show_picture_and_price_in_the_market(client):
 
     response = client.get("/kg/search/suggestions/?q=linen", **HTMX)
 
-    assert response.context["suggestions"][0] | {"image_url": ""} == {
+    suggestion = response.context["suggestions"][0]
+    assert suggestion | {"picture": None} == {
         "name": "Linen Shirt",
-        "brand": response.context["suggestions"][0]["brand"],
+        "brand": suggestion["brand"],
         "url": "/kg/p/kg-linen/",
-        "image_url": "",
+        "picture": None,
         "price": "2 990 som",
     }
-    assert "products/linen.jpg" in response.context["suggestions"][0]["image_url"]
+    assert suggestion["picture"].url.endswith("products/linen.jpg")  # no renditions yet: the file itself
     assert 'role="option" id="search-option-1"' in response.text and "2 990 som" in response.text
+    assert 'src="/media/products/linen.jpg" alt="" width="40" height="48"' in response.text
+
+
+def test_search_suggestions_offer_a_pictures_smaller_copies(client):
+    record = {
+        "source": "products/linen.jpg",
+        "width": 1200,
+        "height": 1500,
+        "files": [
+            {"width": 320, "height": 400, "format": "webp", "name": "renditions/products/linen-320w.webp"},
+            {"width": 320, "height": 400, "format": "jpeg", "name": "renditions/products/linen-320w.jpg"},
+        ],
+    }
+    ProductFactory(name="Linen Shirt", slug="kg-linen", image="products/linen.jpg", renditions=record)
+
+    html = client.get("/kg/search/suggestions/?q=linen", **HTMX).text
+
+    assert '<source type="image/webp" srcset="/media/renditions/products/linen-320w.webp 320w" sizes="40px">' in html
 
 
 def test_a_visitor_on_the_other_markets_page_of_a_fixed_market_product_is_moved_for_good(client):

@@ -23,6 +23,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.tests.factories import AddressFactory, KGUserFactory, NotificationFactory, PaymentMethodFactory
+from alerts.models import StockAlert
 from catalog.models import Wishlist, WishlistItem
 from catalog.tests.factories import CategoryFactory, ProductFactory, SKUFactory, SubcategoryFactory
 from checkout.tests.factories import CartFactory, CartItemFactory, OrderFactory, OrderItemFactory
@@ -93,6 +94,8 @@ WEB = {
     "notification_mark_all_read": ("POST", "/accounts/notifications/read-all/", ["page"]),
     "unread_badge": ("GET", "/accounts/notifications/badge/", ["x"]),
     "review_list": ("GET", "/accounts/reviews/", ["page"]),
+    "alert_list": ("GET", "/accounts/alerts/", ["page"]),
+    "alert_stop": ("POST", "/accounts/alerts/{stock_alert}/stop/", ["next"]),
     "message_preferences": (
         "POST",
         "/accounts/email/preferences/",
@@ -215,6 +218,7 @@ def world(db, client):
         "delivered_order": delivered.order_number,
         "return_line": return_line.pk,
         "return_request": return_request.pk,
+        "stock_alert": StockAlert.objects.create(user=user, sku=SKUFactory(product=product, stock=0)).pk,
     }
 
 

@@ -265,3 +265,43 @@ def test_the_home_page_fetches_the_first_row_of_banners_first(client, db, heroes
     assert ['fetchpriority="high"' in tag for tag in pictures] == eager
     assert all('loading="lazy"' in tag for tag, first in zip(pictures, eager, strict=True) if not first)
     assert all('width="1600" height="640"' in tag for tag in pictures)
+
+
+def test_a_variants_own_picture_gets_renditions_from_the_task_and_the_command(db):
+    from catalog.tests.factories import SKUFactory
+
+    product = ProductFactory(slug="two-tone", market="KG", image=jpeg(1000, 1250, "main.jpg"))
+    navy = SKUFactory(product=product, size="M", color="Navy", stock=3, variant_image=jpeg(1400, 1750, "navy.jpg"))
+    sand = SKUFactory(product=product, size="M", color="Sand", stock=3, variant_image=jpeg(900, 1125, "sand.jpg"))
+
+    assert make_image_renditions.call("catalog.sku", navy.pk) is True
+    navy.refresh_from_db()
+    assert navy.renditions["source"] == navy.variant_image.name
+    assert max(item["width"] for item in navy.renditions["files"]) == 1400
+    assert make_image_renditions.call("catalog.sku", navy.pk) is False
+
+    assert make_missing_renditions() == (2, [])  # the product's picture and the other variant's
+    sand.refresh_from_db()
+    assert sand.renditions["source"] == sand.variant_image.name
+
+
+def test_a_picked_variant_and_a_cart_line_show_the_variants_smaller_copies(client, db):
+    from catalog.tests.factories import SKUFactory
+
+    product = ProductFactory(slug="two-tone", market="KG", image=jpeg(1000, 1250, "main.jpg"))
+    navy = SKUFactory(product=product, size="M", color="Navy", stock=3, variant_image=jpeg(1400, 1750, "navy.jpg"))
+    SKUFactory(product=product, size="L", color="Sand", stock=3)
+    call_command("make_image_renditions", verbosity=0)
+    variant = "/kg/p/two-tone/?size=M&color=Navy"
+    before, _html = _queries(client, variant)
+
+    count, page = _queries(client, variant)
+    main = re.search(r'<img id="product-main-image"[^>]*>', page).group(0)
+    assert "renditions/variants/navy-800w.jpg 800w" in main and 'width="1400" height="1750"' in main
+    assert count == before
+
+    client.post("/kg/cart/add/", {"sku": navy.pk, "quantity": 1})
+    cart = client.get("/kg/cart/").text
+    line = re.search(r'<li [^>]*data-testid="cart-line".*?</li>', cart, re.S).group(0)
+    assert 'sizes="(min-width: 640px) 96px, 80px"' in line and "renditions/variants/navy-320w.jpg 320w" in line
+    assert f'<source type="image/{MODERN[0]}" srcset="/media/renditions/variants/navy-320w.{MODERN[0]} 320w' in line

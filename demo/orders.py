@@ -75,6 +75,11 @@ def order_number(market, index):
     return "MQ-" + "".join(rng.choice(ORDER_NUMBER_ALPHABET) for _ in range(8))
 
 
+def demo_order_numbers() -> list[str]:
+    """The numbers of every order `seed_orders` makes."""
+    return [order_number(market, index) for market in Market.values for index in range(len(ORDER_STATUSES))]
+
+
 def sellable_skus(pricing, limit=400):
     """Active, in-stock SKUs of active products sold in the market, with its fixed prices, in a stable order."""
     products = Product.objects.for_market(pricing.market).active()

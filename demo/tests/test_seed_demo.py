@@ -199,6 +199,34 @@ def test_seed_demo_shoppers_wait_for_sold_out_sizes_of_their_market_and_were_tol
         assert sum(not alert.is_pending for alert in mine) == 1 and 2 <= len(mine) <= 3
 
 
+def test_seed_demo_ships_its_orders_in_parcels_and_one_order_per_market_waits_for_a_return(seed):
+    from returns.models import ReturnRequest
+    from returns.services import can_request_return
+    from shipments.models import Parcel
+
+    seed()
+
+    sent = Order.objects.filter(status__in=("shipped", "delivered")).prefetch_related("items", "parcels__items")
+    assert sent
+    for order in sent:
+        (parcel,) = order.parcels.all()
+        assert parcel.carrier == {"US": "ups", "KG": "courier"}[order.market]
+        assert bool(parcel.tracking_number) == (order.market == "US")
+        assert {(i.order_item_id, i.quantity) for i in parcel.items.all()} == {
+            (item.pk, item.quantity) for item in order.items.all()
+        }
+    assert not Parcel.objects.exclude(order__in=sent).exists()
+    returns = ReturnRequest.objects.select_related("order")
+    assert 1 <= len(returns) <= 2 and len({r.market for r in returns}) == len(returns)
+    for return_request in returns:
+        assert return_request.status == "requested" and return_request.user == return_request.order.user
+        assert can_request_return(return_request.order)
+        assert [(i.quantity, i.order_item.order_id) for i in return_request.items.all()] == [
+            (1, return_request.order_id)
+        ]
+        assert return_request.history.get().status == "requested"
+
+
 def test_seed_demo_orders_add_up_in_their_market_currency(seed):
     seed()
 

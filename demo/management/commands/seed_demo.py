@@ -28,15 +28,18 @@ from catalog.models import (
     WishlistItem,
 )
 from checkout.models import Order, OrderItem, OrderStatusHistory
+from demo.after_sale import seed_parcels, seed_returns
 from demo.banners import seed_banners
 from demo.catalog import seed_categories, seed_products, translate_existing_products
 from demo.help_pages import seed_help_pages
-from demo.orders import seed_orders, seed_stock_alerts, seed_wishlists
+from demo.orders import demo_order_numbers, seed_orders, seed_stock_alerts, seed_wishlists
 from demo.people import STAFF, STAFF_PASSWORD, seed_shoppers, seed_staff
 from demo.pictures import PicturePool
 from help.models import HelpPage
 from marketing.models import Banner, BannerStat
+from returns.models import ReturnRequest
 from reviews.models import Review
+from shipments.models import Parcel
 
 DEFAULT_PRODUCTS = 300
 COUNTED = (
@@ -60,6 +63,8 @@ COUNTED = (
     Order,
     OrderItem,
     OrderStatusHistory,
+    Parcel,
+    ReturnRequest,
     Review,
 )
 
@@ -95,6 +100,9 @@ class Command(BaseCommand):
         seed_wishlists(shoppers=shoppers)
         seed_stock_alerts(shoppers=shoppers)
         seed_orders(shoppers=shoppers, managers=staff)
+        numbers = demo_order_numbers()
+        seed_parcels(order_numbers=numbers, managers=staff)
+        seed_returns(order_numbers=numbers)
         # The catalog and its sales went in without signals (COPY, bulk updates): count the listings' facets.
         refresh_listing_facets()
         # The smaller copies of the pictures, each file once however many products share it.

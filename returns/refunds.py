@@ -78,7 +78,8 @@ def stalled_card_refunds(*, now=None):
 
 def retry_stalled() -> int:
     """Queue the stalled card refunds again (the same idempotency key: never a second refund);
-    how many. Those past GIVE_UP_AFTER are logged once a day, for staff."""
+    how many. Those that passed GIVE_UP_AFTER within the last hour are logged, once each (the job
+    runs hourly), for staff."""
     with exclusive("returns.retry_stalled_card_refunds") as ours:
         if not ours:
             return 0

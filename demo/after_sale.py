@@ -4,8 +4,8 @@ return a shopper asked for.
 Written as rows, as the orders are (`demo.orders`): the services would text and email the demo
 shoppers. Each shipped or delivered demo order gets one parcel holding all its units, sent on its
 shipped date by its market's carrier (UPS with a tracking number in the US, the MARQUE courier in
-KG); in each market the newest delivered order still inside its return window gets a return of
-one unit, waiting for the manager. A rerun adds nothing.
+KG); in each market the newest delivered order still inside its return window (the demo delivers
+one order of each lately) gets a return of one unit, waiting for the manager. A rerun adds nothing.
 """
 
 from django.db import transaction

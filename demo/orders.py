@@ -45,6 +45,8 @@ ORDER_STATUSES = (
     S.SHIPPED,
     S.DELIVERED,
 )
+# The first order of each market is delivered lately: inside even KG's 14-day return window.
+RECENTLY_DELIVERED = (4, 8)
 # How many days ago an order with this final status was placed (a range).
 PLACED_DAYS_AGO = {
     S.PENDING: (0, 0),
@@ -95,9 +97,10 @@ class PlannedOrder:
     placed_at: object
 
 
-def _timeline(rng, status, now):
-    """(status, when) of every step an order with final `status` went through."""
-    low, high = PLACED_DAYS_AGO[status]
+def _timeline(rng, status, now, *, placed_days_ago=None):
+    """(status, when) of every step an order with final `status` went through, placed
+    `placed_days_ago` (a range; by default its status's)."""
+    low, high = placed_days_ago or PLACED_DAYS_AGO[status]
     placed = now - timedelta(days=rng.randint(low, high), hours=rng.randint(1, 20))
     steps = [(S.PENDING, placed)]
     if status == S.CANCELLED:
@@ -147,7 +150,7 @@ def _plan_order(market, index, *, customer, manager, skus, pricing, now):
     items = _lines(rng, skus, pricing)
     totals = order_totals([item.subtotal for item in items], pricing.market, state=address.state if address else None)
 
-    steps = _timeline(rng, status, now)
+    steps = _timeline(rng, status, now, placed_days_ago=RECENTLY_DELIVERED if index == 0 else None)
     dates = dict(steps)
     paid_up_front = payment_method in (PaymentType.CARD, PaymentType.BANK_TRANSFER)
     if status == S.PENDING and payment_method == PaymentType.CARD and not stripe_client.configured():

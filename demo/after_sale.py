@@ -19,7 +19,11 @@ from storefront.markets import Market
 
 S = Order.Status
 CARRIER = {Market.US: "ups", Market.KG: "courier"}
-RETURN_NOTE = "The fit is too snug; I would like the next size up."
+# What the shopper wrote, in the language KG shoppers mostly write in.
+RETURN_NOTE = {
+    Market.US: "The fit is too snug; I would like the next size up.",
+    Market.KG: "Маломерит, хочу обменять на размер больше.",
+}
 
 
 def _tracking_number(order):
@@ -74,7 +78,7 @@ def seed_returns(*, order_numbers) -> int:
                 user=order.user,
                 market=order.market,
                 reason=ReturnRequest.Reason.WRONG_SIZE,
-                note=RETURN_NOTE,
+                note=RETURN_NOTE[order.market],
             )
             ReturnItem.objects.create(return_request=return_request, order_item=item, quantity=1)
             ReturnStatusHistory.objects.create(

@@ -8,7 +8,7 @@ import re
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import stripe_client
@@ -100,6 +100,13 @@ def update_profile(*, user: User, full_name: str, email: str, language: str) -> 
 def _check_language(user, language):
     if language not in user.market_config.languages:
         raise ValidationError({"language": _("Choose a language offered in your market.")})
+
+
+def in_language_of(user, texts):
+    """`texts()` worked out in `user`'s language: what a shopper is told by message (none for no
+    user: the words as written)."""
+    with translation.override(user.language if user is not None else None):
+        return texts()
 
 
 def set_language(*, user: User, language: str) -> User:

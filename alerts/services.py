@@ -10,10 +10,11 @@ The alert is then marked told, not deleted, so a second restock tells nobody aga
 from urllib.parse import urlencode
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification
+from accounts.services import in_language_of
 from alerts.models import StockAlert
 from catalog.models import SKU, Product
 from storefront.background import enqueue_after_commit
@@ -95,8 +96,7 @@ def alert_link(alert, market):
 
 def alert_texts(alert):
     """(title, message) for `alert`, in its shopper's language."""
-    with translation.override(alert.user.language):
-        return _texts(alert.sku)
+    return in_language_of(alert.user, lambda: _texts(alert.sku))
 
 
 def tell_waiting_shoppers(*, sku_ids) -> int:

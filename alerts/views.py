@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from alerts.product_page import waiting_for
 from alerts.services import (
     AlertRefused,
     add_alert,
@@ -53,8 +54,12 @@ def _answer(request, sku, back, *, alerted, notice):
     if not wants_partial(request):
         messages.success(request, notice)
         return redirect(back)
-    context = {"next_url": back, "alert_label": variant_label(sku), "alert_notice": notice}
-    context.update(alert_sku=sku) if alerted else context.update(variants=[(sku, variant_label(sku))])
+    label = variant_label(sku)
+    context = {"next_url": back, "alert_notice": notice}
+    if alerted:
+        context.update(alert_sku=sku, alert_said=waiting_for([label]))
+    else:
+        context.update(variants=[(sku, label)])
     return TemplateResponse(request, PARTIAL, context)
 
 
@@ -93,14 +98,13 @@ def alert_remove(request):
 
 
 def _list_context(request, notice=""):
+    def row(alert):
+        return {"alert": alert, "label": variant_label(alert.sku), "link": alert_link(alert, request.market)}
+
     waiting, told = shoppers_alerts(request.user)
-    rows = [
-        {"alert": alert, "label": variant_label(alert.sku), "link": alert_link(alert, request.market)}
-        for alert in (*waiting, *told)
-    ]
     return {
-        "waiting": rows[: len(waiting)],
-        "told": rows[len(waiting) :],
+        "waiting": [row(alert) for alert in waiting],
+        "told": [row(alert) for alert in told],
         "alert_notice": notice,
         "section": "alerts",
     }

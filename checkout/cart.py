@@ -293,9 +293,9 @@ class CartLine:
 
     @property
     def image_url(self):
-        if self.sku.variant_image:
-            return self.sku.variant_image.url
-        return self.product.image.url if self.product.image else ""
+        """The original file of the line's picture (an order keeps it; the API sends it)."""
+        picture = self.picture
+        return picture.url if picture else ""
 
     @property
     def picture(self):

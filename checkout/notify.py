@@ -8,10 +8,10 @@ holds up a checkout or an admin action.
 
 from collections.abc import Callable
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification
+from accounts.services import in_language_of
 from storefront.background import enqueue_after_commit
 from storefront.market_urls import market_reverse
 from storefront.money import format_money
@@ -87,8 +87,7 @@ def order_notification(order, texts):
     user = order.user
     if user is None:
         return None
-    with translation.override(user.language):
-        title, message = texts()
+    title, message = in_language_of(user, texts)
     return Notification.objects.create(
         user=user,
         type=Notification.Type.ORDER,
@@ -111,6 +110,4 @@ def notify_customer(order, status):
 
 def sms_text(order, status):
     """The SMS for `order` reaching `status`, in the customer's language."""
-    language = order.user.language if order.user_id else None
-    with translation.override(language):
-        return _texts(order, status)[1]
+    return in_language_of(order.user, lambda: _texts(order, status))[1]

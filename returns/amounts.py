@@ -11,7 +11,7 @@ or a cent of a fully returned order.
 
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from returns.models import Refund, ReturnItem, ReturnRequest
 from storefront.money import quantize, round_to_shown_unit
@@ -49,21 +49,22 @@ def refund_amount(return_request, *, include_delivery: bool) -> Decimal:
     if include_delivery:
         total += delivery_refund(order)
     left = order.total_amount - already_refunded(order, excluding=return_request)
-    earlier = ReturnRequest.objects.filter(order=order, refund__isnull=False).exclude(pk=return_request.pk)
-    earlier = earlier.exclude(refund__status=Refund.Status.FAILED)
-    delivery = include_delivery or earlier.filter(refund__includes_delivery=True).exists()
-    if holds_everything(order, [*earlier.values_list("pk", flat=True), return_request.pk], delivery=delivery):
+    # This return, and the earlier ones whose refunds gave back or are giving back (all but failed).
+    refunded_with_it = ReturnRequest.objects.filter(order=order).filter(
+        Q(pk=return_request.pk) | Q(refund__isnull=False) & ~Q(refund__status=Refund.Status.FAILED)
+    )
+    if holds_everything(order, refunded_with_it, delivery=include_delivery):
         total = left
     return quantize(max(min(total, left), Decimal(0)))
 
 
-def holds_everything(order, return_ids, *, delivery: bool) -> bool:
-    """Whether the returns `return_ids` of `order` hold every unit it had, and `delivery` is
-    refunded with them (or the order had none)."""
-    if order.shipping_cost > 0 and not delivery:
+def holds_everything(order, returns, *, delivery: bool = False) -> bool:
+    """Whether `returns` (a queryset of `order`'s return requests) hold every unit it had, and its
+    delivery is refunded with them (`delivery`, or a refund of theirs included it), or it had none."""
+    if order.shipping_cost > 0 and not (delivery or returns.filter(refund__includes_delivery=True).exists()):
         return False
     returned = dict(
-        ReturnItem.objects.filter(return_request__in=return_ids)
+        ReturnItem.objects.filter(return_request__in=returns)
         .values_list("order_item")
         .annotate(units=Sum("quantity"))
         .order_by()

@@ -1,10 +1,10 @@
 """Telling the shopper what happened to their return: an in-app notification written with the
 change, and an SMS and an email queued once the change commits (as `checkout.notify` does for orders)."""
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification
+from accounts.services import in_language_of
 from storefront.background import enqueue_after_commit
 from storefront.market_urls import market_reverse
 from storefront.money import format_money
@@ -47,8 +47,7 @@ def notify_shopper(return_request, status):
     user = return_request.user
     if user is None:
         return None
-    with translation.override(user.language):
-        title, message = texts(return_request, status)
+    title, message = in_language_of(user, lambda: texts(return_request, status))
     notification = Notification.objects.create(
         user=user,
         type=Notification.Type.ORDER,
@@ -66,6 +65,4 @@ def notify_shopper(return_request, status):
 
 def sms_text(return_request, status):
     """The SMS for the return reaching `status`, in the shopper's language."""
-    language = return_request.user.language if return_request.user_id else None
-    with translation.override(language):
-        return texts(return_request, status)[1]
+    return in_language_of(return_request.user, lambda: texts(return_request, status))[1]

@@ -65,15 +65,19 @@ def issue_card_refund(*, refund_id: int) -> bool:
     return True
 
 
-def stalled_card_refunds(*, now=None):
-    """Card refunds still pending after their task's tries, not yet left to staff."""
-    now = now or timezone.now()
+def _pending_card_refunds(*, made_before, made_after):
     return Refund.objects.filter(
         method=Refund.Method.STRIPE,
         status=Refund.Status.PENDING,
-        created_at__lte=now - STALLED_AFTER,
-        created_at__gt=now - GIVE_UP_AFTER,
+        created_at__lte=made_before,
+        created_at__gt=made_after,
     )
+
+
+def stalled_card_refunds(*, now=None):
+    """Card refunds still pending after their task's tries, not yet left to staff."""
+    now = now or timezone.now()
+    return _pending_card_refunds(made_before=now - STALLED_AFTER, made_after=now - GIVE_UP_AFTER)
 
 
 def retry_stalled() -> int:
@@ -88,13 +92,9 @@ def retry_stalled() -> int:
         with transaction.atomic():
             for refund_id in ids:
                 enqueue_after_commit("returns.tasks.issue_card_refund", refund_id)
-        given_up = Refund.objects.filter(
-            method=Refund.Method.STRIPE,
-            status=Refund.Status.PENDING,
-            created_at__lte=now - GIVE_UP_AFTER,
-            created_at__gt=now - GIVE_UP_AFTER - timedelta(hours=1),
-        ).values_list("pk", flat=True)
-        for refund_id in given_up:
+        given_up = now - GIVE_UP_AFTER
+        left = _pending_card_refunds(made_before=given_up, made_after=given_up - timedelta(hours=1))
+        for refund_id in left.values_list("pk", flat=True):
             logger.error(
                 "Card refund %s is still pending after %d days; refund it by hand", refund_id, GIVE_UP_AFTER.days
             )

@@ -7,9 +7,9 @@ its own, told the same three ways, once per parcel: its carrier and tracking num
 to the carrier's tracking page in the email.
 """
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.services import in_language_of
 from checkout.notify import order_notification
 from storefront.background import enqueue_after_commit
 
@@ -32,9 +32,7 @@ def parcel_texts(parcel):
 
 def parcel_text_in_language(parcel):
     """The SMS about `parcel`, in its shopper's language."""
-    order = parcel.order
-    with translation.override(order.user.language if order.user_id else None):
-        return parcel_texts(parcel)[1]
+    return in_language_of(parcel.order.user, lambda: parcel_texts(parcel))[1]
 
 
 def notify_parcel(parcel):

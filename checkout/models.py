@@ -19,6 +19,7 @@ from catalog.models import SKU, Product
 from promotions.models import DiscountCode
 from storefront.content import translated
 from storefront.markets import US_STATES, Currency, Market, MarketQuerySet, PaymentType, get_market
+from storefront.renditions import picture_of
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -375,6 +376,17 @@ class OrderItem(models.Model):
     @property
     def shown_color(self):
         return self._shown(self.sku, "color", self.color)
+
+    @property
+    def picture(self):
+        """The picture bought, for `{% picture %}`: with the smaller copies of the variant's or the
+        product's picture while that is still the picture bought (an order keeps its URL), else the
+        file bought alone; None without one. Reads `sku` and `product`: select them with the item."""
+        for source, field in ((self.sku, "variant_image"), (self.product, "image")):
+            file = getattr(source, field, None)
+            if file and file.url == self.image_url:
+                return picture_of(file, source.renditions)
+        return picture_of(None, url=self.image_url)
 
 
 class OrderStatusHistory(models.Model):

@@ -17,7 +17,13 @@ class ReviewLine:
     product_name: str
     product_brand: str
     image_url: str
+    item: OrderItem
     review: Review | None
+
+    @property
+    def picture(self):
+        """The picture bought (`OrderItem.picture`: reads the item's product and SKU)."""
+        return self.item.picture
 
 
 def delivered_orders(user):
@@ -45,6 +51,7 @@ def review_lines(order) -> list[ReviewLine]:
                 product_name=item.product_name,
                 product_brand=item.product_brand,
                 image_url=item.image_url,
+                item=item,
                 review=reviews.get(item.product_id),
             )
         )
@@ -57,7 +64,7 @@ def awaiting_review(user, *, limit=20) -> list[ReviewLine]:
     items = (
         OrderItem.objects.filter(order__in=delivered_orders(user), product__isnull=False)
         .exclude(Exists(reviewed))
-        .select_related("order")
+        .select_related("order", "product", "sku")
         .order_by("-order__delivered_date", "-order_id", "id")
     )
     lines, seen = [], set()
@@ -73,6 +80,7 @@ def awaiting_review(user, *, limit=20) -> list[ReviewLine]:
                 product_name=item.product_name,
                 product_brand=item.product_brand,
                 image_url=item.image_url,
+                item=item,
                 review=None,
             )
         )

@@ -305,3 +305,44 @@ def test_a_picked_variant_and_a_cart_line_show_the_variants_smaller_copies(clien
     line = re.search(r'<li [^>]*data-testid="cart-line".*?</li>', cart, re.S).group(0)
     assert 'sizes="(min-width: 640px) 96px, 80px"' in line and "renditions/variants/navy-320w.jpg 320w" in line
     assert f'<source type="image/{MODERN[0]}" srcset="/media/renditions/variants/navy-320w.{MODERN[0]} 320w' in line
+
+
+def test_order_and_review_pages_print_the_smaller_copies_of_the_picture_bought(client, db):
+    from accounts.tests.factories import KGUserFactory
+    from catalog.tests.factories import SKUFactory
+    from checkout.models import Order
+    from checkout.tests.factories import OrderFactory, OrderItemFactory
+
+    product = ProductFactory(slug="bought", market="KG", image=jpeg(1000, 1250, "bought.jpg"))
+    navy = SKUFactory(product=product, size="M", color="Navy", stock=3, variant_image=jpeg(900, 1125, "navy.jpg"))
+    sand = SKUFactory(product=product, size="L", color="Sand", stock=3)
+    shopper = KGUserFactory()
+    order = OrderFactory(user=shopper, market="KG", status=Order.Status.DELIVERED)
+    OrderItemFactory(order=order, sku=navy, image_url=navy.variant_image.url)
+    OrderItemFactory(order=order, sku=sand, image_url=product.image.url)
+    client.force_login(shopper)
+    pages = (
+        f"/kg/orders/{order.order_number}/",
+        f"/kg/orders/{order.order_number}/confirmation/",
+        f"/kg/orders/{order.order_number}/review/{product.pk}/",
+        "/accounts/reviews/",
+    )
+    before = {url: _queries(client, url) for url in pages}
+    assert all("<picture>" not in html and 'src="/media/' in html for _count, html in before.values())
+
+    call_command("make_image_renditions", verbosity=0)
+
+    for url in pages:
+        count, html = _queries(client, url)
+        assert count == before[url][0], url
+        assert 'sizes="80px"' in html or 'sizes="56px"' in html, url
+        assert "renditions/variants/navy-320w.jpg 320w" in html, url  # the first line's variant picture
+    detail = _queries(client, pages[0])[1]
+    assert "renditions/products/bought-320w.jpg 320w" in detail
+
+    # A picture replaced since: the order shows the file bought, not the product's new one.
+    product.image = jpeg(800, 1000, "new.jpg")
+    product.save()
+    detail = _queries(client, pages[0])[1]
+    assert "renditions/products/bought-320w.jpg" not in detail and "new" not in detail
+    assert re.search(r'<img src="/media/products/bought[^"]*\.jpg" alt="[^"]+" width="80" height="96"', detail)

@@ -1,6 +1,6 @@
-"""A shopper asks to hear when a sold-out size is back, and stops it, without leaving the page."""
+"""The shopper's alerts page in Chromium: a keyboard user stops an alert and keeps their place."""
 
-from decimal import Decimal
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -12,24 +12,22 @@ from catalog.tests.factories import ProductFactory, SKUFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_shopper_asks_for_a_sold_out_size_and_stops_the_alert(page, live_server, browser_sign_in):
-    shirt = ProductFactory(slug="oxford", name="Oxford", market="KG", price=Decimal("2990"))
-    SKUFactory(product=shirt, size="S", color="Blue", stock=4)
-    medium = SKUFactory(product=shirt, size="M", color="Blue", stock=0)
-    shopper = KGUserFactory(language="en")
+def test_stopping_an_alert_from_the_keyboard_moves_focus_to_what_happened(page, live_server, browser_sign_in):
+    shopper = KGUserFactory()
+    for name in ("Linen Shirt", "Wool Coat"):
+        sku = SKUFactory(product=ProductFactory(name=name, market="KG"), size="M", color="Navy", stock=0)
+        StockAlert.objects.create(user=shopper, sku=sku)
     browser_sign_in(shopper)
-
-    page.goto(live_server.url + "/kg/p/oxford/?size=M&color=Blue")
+    page.goto(live_server.url + "/accounts/alerts/")
     page.evaluate("window.__noReload = true")
-    page.get_by_role("button", name="Tell me when it's back").click()
-    expect(page.locator("#stock-alert")).to_contain_text("We will text you when M · Blue is back in stock.")
-    assert StockAlert.objects.filter(user=shopper, sku=medium).count() == 1
 
-    # Coming back to the page, the shopper is told they are waiting, not asked again.
-    page.reload()
-    expect(page.locator("#stock-alert")).to_contain_text("We will text you when M · Blue is back in stock.")
-    page.evaluate("window.__noReload = true")
-    page.get_by_role("button", name="Stop the back-in-stock alert").click()
-    expect(page.locator("#stock-alert")).to_contain_text("The back-in-stock alert is stopped.")
-    assert page.evaluate("window.__noReload === true")
-    assert not StockAlert.objects.exists()
+    page.get_by_role("button", name=re.compile(r"^Stop the alert\W+Wool Coat, M · Navy$")).focus()
+    page.keyboard.press("Enter")
+
+    notice = page.locator('#alert-list [role="status"]')
+    expect(notice).to_have_text("The alert for Wool Coat is stopped.")
+    expect(notice).to_be_focused()
+    expect(page.get_by_test_id("waiting-alert")).to_have_count(1)
+    assert page.evaluate("window.__noReload === true"), "stopping the alert reloaded the page"
+    page.keyboard.press("Tab")  # on from the notice: the alert left, not the top of the page
+    expect(page.get_by_role("link", name="Linen Shirt")).to_be_focused()

@@ -81,3 +81,16 @@ def test_shopper_filters_a_category_and_picks_a_variant_without_reloading(page, 
 
     # 42 in black is sold out: visibly disabled.
     expect(page.locator("#size-42")).to_be_disabled()
+
+
+def test_a_keyboard_shopper_filters_and_unfilters_without_losing_their_place(page, live_server, sneakers_catalog):
+    page.goto(live_server.url + "/kg/c/shoes/")
+    brand = page.get_by_role("checkbox", name=re.compile("Nomad Row"))
+    brand.focus()
+    page.keyboard.press("Space")
+    expect(page.get_by_role("heading", name="1 product")).to_be_visible()
+    expect(brand).to_be_focused()  # the same filter, redrawn
+
+    page.get_by_role("list", name="Active filters").get_by_role("link").first.focus()
+    page.keyboard.press("Enter")  # the chip goes away with the filter
+    expect(page.get_by_role("heading", name="2 products")).to_be_focused()

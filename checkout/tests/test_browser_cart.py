@@ -92,3 +92,35 @@ def test_signed_in_shopper_toggles_a_wishlist_heart(page, live_server, browser_s
     expect(page.get_by_role("button", name="Save Court Sneakers to wishlist")).to_be_visible()
     expect(page.locator("#wishlist-badge")).to_have_attribute("data-count", "0")
     assert _still_same_page(page), "the heart reloaded the page"
+
+
+def _focused(page):
+    """What keyboard focus is on: the element's id, or its text, or BODY when focus was dropped."""
+    return page.evaluate(
+        "() => { const el = document.activeElement;"
+        " return el === document.body ? 'BODY' : (el.id || el.textContent.trim()); }"
+    )
+
+
+def test_a_keyboard_shopper_keeps_focus_while_editing_the_cart(page, live_server, court_sneakers):
+    page.goto(live_server.url + "/kg/p/court-sneakers/?size=40&color=White")
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator("#cart-badge")).to_have_attribute("data-count", "1")
+    page.goto(live_server.url + "/kg/p/court-sneakers/?size=41&color=Black")
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator("#cart-badge")).to_have_attribute("data-count", "2")
+    page.goto(live_server.url + "/kg/cart/")
+    lines = page.get_by_test_id("cart-line")
+
+    more = lines.first.get_by_role("button", name="One more")
+    more.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#cart-badge")).to_have_attribute("data-count", "3")
+    assert _focused(page) == more.get_attribute("id"), "the same line's button keeps focus"
+
+    lines.last.get_by_role("button", name=re.compile("^Remove")).focus()
+    page.keyboard.press("Enter")
+    expect(lines).to_have_count(1)
+    notice = page.locator('#cart-contents [role="status"]')
+    expect(notice).to_be_focused()
+    expect(notice).to_contain_text("Court Sneakers")

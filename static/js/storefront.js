@@ -47,6 +47,28 @@
     if (drawerWasOpen && drawer) drawer.open = true;
     drawerWasOpen = false;
   });
+  // A swap that takes away the focused control ("Remove", "Stop the alert", "Mark as read") would
+  // drop keyboard focus to the start of the page. htmx keeps focus on a control whose id the new
+  // content has again; otherwise focus goes to the swapped region's notice ([role="status"]), else
+  // to the place it names (data-focus-after-swap), its first heading or the region itself, so a
+  // keyboard or screen reader user carries on where they were.
+  var focusLost = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var active = document.activeElement;
+    var target = event.detail.target;
+    focusLost = active && active !== document.body && target && target.contains(active) ? { target: target, id: target.id } : null;
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var region = event.target;
+    if (!focusLost || !(region === focusLost.target || (focusLost.id && region.id === focusLost.id))) return;
+    focusLost = null;
+    var active = document.activeElement;
+    if (active && active !== document.body && document.contains(active)) return;
+    var notice = Array.from(region.querySelectorAll('[role="status"], [role="alert"]')).find(function (el) { return el.textContent.trim(); });
+    var spot = notice || region.querySelector("[data-focus-after-swap]") || region.querySelector("h1, h2, h3") || region;
+    if (!spot.hasAttribute("tabindex")) spot.setAttribute("tabindex", "-1");
+    spot.focus();
+  });
   // The header search is an ARIA combobox over the suggestions htmx swaps in: arrow keys move
   // aria-activedescendant, Enter opens the active option (or searches), Escape closes the list.
   function comboboxParts() {

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from accounts import stripe_client
 from checkout.models import Order, PaymentEvent
 from checkout.status import StatusChangeRefused, change_status
-from storefront.background import RetryLater, enqueue_after_commit, exclusive
+from storefront.background import RetryLater, Stalled, enqueue_after_commit, exclusive
 from storefront.errors import Refused
 from storefront.market_urls import market_reverse
 
@@ -335,13 +335,55 @@ def refund(*, order_id: int) -> bool:
             )
         except TRANSIENT_STRIPE_ERRORS as error:
             raise RetryLater(f"Refund of order {order.order_number}: {error.__class__.__name__}") from error
-        except stripe.StripeError:
+        except stripe.StripeError as error:
+            if getattr(error, "code", None) == "charge_already_refunded":
+                # Refunded before (by staff in Stripe's dashboard, or by a try whose answer was lost).
+                mark_refunded(order)
+                return True
             logger.exception("Refund of order %s failed; it stays paid until refunded by hand", order.order_number)
+            _record_refusal(order, error)
             return False
     elif order.payment_method != Order.PaymentMethod.TEST:
         return False
     mark_refunded(order)
     return True
+
+
+# A cancelled order's refund Stripe refused for good is kept as a payment event of this type: the
+# hourly retry leaves it to staff (`STALLED_REFUNDS`).
+REFUND_REFUSED = "refund.refused"
+
+
+def _record_refusal(order, error):
+    reason = getattr(error, "user_message", "") or error.__class__.__name__
+    PaymentEvent.objects.get_or_create(
+        event_id=f"refund-refused-{order.order_number}",
+        defaults={"type": REFUND_REFUSED, "order": order, "outcome": str(reason)[:200]},
+    )
+
+
+def _unrefunded_cancelled_orders(*, made_before, made_after):
+    """Card orders cancelled in that window that are still paid: their refund was not made, and
+    Stripe did not refuse it."""
+    return Order.objects.filter(
+        status=Order.Status.CANCELLED,
+        payment_status=PaymentStatus.PAID,
+        payment_method=Order.PaymentMethod.CARD,
+        cancelled_date__lte=made_before,
+        cancelled_date__gt=made_after,
+    ).exclude(payment_events__type=REFUND_REFUSED)
+
+
+# A cancelled order's refund whose six tries (about half an hour) ran out while Stripe was away is
+# sent again every hour, with the same idempotency key, for three days; then it is left to staff.
+STALLED_REFUNDS = Stalled(
+    lock="checkout.retry_stalled_refunds",
+    task_path="checkout.tasks.refund_order_payment",
+    pending=_unrefunded_cancelled_orders,
+    log=logger,
+    given_up="Order %s was cancelled 3 days ago and its card payment is still not refunded; refund it by hand",
+    named_by="order_number",
+)
 
 
 def mark_refunded(order: Order) -> bool:

@@ -17,7 +17,8 @@ from storefront.sms import SMSError, send_sms
 
 # Order texts: five tries over about a quarter of an hour.
 TEXT_BACKOFF = Backoff(attempts=5, first_seconds=60)
-# Refunds: six tries over about an hour; Stripe's idempotency key makes every retry the same refund.
+# Refunds: six tries over about half an hour (then `payments.STALLED_REFUNDS`, hourly); Stripe's
+# idempotency key makes every retry the same refund.
 REFUND_BACKOFF = Backoff(attempts=6, first_seconds=60)
 
 
@@ -70,6 +71,13 @@ def refund_duplicate_payment(context: TaskContext, order_number: str, payment_in
 def expire_unpaid_orders() -> int:
     """Every minute: cancel card orders whose payment did not arrive in time; their stock returns."""
     return payments.expire_unpaid_orders()
+
+
+@cron("25 * * * *")
+@task
+def retry_stalled_refunds() -> int:
+    """Hourly: queue again the refunds of cancelled orders whose tries ran out while Stripe was away."""
+    return payments.STALLED_REFUNDS.retry()
 
 
 @cron("40 3 * * *")

@@ -5,29 +5,22 @@ retried task, or two workers at once, make one Stripe refund: Stripe answers a r
 first refund.
 
 A refund whose task used up its tries (Stripe away for longer than its half hour of backoff) stays
-pending; `retry_stalled` queues it again every hour, for `GIVE_UP_AFTER`, after which it waits for
+pending; `retry_stalled` queues it again every hour, for three days (`STALLED`), after which it waits for
 staff in the admin.
 """
 
 import logging
-from datetime import timedelta
 
 import stripe
 from django.db import transaction
-from django.utils import timezone
 
 from accounts import stripe_client
 from checkout.payments import TRANSIENT_STRIPE_ERRORS, minor_units
 from returns.models import Refund
 from returns.services import complete_refund, fail_refund
-from storefront.background import RetryLater, enqueue_after_commit, exclusive
+from storefront.background import RetryLater, Stalled
 
 logger = logging.getLogger(__name__)
-
-# A card refund pending this long has used up its task's tries (six, over about half an hour)...
-STALLED_AFTER = timedelta(hours=1)
-# ...and one pending this long is no longer sent again: staff refund it by hand.
-GIVE_UP_AFTER = timedelta(days=3)
 
 
 def issue_card_refund(*, refund_id: int) -> bool:
@@ -74,28 +67,24 @@ def _pending_card_refunds(*, made_before, made_after):
     )
 
 
+# A card refund pending an hour has used up its task's tries (six, over about half an hour): it is
+# sent again every hour for three days, then left to staff.
+STALLED = Stalled(
+    lock="returns.retry_stalled_card_refunds",
+    task_path="returns.tasks.issue_card_refund",
+    pending=_pending_card_refunds,
+    log=logger,
+    given_up="Card refund %s is still pending after 3 days; refund it by hand",
+)
+
+
 def stalled_card_refunds(*, now=None):
     """Card refunds still pending after their task's tries, not yet left to staff."""
-    now = now or timezone.now()
-    return _pending_card_refunds(made_before=now - STALLED_AFTER, made_after=now - GIVE_UP_AFTER)
+    return STALLED.stalled(now=now)
 
 
 def retry_stalled() -> int:
     """Queue the stalled card refunds again (the same idempotency key: never a second refund);
-    how many. Those that passed GIVE_UP_AFTER within the last hour are logged, once each (the job
+    how many. Those that passed three days within the last hour are logged, once each (the job
     runs hourly), for staff."""
-    with exclusive("returns.retry_stalled_card_refunds") as ours:
-        if not ours:
-            return 0
-        now = timezone.now()
-        ids = list(stalled_card_refunds(now=now).order_by("pk").values_list("pk", flat=True))
-        with transaction.atomic():
-            for refund_id in ids:
-                enqueue_after_commit("returns.tasks.issue_card_refund", refund_id)
-        given_up = now - GIVE_UP_AFTER
-        left = _pending_card_refunds(made_before=given_up, made_after=given_up - timedelta(hours=1))
-        for refund_id in left.values_list("pk", flat=True):
-            logger.error(
-                "Card refund %s is still pending after %d days; refund it by hand", refund_id, GIVE_UP_AFTER.days
-            )
-    return len(ids)
+    return STALLED.retry()

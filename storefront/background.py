@@ -118,6 +118,45 @@ def exclusive(name: str) -> Iterator[bool]:
             cursor.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", [name])
 
 
+@dataclass(frozen=True)
+class Stalled:
+    """Work whose task used up its tries while an outside service was away: `pending(made_before,
+    made_after)` is a queryset of what still waits, made in that window (its primary keys are the
+    task's one argument). Past `stalled_after` it is queued again, until `give_up_after`, when
+    `log` says `given_up` once, for staff (a format of its `named_by` field)."""
+
+    lock: str
+    task_path: str
+    pending: Callable
+    log: logging.Logger
+    given_up: str
+    named_by: str = "pk"
+    stalled_after: timedelta = timedelta(hours=1)
+    give_up_after: timedelta = timedelta(days=3)
+
+    def stalled(self, *, now=None):
+        now = now or timezone.now()
+        return self.pending(made_before=now - self.stalled_after, made_after=now - self.give_up_after)
+
+    def retry(self, *, every: timedelta = timedelta(hours=1)) -> int:
+        """Queue the stalled work again, under the advisory lock (a second run meanwhile does
+        nothing); how many. What passed `give_up_after` within the last `every` (how often this
+        runs) is logged, once each."""
+        with exclusive(self.lock) as ours:
+            if not ours:
+                return 0
+            now = timezone.now()
+            keys = list(self.stalled(now=now).order_by("pk").values_list("pk", flat=True))
+            with transaction.atomic():
+                for key in keys:
+                    enqueue_after_commit(self.task_path, key)
+            given_up = now - self.give_up_after
+            left = self.pending(made_before=given_up, made_after=given_up - every).order_by("pk")
+            for name in left.values_list(self.named_by, flat=True):
+                self.log.error(self.given_up, name)
+        return len(keys)
+
+
 # --- the backlog ------------------------------------------------------------------------------------------
 
 

@@ -61,8 +61,11 @@ class FakeStripeHTTP(stripe.HTTPClient):
         """Answer `method path` with `body` (JSON), or raise `error` (an exception) as the transport would."""
         self._rules.insert(0, (method.lower(), path, status, body, error))
 
-    def reply_error(self, method, path, *, status=400, type="invalid_request_error", message="No such object"):
-        self.reply(method, path, {"error": {"type": type, "message": message}}, status=status)
+    def reply_error(
+        self, method, path, *, status=400, type="invalid_request_error", message="No such object", code=None
+    ):
+        error = {"type": type, "message": message} | ({"code": code} if code else {})
+        self.reply(method, path, {"error": error}, status=status)
 
     def request(self, method, url, headers, post_data=None, *, _usage=None):
         parts = urlsplit(url)

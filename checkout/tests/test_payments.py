@@ -15,7 +15,7 @@ from django.utils.html import escape
 from accounts.tests.factories import StaffFactory
 from catalog.models import SKU
 from checkout import payments
-from checkout.models import Order, OrderStatusHistory
+from checkout.models import Order, OrderStatusHistory, PaymentEvent
 from checkout.status import change_status
 from checkout.tests.factories import OrderFactory
 from checkout.tests.stripe_fakes import session_json, unique, us_card_order
@@ -495,14 +495,30 @@ def test_a_cancelled_card_payment_is_refunded_through_stripe(stripe_api):
     assert Order.objects.get(pk=order.pk).payment_status == Order.PaymentStatus.REFUNDED
 
 
-def test_a_refund_stripe_refuses_leaves_the_order_paid(stripe_api, caplog):
+def test_a_refund_stripe_refuses_leaves_the_order_paid_and_records_why(stripe_api, caplog):
     order = paid_then_cancelled()
-    stripe_api.reply_error("post", "/v1/refunds", message="Charge ch_1 has already been refunded.")
+    stripe_api.reply_error("post", "/v1/refunds", message="This charge is disputed.", code="charge_disputed")
 
     assert payments.refund(order_id=order.pk) is False
+    assert payments.refund(order_id=order.pk) is False  # asked again: recorded once
 
     assert Order.objects.get(pk=order.pk).payment_status == Order.PaymentStatus.PAID
     assert f"Refund of order {order.order_number} failed" in caplog.text
+    (refused,) = PaymentEvent.objects.filter(order=order)
+    assert (refused.type, refused.event_id) == ("refund.refused", f"refund-refused-{order.order_number}")
+    assert refused.outcome == "This charge is disputed."
+
+
+def test_a_payment_stripe_says_was_refunded_already_reads_refunded(stripe_api):
+    order = paid_then_cancelled()
+    stripe_api.reply_error(
+        "post", "/v1/refunds", message="Charge ch_1 has already been refunded.", code="charge_already_refunded"
+    )
+
+    assert payments.refund(order_id=order.pk) is True
+
+    assert Order.objects.get(pk=order.pk).payment_status == Order.PaymentStatus.REFUNDED
+    assert not PaymentEvent.objects.filter(order=order).exists()
 
 
 def test_a_test_payment_is_refunded_without_stripe(no_stripe):

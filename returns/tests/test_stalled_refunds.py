@@ -52,8 +52,8 @@ def test_only_refunds_past_their_tries_and_not_yet_left_to_staff_are_sent_again(
 ):
     still_trying = pending_card_refund(timedelta(minutes=30))
     stalled = pending_card_refund(timedelta(hours=1, minutes=1))
-    left_to_staff = pending_card_refund(refunds.GIVE_UP_AFTER + timedelta(minutes=10))
-    long_left = pending_card_refund(refunds.GIVE_UP_AFTER + timedelta(hours=2))
+    left_to_staff = pending_card_refund(refunds.STALLED.give_up_after + timedelta(minutes=10))
+    long_left = pending_card_refund(refunds.STALLED.give_up_after + timedelta(hours=2))
     failed = pending_card_refund(timedelta(hours=2))
     Refund.objects.filter(pk=failed.pk).update(status=Refund.Status.FAILED)
 

@@ -176,6 +176,7 @@ def test_the_scheduler_queues_each_periodic_job_on_its_schedule():
         marketing.tasks.flush_banner_stats_task: "*/1 * * * *",
         dashboard.tasks.sweep_dashboard: "*/5 * * * *",
         returns.tasks.retry_stalled_card_refunds: "15 * * * *",
+        checkout.tasks.retry_stalled_refunds: "25 * * * *",
         checkout.tasks.delete_abandoned_carts: "40 3 * * *",
         reviews.tasks.recompute_ratings: "20 2 * * *",
         storefront.tasks.prune_task_results: "50 3 * * *",

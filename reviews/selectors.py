@@ -20,9 +20,15 @@ class ReviewLine:
     item: OrderItem
     review: Review | None
 
+    # What the shopper's pages show (`OrderItem`: reads the item's product and SKU).
+    @property
+    def shown_name(self):
+        """The name bought, in the page's language while the product still has it."""
+        return self.item.shown_name
+
     @property
     def picture(self):
-        """The picture bought (`OrderItem.picture`: reads the item's product and SKU)."""
+        """The picture bought, with its smaller copies."""
         return self.item.picture
 
 

@@ -9,15 +9,18 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Prefetch
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from PIL import Image
 
 from accounts.tests.factories import KGUserFactory
 from catalog import fragments
+from catalog.models import Product
 from catalog.tests.factories import ProductFactory
-from checkout.models import Order
+from checkout.models import Order, OrderItem
 from reviews.models import Review, ReviewImage, ReviewVote
 from reviews.tests.factories import ReviewImageFactory
 from reviews.tests.pictures import big_upload, picture_upload, text_upload
@@ -466,7 +469,22 @@ def test_the_order_links_are_empty_until_the_order_is_delivered(signed_in, shirt
 
 def test_the_order_links_cost_one_query_with_the_items_prefetched(signed_in, shirt, django_assert_num_queries):
     order = order_of(signed_in, shirt, *(ProductFactory() for _ in range(5)))
-    order = Order.objects.prefetch_related("items").get(pk=order.pk)
+    items = OrderItem.objects.select_related("product", "sku")  # as the order page reads them
+    order = Order.objects.prefetch_related(Prefetch("items", queryset=items)).get(pk=order.pk)
 
     with django_assert_num_queries(1):
         render_links(order, signed_in)
+
+
+def test_the_order_links_and_the_reviews_page_name_the_product_in_the_pages_language(client, signed_in, shirt):
+    Product.objects.filter(pk=shirt.pk).update(name_ru="Оксфордская рубашка")
+    order = order_of(signed_in, shirt)
+    signed_in.language = "ru"
+    signed_in.save(update_fields=["language"])
+
+    with translation.override("ru"):
+        html = render_links(order, signed_in)
+    page = client.get("/accounts/reviews/").content.decode()
+
+    for shown in (html, page):
+        assert "Оксфордская рубашка" in shown and shirt.name not in shown

@@ -117,6 +117,12 @@ class OrderDetailSerializer(OrderListItemSerializer):
     pay_by = serializers.DateTimeField(allow_null=True, help_text="An unpaid card order is cancelled after this.")
     awaiting_payment = serializers.BooleanField(help_text="A card (or test) order still waiting for its payment.")
     can_cancel = serializers.BooleanField()
+    refund = serializers.ChoiceField(
+        choices=("pending", "refused", "refunded"),
+        allow_null=True,
+        help_text="A card payment given back: pending (the order was cancelled and the refund is on its way), "
+        "refused (the card could not be refunded automatically: staff return the money), refunded; else null.",
+    )
     bank_details = BankDetailsSerializer(allow_null=True, help_text="Where to send a bank transfer still due.")
     timeline = StatusChangeSerializer(many=True)
     parcels = ParcelSerializer(many=True, help_text="How the order left the warehouse, oldest first.")
@@ -216,6 +222,7 @@ def order_detail_data(request, order):
         "pay_by": order.payment_due_by,
         "awaiting_payment": order.awaiting_online_payment,
         "can_cancel": order.can_cancel,
+        "refund": payments.refund_state(order),
         "bank_details": bank if bank and still_due else None,
         "timeline": [
             {"status": change.status, "status_display": change.get_status_display(), "at": change.created_at}

@@ -218,7 +218,12 @@ def order_list(request):
 @require_GET
 def order_detail(request, number):
     order = _own_order(request, number, lock_related=True)
-    context = {"order": order, "section": "orders", "bank_details": payments.bank_details(order)}
+    context = {
+        "order": order,
+        "section": "orders",
+        "bank_details": payments.bank_details(order),
+        "refund": payments.refund_state(order),
+    }
     return TemplateResponse(request, "checkout/order_detail.html", context)
 
 

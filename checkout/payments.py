@@ -354,6 +354,20 @@ def refund(*, order_id: int) -> bool:
 REFUND_REFUSED = "refund.refused"
 
 
+def refund_state(order: Order) -> str | None:
+    """Where a cancelled online payment's refund stands, for the shopper's order page: "pending"
+    (being sent: its task or the hourly retry), "refused" (Stripe refused it: staff refund it by
+    hand), "refunded" (a card payment given back, cancelled or returned); None otherwise. One query
+    for a cancelled order still paid, none for any other."""
+    if not order.pays_online:
+        return None
+    if order.payment_status == PaymentStatus.REFUNDED:
+        return "refunded" if order.payment_method == Order.PaymentMethod.CARD else None
+    if order.status != Order.Status.CANCELLED or not order.is_paid:
+        return None
+    return "refused" if order.payment_events.filter(type=REFUND_REFUSED).exists() else "pending"
+
+
 def _record_refusal(order, error):
     reason = getattr(error, "user_message", "") or error.__class__.__name__
     PaymentEvent.objects.get_or_create(

@@ -49,6 +49,22 @@ def test_a_pending_order_is_cancelled_as_on_the_web(api, kg_shopper, order):
     change = order.status_history.get(status=Order.Status.CANCELLED)
     assert change.changed_by == kg_shopper
     assert order.items.get().sku.stock == 5  # the 2 units are back on the shelf
+    assert body["refund"] is None  # a cash order: nothing was paid
+
+
+def test_a_cancelled_card_order_says_where_its_refund_stands(settings):
+    from checkout.payments import REFUND_REFUSED
+    from checkout.tests.stripe_fakes import us_card_order
+
+    settings.STRIPE_SECRET_KEY = ""
+    order = us_card_order(status="cancelled", payment_status="paid", payment_reference="pi_back")
+    client = authed(order.user)
+    url = f"/api/v1/orders/{order.order_number}"
+    assert client.get(url).json()["refund"] == "pending"
+    order.payment_events.create(event_id="refund-refused-x", type=REFUND_REFUSED)
+    assert client.get(url).json()["refund"] == "refused"
+    Order.objects.filter(pk=order.pk).update(payment_status="refunded")
+    assert client.get(url).json()["refund"] == "refunded"
 
 
 def test_a_confirmed_order_can_still_be_cancelled(api, order):

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Notification
@@ -14,8 +16,10 @@ from catalog.models import SKU
 from catalog.tests.factories import ProductFactory, SKUFactory
 from checkout.models import Cart, Order, SalesTaxRate
 from checkout.orders import place_order
+from checkout.payments import REFUND_REFUSED
 from checkout.status import change_status
 from checkout.tests.factories import OrderFactory, OrderItemFactory
+from checkout.tests.stripe_fakes import us_card_order
 
 pytestmark = pytest.mark.django_db
 
@@ -465,3 +469,42 @@ def test_the_order_page_names_what_was_bought_in_the_shoppers_language(client):
     assert "Шерстяной шарф" in text and "Размер: Единый размер · Цвет: Черный" in text
     # A product renamed since the order keeps the name it was bought under.
     assert "Linen Shirt" in text and "Льняная рубашка" not in text
+
+
+# --- where a cancelled payment's refund stands ---------------------------------------------------
+
+
+def refund_notice(client, order):
+    client.force_login(order.user)
+    client.get(f"/us/orders/{order.order_number}/")  # warm the caches, as a running shop has them
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/us/orders/{order.order_number}/")
+    assert response.status_code == 200
+    assert len(queries) <= 10  # the order page's 9, and one for a refund still to make
+    found = re.search(r'data-testid="refund-state">\s*<p>(.*?)</p>', response.content.decode(), re.S)
+    return found.group(1) if found else None
+
+
+def test_a_cancelled_card_payment_tells_the_shopper_where_its_refund_stands(client):
+    order = us_card_order(status="cancelled", payment_status="paid", payment_reference="pi_back")
+    assert "on its way back to your card" in refund_notice(client, order)
+
+    order.payment_events.create(event_id="refund-refused-x", type=REFUND_REFUSED, outcome="Disputed")
+    assert "could not be refunded automatically" in refund_notice(client, order)
+
+    Order.objects.filter(pk=order.pk).update(payment_status="refunded")
+    assert refund_notice(client, order).startswith("Your payment was refunded to your card.")
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": "confirmed", "payment_status": "paid"},
+        {"status": "cancelled", "payment_status": "pending"},
+        {"status": "cancelled", "payment_status": "paid", "payment_method": "cash"},
+        {"status": "cancelled", "payment_status": "refunded", "payment_method": "test"},
+    ],
+    ids=["not-cancelled", "never-paid", "cash", "test-payment"],
+)
+def test_no_refund_is_spoken_of_where_there_is_none(client, fields):
+    assert refund_notice(client, us_card_order(**fields)) is None

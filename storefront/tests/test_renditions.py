@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from PIL import Image, features
 
 from catalog.tests.factories import ProductFactory, ProductImageFactory
@@ -307,7 +308,7 @@ def test_a_picked_variant_and_a_cart_line_show_the_variants_smaller_copies(clien
     assert f'<source type="image/{MODERN[0]}" srcset="/media/renditions/variants/navy-320w.{MODERN[0]} 320w' in line
 
 
-def test_order_and_review_pages_print_the_smaller_copies_of_the_picture_bought(client, db):
+def test_order_review_and_return_pages_print_the_smaller_copies_of_the_picture_bought(client, db):
     from accounts.tests.factories import KGUserFactory
     from catalog.tests.factories import SKUFactory
     from checkout.models import Order
@@ -317,7 +318,7 @@ def test_order_and_review_pages_print_the_smaller_copies_of_the_picture_bought(c
     navy = SKUFactory(product=product, size="M", color="Navy", stock=3, variant_image=jpeg(900, 1125, "navy.jpg"))
     sand = SKUFactory(product=product, size="L", color="Sand", stock=3)
     shopper = KGUserFactory()
-    order = OrderFactory(user=shopper, market="KG", status=Order.Status.DELIVERED)
+    order = OrderFactory(user=shopper, market="KG", status=Order.Status.DELIVERED, delivered_date=timezone.now())
     OrderItemFactory(order=order, sku=navy, image_url=navy.variant_image.url)
     OrderItemFactory(order=order, sku=sand, image_url=product.image.url)
     client.force_login(shopper)
@@ -325,6 +326,7 @@ def test_order_and_review_pages_print_the_smaller_copies_of_the_picture_bought(c
         f"/kg/orders/{order.order_number}/",
         f"/kg/orders/{order.order_number}/confirmation/",
         f"/kg/orders/{order.order_number}/review/{product.pk}/",
+        f"/kg/orders/{order.order_number}/return/",
         "/accounts/reviews/",
     )
     before = {url: _queries(client, url) for url in pages}

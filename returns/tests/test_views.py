@@ -1,6 +1,7 @@
 """The shopper's return pages: the button on the order page, the form, a return's page, nobody
 else's orders or returns, and what each page costs in queries."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -205,3 +206,15 @@ def test_a_returns_page_costs_a_fixed_number_of_queries(client, django_assert_ma
     client.force_login(order.user)
     with django_assert_max_num_queries(9):
         assert client.get(f"/kg/returns/{return_request.pk}/").status_code == 200
+
+
+def test_the_return_deadline_reads_as_one_sentence_in_russian(client):
+    order = kg_delivered_order()
+    order.user.language = "ru"
+    order.user.save(update_fields=["language"])
+    client.force_login(order.user)
+
+    for url in (form_url(order), f"/kg/orders/{order.order_number}/"):
+        html = client.get(url).content.decode()
+        sentence = re.search(r"Вернуть товары можно до [^<]*", html).group(0)
+        assert sentence.endswith(" г."), sentence  # the date's own "г." ends it: no second period

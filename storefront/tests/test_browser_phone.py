@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.tests.factories import AddressFactory, KGUserFactory, NotificationFactory
-from catalog.models import ExchangeRate
+from catalog.models import ExchangeRate, Wishlist
 from catalog.tests.factories import CategoryFactory, ProductFactory, SKUFactory, SubcategoryFactory
 from checkout.tests.factories import CartFactory, CartItemFactory, OrderFactory
 from help.tests.factories import HelpPageFactory
@@ -91,6 +91,8 @@ def shopper(outerwear):
     NotificationFactory.create_batch(3, user=user)
     OrderFactory(user=user)
     CartItemFactory(cart=CartFactory(user=user), sku=outerwear.skus.first(), quantity=2)
+    # Three sizes: the wishlist offers a select of them beside "Move to cart".
+    Wishlist.objects.create(user=user).items.create(product=outerwear)
     return user
 
 

@@ -14,7 +14,8 @@ class PeriodForm(forms.Form):
     """The period the dashboard shows: the last 7, 30 or 90 days, or from one date to another.
 
     `markets`: the codes of the markets shown (every market by default). Their days are their own
-    (`dashboard.rollups`): a period ends on the newest day any of them has begun."""
+    (`dashboard.rollups`): a period ends on the newest day any of them has begun, and each
+    market's figures keep to the days it has begun (`dashboard.reports.own_days`)."""
 
     RANGES = (("7", _("Last 7 days")), ("30", _("Last 30 days")), ("90", _("Last 90 days")))
 
@@ -68,8 +69,3 @@ class PeriodForm(forms.Form):
                 return None
             return self.cleaned_data.get("days") or DEFAULT_DAYS
         return DEFAULT_DAYS
-
-    def query(self) -> str:
-        """The period as a query string, for the CSV links of the same period."""
-        start, end = self.period()
-        return f"start={start.isoformat()}&end={end.isoformat()}"

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 
 from checkout.models import Order
 from dashboard.models import DailyCodeUse, DailyProductSales, DailySales, LowStockSKU
+from dashboard.rollups import today
 from marketing.models import BannerStat, click_through_rate
 from storefront.content import translated_column
 from storefront.markets import MarketConfig, MarketQuerySet, get_market
@@ -43,6 +44,11 @@ class Section:
     @property
     def code(self):
         return self.market.code
+
+    @property
+    def query(self) -> str:
+        """The section's own days as a query string, for its CSV links."""
+        return f"start={self.start.isoformat()}&end={self.end.isoformat()}"
 
     @property
     def slug(self):
@@ -121,16 +127,30 @@ def _top(queryset, keys):
     )
 
 
-def sales_report(*, codes, start: datetime.date, end: datetime.date) -> list[Section]:
-    """The figures of the markets `codes` from `start` to `end` (both included), one section each."""
-    sections = {code: Section(market=get_market(code), start=start, end=end) for code in codes}
+def own_days(code, start: datetime.date, end: datetime.date, *, same_length=False):
+    """(first, last) day of the period that market `code` has begun: a period ending on a day its
+    time zone has not reached (Bishkek's today, while New York is still on the day before) ends on
+    its own today instead, and with `same_length` (the last N days) starts as much earlier."""
+    last = min(end, today([code]))
+    return (start - (end - last) if same_length else start), last
+
+
+def sales_report(*, codes, start: datetime.date, end: datetime.date, same_length=False) -> list[Section]:
+    """The figures of the markets `codes` from `start` to `end` (both included), one section each,
+    over the days each market has begun (`own_days`)."""
+    sections = {}
+    for code in codes:
+        own_start, own_end = own_days(code, start, end, same_length=same_length)
+        sections[code] = Section(market=get_market(code), start=own_start, end=own_end)
     if not sections:
         return []
-    sales = DailySales.objects.in_markets(codes).between(start, end).order_by("day")
+    first = min(section.start for section in sections.values())
+    last = max(section.end for section in sections.values())
+    sales = DailySales.objects.in_markets(codes).between(first, last).order_by("day")
     banner_rows = (
         MarketQuerySet(BannerStat)
         .in_markets(codes)
-        .filter(date__gte=start, date__lte=end)
+        .filter(date__gte=first, date__lte=last)
         .values("market", "date")
         .annotate(views=Sum("views"), clicks=Sum("clicks"))
         .order_by("date")
@@ -143,14 +163,18 @@ def sales_report(*, codes, start: datetime.date, end: datetime.date) -> list[Sec
         by_market[row["market"]][1].append(row)
     for code, section in sections.items():
         _fill_days(section, *by_market[code])
-        products = DailyProductSales.objects.in_markets([code]).between(start, end).filter(currency=section.currency)
+        products = (
+            DailyProductSales.objects.in_markets([code])
+            .between(section.start, section.end)
+            .filter(currency=section.currency)
+        )
         section.products = _top(products, ("product_id", "product_name"))
         section.categories = _top(
             products.annotate(category_name=translated_column("category__name")), ("category_id", "category_name")
         )
         section.codes = list(
             DailyCodeUse.objects.in_markets([code])
-            .between(start, end)
+            .between(section.start, section.end)
             .filter(currency=section.currency)
             .values("code")
             .annotate(uses=Sum("orders"), taken_off=_money_sum("discount"))

@@ -56,10 +56,9 @@ def dashboard(request):
         "end": end,
         "preset": form.preset(),
         "period_invalid": bool(form.errors),
-        "period_query": form.query(),
         "sections": [
             {"section": section, "tables": tables_of(section)}
-            for section in sales_report(codes=codes, start=start, end=end)
+            for section in sales_report(codes=codes, start=start, end=end, same_length=form.preset() is not None)
         ],
         "swept_at": state.swept_at if state else None,
     }

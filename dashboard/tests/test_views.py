@@ -250,3 +250,26 @@ def test_the_note_gives_the_last_check_in_the_viewers_time_and_says_each_market_
     note = re.search(r'<p class="sales-note">(.*?)</p>', kg_manager_client.get(URL).text, re.S).group(1)
     assert "Each market's days run in its own time zone." in note
     assert "UTC" not in note  # the time shown is the admin's, not UTC's
+
+
+def test_a_superusers_last_days_are_each_markets_own_while_bishkek_is_a_day_ahead(admin_client, monkeypatch):
+    # 20:30 UTC on 7 December: already the 8th in Bishkek, still the 7th in New York.
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2026, 12, 7, 20, 30, tzinfo=datetime.UTC))
+    response = admin_client.get(URL, {"days": "7"})
+    sections = {entry["section"].code: entry["section"] for entry in response.context["sections"]}
+
+    assert (sections["KG"].start, sections["KG"].end) == (datetime.date(2026, 12, 2), datetime.date(2026, 12, 8))
+    # New York's seven days, not a day it has not begun.
+    assert (sections["US"].start, sections["US"].end) == (datetime.date(2026, 12, 1), datetime.date(2026, 12, 7))
+    assert [day["day"] for day in sections["US"].days][-1] == datetime.date(2026, 12, 7)
+    html = response.content.decode()
+    assert html.count('data-testid="own-days"') == 1  # said under the US only
+    assert "In this market's time zone: from 1 December 2026 to 7 December 2026" in html
+    assert "/admin/dashboard/us/sales.csv?start=2026-12-01&amp;end=2026-12-07" in html
+    assert "/admin/dashboard/kg/sales.csv?start=2026-12-02&amp;end=2026-12-08" in html
+
+    # Dates of one's own stay as asked, up to each market's today.
+    response = admin_client.get(URL, {"start": "2026-12-05", "end": "2026-12-08"})
+    sections = {entry["section"].code: entry["section"] for entry in response.context["sections"]}
+    assert (sections["US"].start, sections["US"].end) == (datetime.date(2026, 12, 5), datetime.date(2026, 12, 7))
+    assert (sections["KG"].start, sections["KG"].end) == (datetime.date(2026, 12, 5), datetime.date(2026, 12, 8))

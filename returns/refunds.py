@@ -5,8 +5,8 @@ retried task, or two workers at once, make one Stripe refund: Stripe answers a r
 first refund.
 
 A refund whose task used up its tries (Stripe away for longer than its half hour of backoff) stays
-pending; `retry_stalled` queues it again every hour, for three days (`STALLED`), after which it waits for
-staff in the admin.
+pending; `retry_stalled` queues it again every hour, for three days (`STALLED`), after which it
+waits for staff in the admin.
 """
 
 import logging

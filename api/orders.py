@@ -50,10 +50,12 @@ class OrderItemSerializer(serializers.Serializer):
     sku_code = serializers.CharField()
     product_id = serializers.IntegerField(allow_null=True)
     product_slug = serializers.CharField(allow_null=True)
-    name = serializers.CharField()
+    name = serializers.CharField(
+        help_text="As bought, in the request's language while the product still has the name it was bought by."
+    )
     brand = serializers.CharField()
-    size = serializers.CharField()
-    color = serializers.CharField()
+    size = serializers.CharField(help_text="As bought, in the request's language (as `name`).")
+    color = serializers.CharField(help_text="As bought, in the request's language (as `name`).")
     image = serializers.CharField()
     unit_price = MoneySerializer()
     quantity = serializers.IntegerField()
@@ -189,10 +191,10 @@ def order_detail_data(request, order):
                 "sku_code": item.sku_code,
                 "product_id": item.product_id,
                 "product_slug": item.product.slug if item.product else None,
-                "name": item.product_name,
+                "name": item.shown_name,
                 "brand": item.product_brand,
-                "size": item.size,
-                "color": item.color,
+                "size": item.shown_size,
+                "color": item.shown_color,
                 "image": absolute(request, item.image_url),
                 "unit_price": money(item.price, currency),
                 "quantity": item.quantity,
@@ -238,9 +240,9 @@ def order_detail_data(request, order):
                 "items": [
                     {
                         "sku_code": line.order_item.sku_code,
-                        "name": line.order_item.product_name,
-                        "size": line.order_item.size,
-                        "color": line.order_item.color,
+                        "name": line.order_item.shown_name,
+                        "size": line.order_item.shown_size,
+                        "color": line.order_item.shown_color,
                         "quantity": line.quantity,
                     }
                     for line in parcel.items.all()
@@ -253,7 +255,7 @@ def order_detail_data(request, order):
 
 def own_orders(request):
     return request.user.orders.prefetch_related(
-        Prefetch("items", queryset=OrderItem.objects.select_related("product")),
+        Prefetch("items", queryset=OrderItem.objects.select_related("product", "sku")),  # their words translated
         "status_history",
         Prefetch("parcels", queryset=Parcel.objects.with_contents()),
     )

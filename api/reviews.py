@@ -197,7 +197,7 @@ def awaiting_reviews(request):
         {
             "order_number": line.order.order_number,
             "product_id": line.product_id,
-            "product_name": line.product_name,
+            "product_name": line.shown_name,
             "product_brand": line.product_brand,
             "image": absolute(request, line.image_url),
         }

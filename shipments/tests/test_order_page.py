@@ -4,7 +4,9 @@ import pytest
 
 from accounts.tests.factories import KGUserFactory
 from api.tests.conftest import authed
+from catalog.models import SKU, Product
 from shipments.services import record_parcel
+from shipments.tests.conftest import order_with_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +78,49 @@ def test_the_api_order_detail_lists_parcels(us_order):
 def test_the_api_keeps_other_shoppers_parcels_hidden(kg_order):
     ship(kg_order, "kep", "K")
     assert authed(KGUserFactory()).get(f"/api/v1/orders/{kg_order.order_number}").status_code == 404
+
+
+def reads(user, language):
+    """`user` reads the shop in `language`: an API caller is answered in their profile's language."""
+    user.language = language
+    user.save(update_fields=["language"])
+
+
+def test_the_api_names_what_was_bought_in_the_callers_language(kg_order, django_assert_max_num_queries):
+    for item in kg_order.items.select_related("product", "sku"):
+        Product.objects.filter(pk=item.product_id).update(name_ru=f"Рубашка {item.pk}")
+        SKU.objects.filter(pk=item.sku_id).update(color_ru="Тёмно-синий")
+    ship(kg_order, "kep", "K")
+    reads(kg_order.user, "ru")
+    client = authed(kg_order.user)
+
+    client.get(f"/api/v1/orders/{kg_order.order_number}")
+    with django_assert_max_num_queries(12):
+        body = client.get(f"/api/v1/orders/{kg_order.order_number}").json()
+
+    first = kg_order.items.order_by("pk").first()
+    assert [item["name"] for item in body["items"]] == [f"Рубашка {item.pk}" for item in kg_order.items.order_by("pk")]
+    assert {item["color"] for item in body["items"]} == {"Тёмно-синий"}
+    assert body["parcels"][0]["items"][0] | {"quantity": 1} == {
+        "sku_code": first.sku_code,
+        "name": f"Рубашка {first.pk}",
+        "size": first.size,
+        "color": "Тёмно-синий",
+        "quantity": 1,
+    }
+    # In English, the words bought.
+    reads(kg_order.user, "en")
+    assert authed(kg_order.user).get(f"/api/v1/orders/{kg_order.order_number}").json()["items"][0]["name"] == (
+        first.product_name
+    )
+
+
+def test_the_api_names_products_awaiting_a_review_in_the_callers_language(kg_shopper):
+    order = order_with_lines(kg_shopper, status="delivered", quantities=(1,))
+    item = order.items.get()
+    Product.objects.filter(pk=item.product_id).update(name_ru="Льняная рубашка")
+    reads(kg_shopper, "ru")
+
+    (line,) = authed(kg_shopper).get("/api/v1/profile/reviews/awaiting").json()
+
+    assert line["product_name"] == "Льняная рубашка"

@@ -368,11 +368,15 @@ def refund_state(order: Order) -> str | None:
     return "refused" if order.payment_events.filter(type=REFUND_REFUSED).exists() else "pending"
 
 
+def refusal_reason(error: stripe.StripeError) -> str:
+    """Why Stripe refused: its message for people, else the kind of error."""
+    return str(getattr(error, "user_message", "") or error.__class__.__name__)
+
+
 def _record_refusal(order, error):
-    reason = getattr(error, "user_message", "") or error.__class__.__name__
     PaymentEvent.objects.get_or_create(
         event_id=f"refund-refused-{order.order_number}",
-        defaults={"type": REFUND_REFUSED, "order": order, "outcome": str(reason)[:200]},
+        defaults={"type": REFUND_REFUSED, "order": order, "outcome": refusal_reason(error)[:200]},
     )
 
 

@@ -15,7 +15,7 @@ import stripe
 from django.db import transaction
 
 from accounts import stripe_client
-from checkout.payments import TRANSIENT_STRIPE_ERRORS, minor_units
+from checkout.payments import TRANSIENT_STRIPE_ERRORS, minor_units, refusal_reason
 from returns.models import Refund
 from returns.services import complete_refund, fail_refund
 from storefront.background import RetryLater, Stalled
@@ -52,7 +52,7 @@ def issue_card_refund(*, refund_id: int) -> bool:
             raise RetryLater(f"Refund {refund.pk} of order {order.order_number}: {error.__class__.__name__}") from error
         except stripe.StripeError as error:
             logger.exception("Refund %s of order %s failed; refund it by hand", refund.pk, order.order_number)
-            fail_refund(refund=refund, reason=str(getattr(error, "user_message", "") or error.__class__.__name__))
+            fail_refund(refund=refund, reason=refusal_reason(error))
             return False
         complete_refund(refund=refund, stripe_refund_id=answer.id)
     return True

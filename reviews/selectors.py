@@ -10,17 +10,31 @@ from reviews.models import Review, ReviewVote
 
 @dataclass(frozen=True)
 class ReviewLine:
-    """One product of a delivered order, with the shopper's review of it when there is one."""
+    """One product of a delivered order, read from its first line of that product, with the
+    shopper's review of it when there is one; `shown_name` and `picture` read the line's product
+    and SKU."""
 
     order: Order
-    product_id: int
-    product_name: str
-    product_brand: str
-    image_url: str
     item: OrderItem
     review: Review | None
 
-    # What the shopper's pages show (`OrderItem`: reads the item's product and SKU).
+    @property
+    def product_id(self):
+        return self.item.product_id
+
+    @property
+    def product_name(self):
+        """The name bought, as saved with the order."""
+        return self.item.product_name
+
+    @property
+    def product_brand(self):
+        return self.item.product_brand
+
+    @property
+    def image_url(self):
+        return self.item.image_url
+
     @property
     def shown_name(self):
         """The name bought, in the page's language while the product still has it."""
@@ -50,17 +64,7 @@ def review_lines(order) -> list[ReviewLine]:
         if item.product_id is None or item.product_id in seen:
             continue
         seen.add(item.product_id)
-        lines.append(
-            ReviewLine(
-                order=order,
-                product_id=item.product_id,
-                product_name=item.product_name,
-                product_brand=item.product_brand,
-                image_url=item.image_url,
-                item=item,
-                review=reviews.get(item.product_id),
-            )
-        )
+        lines.append(ReviewLine(order=order, item=item, review=reviews.get(item.product_id)))
     return lines
 
 
@@ -79,17 +83,7 @@ def awaiting_review(user, *, limit=20) -> list[ReviewLine]:
         if key in seen:
             continue
         seen.add(key)
-        lines.append(
-            ReviewLine(
-                order=item.order,
-                product_id=item.product_id,
-                product_name=item.product_name,
-                product_brand=item.product_brand,
-                image_url=item.image_url,
-                item=item,
-                review=None,
-            )
-        )
+        lines.append(ReviewLine(order=item.order, item=item, review=None))
     return lines[:limit]
 
 
